@@ -1,0 +1,25 @@
+/**
+ * QR login statuses as they travel on the wire. The numbers are fixed by the
+ * seeds' SDK, which acts on them; never renumber.
+ */
+export const QrStatus = {
+  /** Shown, nobody has scanned it yet. */
+  Pending: 0,
+  /** A signed-in app marked it scanned; waiting for the user's decision. */
+  Scanned: 1,
+  /** The user approved; a ticket is available to the page that asked. */
+  Authorized: 2,
+  /** The user cancelled on the phone. */
+  Cancelled: 3,
+  /** More authentication is needed on the phone (step-up). */
+  StepUp: 4,
+  /** Expired before a decision. Derived from `expiresAt`, never stored. */
+  Expired: -1,
+} as const;
+
+export type QrStatus = (typeof QrStatus)[keyof typeof QrStatus];
+
+/** Statuses after which nothing about the code changes any more. */
+export function isTerminalStatus(status: QrStatus): boolean {
+  return status === QrStatus.Authorized || status === QrStatus.Cancelled || status === QrStatus.Expired;
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { firstStart, formatFirstStart } from '../bootstrap.js';
+import type { Config } from '../config/schema.js';
+import { buildHttp } from '../http/app.js';
+import { createRuntime } from '../runtime.js';
+import type { Services } from '../services.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the service: storage, first-start seeding, HTTP, housekeeping. */
+export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
+  const services = await createRuntime(config);
+  const report = await firstStart(services);
+  if (report && !opts.quiet) process.stdout.write(formatFirstStart(report, config.publicUrl));
+  const app = await buildHttp(services);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+
+  // Expired sessions are invisible already (expiry is computed); this only reclaims space.
+  const sweep = setInterval(() => {
+    services.qr
+      .deleteExpired()
+      .catch((err) => app.log.warn({ err: { message: String(err) } }, 'sweep failed'));
+  }, 60_000);
+  sweep.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(sweep);
+      await app.close();
+      await services.storage.close();
+    })();
+    return closing;
+  };
+  return { app, services, url, close };
+}
+
+/** `scanlogin serve`: runs until SIGINT/SIGTERM, then drains requests and closes storage. */
+export async function serveCommand(config: Config): Promise<void> {
+  const server = await startServer(config);
+  server.app.log.info({ url: server.url, publicUrl: config.publicUrl }, 'scanlogin listening');
+  const stop = async (signal: string) => {
+    server.app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,142 @@
+/**
+ * Every setting of the service, in one table: the loader validates against
+ * it, `npm run docs` renders it into docs/configuration.md, and nothing else
+ * reads the environment.
+ */
+interface Base<T> {
+  env: string;
+  description: string;
+  default: T | ((c: Record<string, unknown>) => T);
+  /** Shown in the docs instead of a computed default. */
+  defaultText?: string;
+}
+export type Setting =
+  | (Base<number> & { type: 'integer'; min: number; max: number })
+  | (Base<string> & { type: 'string'; pattern?: RegExp; optional?: boolean })
+  | (Base<boolean> & { type: 'boolean' })
+  | (Base<string[]> & { type: 'list' });
+
+export const configSchema = {
+  host: {
+    env: 'HOST',
+    type: 'string',
+    default: '127.0.0.1',
+    description: 'Address to listen on. Use 0.0.0.0 to accept connections from the LAN (a phone).',
+  },
+  port: {
+    env: 'PORT',
+    type: 'integer',
+    min: 0,
+    max: 65535,
+    default: 3000,
+    description: 'TCP port of the service.',
+  },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    type: 'string',
+    pattern: /^https?:\/\/[^/?#\s]+$/,
+    default: (c) => `http://${c.host === '0.0.0.0' ? 'localhost' : c.host}:${c.port}`,
+    defaultText: 'http://HOST:PORT',
+    description:
+      'The URL clients reach the service at (no trailing slash). Token issuer and QR image URLs are built from it.',
+  },
+  dataDir: {
+    env: 'DATA_DIR',
+    type: 'string',
+    default: './data',
+    description: 'Directory for the embedded database (keys included). Created with mode 0700.',
+  },
+  databaseFile: {
+    env: 'DATABASE_FILE',
+    type: 'string',
+    default: (c) => `${c.dataDir}/scanlogin.db`,
+    defaultText: 'DATA_DIR/scanlogin.db',
+    description: 'The SQLite file. `:memory:` keeps everything in memory (tests only).',
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    type: 'string',
+    pattern: /^(fatal|error|warn|info|debug|trace|silent)$/,
+    default: 'info',
+    description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
+  },
+  appTokenTtl: {
+    env: 'APP_TOKEN_TTL',
+    type: 'integer',
+    min: 60,
+    max: 90 * 86400,
+    default: 7 * 86400,
+    description: 'Seconds an app token (password login on the phone) stays valid.',
+  },
+  webTokenTtl: {
+    env: 'WEB_TOKEN_TTL',
+    type: 'integer',
+    min: 60,
+    max: 30 * 86400,
+    default: 86400,
+    description: 'Seconds a website token (minted when a ticket is redeemed) stays valid.',
+  },
+  bodyLimit: {
+    env: 'BODY_LIMIT',
+    type: 'integer',
+    min: 1024,
+    max: 1048576,
+    default: 16384,
+    description: 'Largest accepted request body in bytes; larger ones get 413.',
+  },
+  adminToken: {
+    env: 'ADMIN_TOKEN',
+    type: 'string',
+    optional: true,
+    pattern: /^.{24,}$/,
+    default: '',
+    defaultText: '(generated at first start)',
+    description:
+      'Admin credential for the management API. If unset, one is generated at first start, printed once, and stored hashed.',
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    type: 'boolean',
+    default: false,
+    description: 'Trust X-Forwarded-For/-Proto (set when behind a reverse proxy, so client IPs are right).',
+  },
+  loginAccountFailures: {
+    env: 'LOGIN_ACCOUNT_FAILURES',
+    type: 'integer',
+    min: 1,
+    max: 1000,
+    default: 5,
+    description: 'Failed logins of one account (15 min window) before each further try must wait (doubling).',
+  },
+  loginIpFailures: {
+    env: 'LOGIN_IP_FAILURES',
+    type: 'integer',
+    min: 1,
+    max: 100000,
+    default: 50,
+    description: 'Failed logins from one IP address (15 min window) before it must wait (doubling).',
+  },
+  seedDemo: {
+    env: 'SEED_DEMO',
+    type: 'boolean',
+    default: true,
+    description:
+      'On first start, create a default pool, a demo app and two demo users, and print their credentials.',
+  },
+  demoOrigins: {
+    env: 'DEMO_ORIGINS',
+    type: 'list',
+    default: ['http://localhost:3001', 'http://127.0.0.1:3001'],
+    description: 'Comma-separated web origins the seeded demo app allows.',
+  },
+} as const satisfies Record<string, Setting>;
+
+type Infer<S> = S extends { type: 'integer' }
+  ? number
+  : S extends { type: 'boolean' }
+    ? boolean
+    : S extends { type: 'list' }
+      ? string[]
+      : string;
+
+export type Config = { readonly [K in keyof typeof configSchema]: Infer<(typeof configSchema)[K]> };

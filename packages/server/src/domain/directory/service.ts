@@ -1,0 +1,291 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  type AppPatch,
+  type AppRecord,
+  ConflictError,
+  type CounterStore,
+  DEFAULT_QR_SETTINGS,
+  type DirectoryStore,
+  type PoolRecord,
+  type QrSettings,
+  type UserPatch,
+  type UserRecord,
+} from '../../storage/contracts.js';
+import type { Clock } from '../clock.js';
+import { fail } from '../errors.js';
+import { newAppSecret, newObjectId } from '../ids.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { decryptPassword, generatePoolRsaKey } from './rsa.js';
+
+export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** Compares two strings in time that depends only on their lengths. */
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export interface NewApp {
+  poolId: string;
+  name: string;
+  logo?: string | null;
+  allowedOrigins?: string[];
+  qr?: Partial<QrSettings>;
+}
+
+export interface NewUser {
+  poolId: string;
+  username?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  password?: string | null;
+  nickname?: string | null;
+  photo?: string | null;
+  blocked?: boolean;
+  customData?: Record<string, unknown>;
+}
+
+export interface LoginThrottle {
+  /** Failures of one account in a window before each further try must wait. */
+  accountFailures: number;
+  /** Failures from one IP address in a window before it must wait. */
+  ipFailures: number;
+  windowMs: number;
+  /** The longest wait the backoff imposes. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_LOGIN_THROTTLE: LoginThrottle = {
+  accountFailures: 5,
+  ipFailures: 50,
+  windowMs: 15 * 60_000,
+  maxDelayMs: 15 * 60_000,
+};
+
+/** Normalises a web origin as browsers send it; null if it is not one. */
+export function normalizeOrigin(value: string): string | null {
+  try {
+    const u = new URL(value);
+    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password) return null;
+    if (u.pathname !== '/' || u.search || u.hash) return null;
+    return u.origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Pools, applications and users, and password login. Application lookups sit
+ * on every request's path (CORS, generate, exchange), so they are cached for a
+ * few seconds; a change made through another instance is seen within that.
+ */
+export class DirectoryService {
+  readonly #appCache = new Map<string, { app: AppRecord | null; until: number }>();
+  readonly #poolCache = new Map<string, { pool: PoolRecord | null; until: number }>();
+
+  constructor(
+    readonly store: DirectoryStore,
+    private readonly counters: CounterStore,
+    private readonly clock: Clock,
+    private readonly throttle: LoginThrottle = DEFAULT_LOGIN_THROTTLE,
+    private readonly cacheMs = 5000,
+  ) {}
+
+  // Pools -------------------------------------------------------------------
+
+  async createPool(name: string): Promise<PoolRecord> {
+    const { publicKey, privateKey } = generatePoolRsaKey();
+    const pool: PoolRecord = {
+      id: newObjectId(),
+      name,
+      rsaPublicKey: publicKey,
+      rsaPrivateKey: privateKey,
+      createdAt: this.clock.now(),
+    };
+    await this.store.insertPool(pool);
+    return pool;
+  }
+
+  async getPool(id: string): Promise<PoolRecord | null> {
+    const now = this.clock.now();
+    const hit = this.#poolCache.get(id);
+    if (hit && hit.until > now) return hit.pool;
+    const pool = await this.store.getPool(id);
+    this.#poolCache.set(id, { pool, until: now + this.cacheMs });
+    return pool;
+  }
+
+  async requirePool(id: string): Promise<PoolRecord> {
+    return (await this.getPool(id)) ?? fail('POOL_NOT_FOUND');
+  }
+
+  // Applications --------------------------------------------------------------
+
+  /** Creates an application; the secret is returned here and never again. */
+  async createApp(input: NewApp): Promise<{ app: AppRecord; secret: string }> {
+    await this.requirePool(input.poolId);
+    const secret = newAppSecret();
+    const app: AppRecord = {
+      id: newObjectId(),
+      poolId: input.poolId,
+      name: input.name,
+      logo: input.logo ?? null,
+      secretHash: sha256Hex(secret),
+      allowedOrigins: this.#origins(input.allowedOrigins ?? []),
+      qr: { ...DEFAULT_QR_SETTINGS, ...input.qr },
+      createdAt: this.clock.now(),
+    };
+    await this.store.insertApp(app);
+    return { app, secret };
+  }
+
+  async updateApp(id: string, patch: Omit<AppPatch, 'secretHash' | 'qr'> & { qr?: Partial<QrSettings> }) {
+    const current = (await this.store.getApp(id)) ?? fail('NOT_FOUND');
+    const next: AppPatch = { ...patch, qr: { ...current.qr, ...patch.qr } };
+    if (patch.allowedOrigins) next.allowedOrigins = this.#origins(patch.allowedOrigins);
+    const app = (await this.store.updateApp(id, next)) ?? fail('NOT_FOUND');
+    this.#appCache.delete(id);
+    return app;
+  }
+
+  /** Replaces the secret; the old one stops working at once on this instance. */
+  async rotateAppSecret(id: string): Promise<{ app: AppRecord; secret: string }> {
+    const secret = newAppSecret();
+    const app = (await this.store.updateApp(id, { secretHash: sha256Hex(secret) })) ?? fail('NOT_FOUND');
+    this.#appCache.delete(id);
+    return { app, secret };
+  }
+
+  async deleteApp(id: string): Promise<void> {
+    if (!(await this.store.deleteApp(id))) fail('NOT_FOUND');
+    this.#appCache.delete(id);
+  }
+
+  async getApp(id: string): Promise<AppRecord | null> {
+    const now = this.clock.now();
+    const hit = this.#appCache.get(id);
+    if (hit && hit.until > now) return hit.app;
+    const app = await this.store.getApp(id);
+    this.#appCache.set(id, { app, until: now + this.cacheMs });
+    if (this.#appCache.size > 10_000) this.#appCache.clear();
+    return app;
+  }
+
+  async requireApp(id: string | undefined): Promise<AppRecord> {
+    if (!id) return fail('APP_ID_REQUIRED');
+    return (await this.getApp(id)) ?? fail('APP_NOT_FOUND');
+  }
+
+  verifyAppSecret(app: AppRecord, secret: string): boolean {
+    return safeEqual(sha256Hex(secret), app.secretHash);
+  }
+
+  #origins(list: string[]): string[] {
+    return [
+      ...new Set(
+        list.map(
+          (o) => normalizeOrigin(o) ?? fail('INVALID_REQUEST', `Not a web origin: ${JSON.stringify(o)}`),
+        ),
+      ),
+    ];
+  }
+
+  // Users ---------------------------------------------------------------------
+
+  async createUser(input: NewUser): Promise<UserRecord> {
+    await this.requirePool(input.poolId);
+    const username = input.username?.trim() || null;
+    const email = input.email?.trim().toLowerCase() || null;
+    const phone = input.phone?.trim() || null;
+    if (!username && !email && !phone)
+      fail('INVALID_REQUEST', 'A user needs a username, an email or a phone.');
+    const now = this.clock.now();
+    const user: UserRecord = {
+      id: newObjectId(),
+      poolId: input.poolId,
+      username,
+      email,
+      phone,
+      passwordHash: input.password ? await hashPassword(input.password) : null,
+      nickname: input.nickname ?? username ?? email?.split('@')[0] ?? null,
+      photo: input.photo ?? null,
+      blocked: input.blocked ?? false,
+      customData: input.customData ?? {},
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.store.insertUser(user);
+    } catch (err) {
+      if (err instanceof ConflictError) fail('CONFLICT', `That ${err.field} is already taken in this pool.`);
+      throw err;
+    }
+    return user;
+  }
+
+  async updateUser(id: string, patch: Omit<UserPatch, 'passwordHash'> & { password?: string | null }) {
+    const { password, ...rest } = patch;
+    const next: UserPatch = { ...rest };
+    if (password !== undefined) next.passwordHash = password ? await hashPassword(password) : null;
+    if (next.email) next.email = next.email.trim().toLowerCase();
+    try {
+      return (await this.store.updateUser(id, next, this.clock.now())) ?? fail('NOT_FOUND');
+    } catch (err) {
+      if (err instanceof ConflictError) fail('CONFLICT', `That ${err.field} is already taken in this pool.`);
+      throw err;
+    }
+  }
+
+  getUser(id: string): Promise<UserRecord | null> {
+    return this.store.getUser(id);
+  }
+
+  /**
+   * Password login. Every failure looks the same to the caller (no account
+   * enumeration); failures per account and per IP address are counted and,
+   * past a threshold, each further try must wait an exponentially growing delay.
+   */
+  async authenticate(input: {
+    poolId: string;
+    account: string;
+    password: string;
+    ip: string;
+  }): Promise<UserRecord> {
+    const pool = await this.requirePool(input.poolId);
+    const account = input.account.trim();
+    const accountKey = `login:acct:${pool.id}:${account.toLowerCase()}`;
+    const ipKey = `login:ip:${input.ip}`;
+    const now = this.clock.now();
+    for (const key of [accountKey, ipKey]) {
+      const wait = await this.counters.get(`${key}:wait`, now);
+      if (wait) {
+        const retryAfter = String(Math.max(1, Math.ceil((wait.resetAt - now) / 1000)));
+        fail('TOO_MANY_LOGIN_ATTEMPTS', undefined, { 'retry-after': retryAfter });
+      }
+    }
+
+    const password = decryptPassword(pool.rsaPrivateKey, input.password) ?? input.password;
+    const user =
+      (await this.store.findUserByAccount(pool.id, account)) ??
+      (account.includes('@') ? await this.store.findUserByAccount(pool.id, account.toLowerCase()) : null);
+    const ok = await verifyPassword(user?.passwordHash ?? null, password);
+    if (!ok || !user) {
+      await this.#recordFailure(accountKey, this.throttle.accountFailures);
+      await this.#recordFailure(ipKey, this.throttle.ipFailures);
+      return fail('WRONG_CREDENTIALS');
+    }
+    await this.counters.reset(accountKey);
+    if (user.blocked) fail('USER_BLOCKED');
+    return user;
+  }
+
+  async #recordFailure(key: string, threshold: number): Promise<void> {
+    const now = this.clock.now();
+    const { count } = await this.counters.increment(key, this.throttle.windowMs, now);
+    if (count >= threshold) {
+      const delay = Math.min(1000 * 2 ** (count - threshold), this.throttle.maxDelayMs);
+      await this.counters.increment(`${key}:wait`, delay, now);
+    }
+  }
+}

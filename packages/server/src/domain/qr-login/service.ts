@@ -1,0 +1,196 @@
+import { formatQrPayload, QrStatus } from '@scanlogin/protocol';
+import type {
+  AppRecord,
+  QrSessionRecord,
+  QrSessionStore,
+  SessionEvents,
+  UserRecord,
+} from '../../storage/contracts.js';
+import type { Clock } from '../clock.js';
+import type { DirectoryService } from '../directory/service.js';
+import { type UserView, userView } from '../directory/views.js';
+import { fail } from '../errors.js';
+import { newQrRandom, newTicket } from '../ids.js';
+import type { TokenService } from '../tokens/tokens.js';
+import { effectiveStatus, isOpen, type QrAction, statusDescription, Transitions } from './state-machine.js';
+
+/** What `check` (and the push stream) tells the waiting page. */
+export interface CheckView {
+  random: string;
+  status: QrStatus;
+  ticket: string | null;
+  userInfo: { nickname: string | null; photo: string | null } | UserView | null;
+  expiresIn: number;
+}
+
+export interface ActionResult {
+  random: string;
+  status: QrStatus;
+  description: string;
+}
+
+export interface GenerateInput {
+  app: AppRecord;
+  customData?: Record<string, unknown> | null;
+}
+
+/** The biggest customData we put into a QR code (bytes of JSON): keeps codes scannable. */
+export const MAX_CUSTOM_DATA_BYTES = 512;
+
+/**
+ * The QR login use cases. No HTTP and no SQL here: callers pass decoded
+ * inputs, storage sits behind the contracts, time comes from the clock.
+ */
+export class QrLoginService {
+  constructor(
+    private readonly sessions: QrSessionStore,
+    private readonly events: SessionEvents,
+    private readonly directory: DirectoryService,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+  ) {}
+
+  async generate(input: GenerateInput): Promise<{ session: QrSessionRecord; payload: string }> {
+    const { app } = input;
+    const customData = input.customData ?? null;
+    if (customData && Buffer.byteLength(JSON.stringify(customData)) > MAX_CUSTOM_DATA_BYTES) {
+      fail('INVALID_REQUEST', `customData must be at most ${MAX_CUSTOM_DATA_BYTES} bytes of JSON.`);
+    }
+    const now = this.clock.now();
+    const session: QrSessionRecord = {
+      random: newQrRandom(),
+      appId: app.id,
+      poolId: app.poolId,
+      status: QrStatus.Pending,
+      createdAt: now,
+      expiresAt: now + app.qr.qrcodeExpiresAfter * 1000,
+      customData,
+      userId: null,
+      ticket: null,
+      ticketExpiresAt: null,
+      ticketUsed: false,
+      seq: 0,
+    };
+    await this.sessions.createSession(session);
+    return { session, payload: this.payloadOf(session) };
+  }
+
+  payloadOf(s: QrSessionRecord): string {
+    return formatQrPayload({
+      random: s.random,
+      userPoolId: s.poolId,
+      createdAt: s.createdAt,
+      expiresAt: s.expiresAt,
+      customData: s.customData,
+    });
+  }
+
+  async requireSession(random: string): Promise<QrSessionRecord> {
+    return (await this.sessions.getSession(random)) ?? fail('QR_NOT_FOUND');
+  }
+
+  /** The page's view of a code. Only the scanner's nickname and photo before approval. */
+  async check(random: string): Promise<CheckView> {
+    return this.view(await this.requireSession(random));
+  }
+
+  async view(s: QrSessionRecord): Promise<CheckView> {
+    const now = this.clock.now();
+    const status = effectiveStatus(s.status, s.expiresAt, now);
+    const expiresIn = isOpen(s.status) ? Math.max(0, Math.ceil((s.expiresAt - now) / 1000)) : 0;
+    const base: CheckView = { random: s.random, status, ticket: null, userInfo: null, expiresIn };
+    if (!s.userId || status === QrStatus.Expired || status === QrStatus.Cancelled) return base;
+    const user = await this.directory.getUser(s.userId);
+    if (!user) return base;
+    if (status === QrStatus.Authorized) {
+      base.ticket = s.ticketUsed ? null : s.ticket;
+      const app = await this.directory.getApp(s.appId);
+      if (app?.qr.returnFullUserInfo && !s.ticketUsed) {
+        base.userInfo = this.#webUser(user, app, s.random);
+        return base;
+      }
+    }
+    base.userInfo = { nickname: user.nickname, photo: user.photo };
+    return base;
+  }
+
+  scan(random: string, user: UserRecord): Promise<ActionResult> {
+    return this.#act('scan', random, user);
+  }
+
+  confirm(random: string, user: UserRecord): Promise<ActionResult> {
+    return this.#act('confirm', random, user);
+  }
+
+  cancel(random: string, user: UserRecord): Promise<ActionResult> {
+    return this.#act('cancel', random, user);
+  }
+
+  /** Applies one row of the transitions table as an atomic compare-and-set. */
+  async #act(action: QrAction, random: string, user: UserRecord): Promise<ActionResult> {
+    const rule = Transitions[action];
+    const current = await this.requireSession(random);
+    if (current.poolId !== user.poolId) fail('QR_OTHER_POOL');
+    const now = this.clock.now();
+    let set: { userId?: string; ticket?: string; ticketExpiresAt?: number } | undefined;
+    if (action === 'scan') set = { userId: user.id };
+    if (action === 'confirm') {
+      const app = await this.directory.getApp(current.appId);
+      if (!app) return fail('APP_NOT_FOUND');
+      set = { ticket: newTicket(), ticketExpiresAt: now + app.qr.ticketExpiresAfter * 1000 };
+    }
+    const next = await this.sessions.transition(random, {
+      from: rule.from,
+      to: rule.to,
+      now,
+      ...(rule.actor === 'scanner' ? { expectUserId: user.id } : {}),
+      ...(set ? { set } : {}),
+    });
+    if (next) {
+      this.events.publish(next);
+      return { random, status: next.status, description: statusDescription[next.status] };
+    }
+    // The compare-and-set lost: explain why from what is stored now.
+    const latest = await this.requireSession(random);
+    const status = effectiveStatus(latest.status, latest.expiresAt, this.clock.now());
+    if (action === 'scan' && status === QrStatus.Scanned && latest.userId === user.id) {
+      return { random, status, description: statusDescription[status] }; // a repeated scan is harmless
+    }
+    if (status === QrStatus.Expired) return fail('QR_EXPIRED');
+    if (latest.userId !== null && latest.userId !== user.id) return fail('QR_SCANNED_BY_OTHER');
+    return fail(
+      'QR_WRONG_STATE',
+      `The QR code is ${statusDescription[status].toLowerCase()}; cannot ${action}.`,
+    );
+  }
+
+  /**
+   * Redeems a ticket for the user and a token minted for this website (never
+   * the phone's token). Exactly one caller can win a ticket.
+   */
+  async exchange(ticket: string, app: AppRecord): Promise<UserView> {
+    const now = this.clock.now();
+    const peek = await this.sessions.peekTicket(ticket, now);
+    if (peek && peek.appId !== app.id) fail('TICKET_OTHER_APP');
+    const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
+    const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
+    if (user.blocked) fail('USER_BLOCKED');
+    return this.#webUser(user, app, consumed.random);
+  }
+
+  #webUser(user: UserRecord, app: AppRecord, random: string): UserView {
+    const issued = this.tokens.issue({
+      userId: user.id,
+      poolId: user.poolId,
+      audience: app.id,
+      use: 'web',
+      sid: `qr_${random}`,
+    });
+    return userView(user, { token: issued.token, exp: issued.claims.exp });
+  }
+
+  /** Housekeeping: forget sessions nobody can use any more. */
+  deleteExpired(): Promise<number> {
+    return this.sessions.deleteExpired(this.clock.now());
+  }
+}

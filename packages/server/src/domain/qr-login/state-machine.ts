@@ -1,0 +1,55 @@
+import { QrStatus } from '@scanlogin/protocol';
+
+/**
+ * The QR login state machine, as data. Every write goes through the storage
+ * contract's compare-and-set `transition`, which applies one row of this
+ * table atomically: the stored status must equal `from`, the code must not be
+ * expired, and for `scanner` actions the acting user must be the one who
+ * scanned. Expiry is not a stored state: it is derived from `expiresAt`
+ * (see `effectiveStatus`), so no timer has to fire for a code to expire.
+ *
+ * ```mermaid
+ * stateDiagram-v2
+ *   [*] --> Pending: generate
+ *   Pending --> Scanned: scan (any user of the pool)
+ *   Scanned --> Authorized: confirm (the scanner)
+ *   Scanned --> Cancelled: cancel (the scanner)
+ *   Pending --> Expired: time passes
+ *   Scanned --> Expired: time passes
+ *   Authorized --> [*]: ticket redeemed once
+ * ```
+ */
+export const Transitions = {
+  scan: { from: QrStatus.Pending, to: QrStatus.Scanned, actor: 'pool-user' },
+  confirm: { from: QrStatus.Scanned, to: QrStatus.Authorized, actor: 'scanner' },
+  cancel: { from: QrStatus.Scanned, to: QrStatus.Cancelled, actor: 'scanner' },
+} as const satisfies Record<string, { from: StoredStatus; to: StoredStatus; actor: 'pool-user' | 'scanner' }>;
+
+export type QrAction = keyof typeof Transitions;
+
+/** Statuses that are written to storage; Expired is only ever computed. */
+export type StoredStatus =
+  | typeof QrStatus.Pending
+  | typeof QrStatus.Scanned
+  | typeof QrStatus.Authorized
+  | typeof QrStatus.Cancelled;
+
+/** Statuses that are still waiting for the user and therefore can expire. */
+export function isOpen(status: StoredStatus): boolean {
+  return status === QrStatus.Pending || status === QrStatus.Scanned;
+}
+
+/** The status a reader sees at `now`. */
+export function effectiveStatus(stored: StoredStatus, expiresAt: number, now: number): QrStatus {
+  return isOpen(stored) && now >= expiresAt ? QrStatus.Expired : stored;
+}
+
+/** Human words for the app calls' `description` field. */
+export const statusDescription: Record<QrStatus, string> = {
+  [QrStatus.Pending]: 'Not scanned yet',
+  [QrStatus.Scanned]: 'Scanned; waiting for the user to decide',
+  [QrStatus.Authorized]: 'Authorized',
+  [QrStatus.Cancelled]: 'Cancelled by the user',
+  [QrStatus.StepUp]: 'More authentication is needed',
+  [QrStatus.Expired]: 'Expired',
+};

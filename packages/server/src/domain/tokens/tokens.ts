@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { fail } from '../errors.js';
+import { decodeJwt, verifySignature } from './jwt.js';
+import type { KeyRing } from './keys.js';
+
+/**
+ * What a token is for. `app` tokens come from a password login in the user's
+ * own app and may drive QR approvals; `web` tokens are minted for a website
+ * when it redeems a ticket, so a website never holds the phone's credential
+ * and cannot use its token to approve further QR logins.
+ */
+export type TokenUse = 'app' | 'web';
+
+export interface TokenClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  userpool_id: string;
+  token_use: TokenUse;
+  /** Authentication methods (RFC 8176): `pwd` for password login, `qr` for a QR approval. */
+  amr: string[];
+  /** The web session this token belongs to (web tokens only). */
+  sid?: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  claims: TokenClaims;
+}
+
+export interface TokenServiceOptions {
+  issuer: string;
+  appTokenTtlSeconds: number;
+  webTokenTtlSeconds: number;
+}
+
+export class TokenService {
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly clock: Clock,
+    private readonly opts: TokenServiceOptions,
+  ) {}
+
+  get issuer(): string {
+    return this.opts.issuer;
+  }
+
+  issue(input: {
+    userId: string;
+    poolId: string;
+    audience: string;
+    use: TokenUse;
+    sid?: string;
+  }): IssuedToken {
+    const iat = Math.floor(this.clock.now() / 1000);
+    const ttl = input.use === 'app' ? this.opts.appTokenTtlSeconds : this.opts.webTokenTtlSeconds;
+    const claims: TokenClaims = {
+      iss: this.opts.issuer,
+      sub: input.userId,
+      aud: input.audience,
+      iat,
+      exp: iat + ttl,
+      jti: randomUUID(),
+      userpool_id: input.poolId,
+      token_use: input.use,
+      amr: input.use === 'app' ? ['pwd'] : ['qr'],
+      ...(input.sid ? { sid: input.sid } : {}),
+    };
+    return { token: this.keys.signer.sign(claims as unknown as Record<string, unknown>), claims };
+  }
+
+  /** Verifies signature, issuer, expiry and shape. Throws INVALID_TOKEN otherwise. */
+  async verify(token: string): Promise<TokenClaims> {
+    const decoded = decodeJwt(token);
+    if (decoded?.header.alg !== 'ES256' || typeof decoded.header.kid !== 'string') {
+      return fail('INVALID_TOKEN');
+    }
+    const key = await this.keys.publicKey(decoded.header.kid);
+    if (!key || !verifySignature(decoded, key)) return fail('INVALID_TOKEN');
+    const c = decoded.claims;
+    const now = Math.floor(this.clock.now() / 1000);
+    if (
+      c.iss !== this.opts.issuer ||
+      typeof c.sub !== 'string' ||
+      typeof c.aud !== 'string' ||
+      typeof c.exp !== 'number' ||
+      typeof c.userpool_id !== 'string' ||
+      (c.token_use !== 'app' && c.token_use !== 'web') ||
+      c.exp <= now
+    ) {
+      return fail('INVALID_TOKEN');
+    }
+    return c as unknown as TokenClaims;
+  }
+}

@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DirectoryService } from '../domain/directory/service.js';
+
+const ALLOWED_HEADERS = [
+  'content-type',
+  'authorization',
+  'x-authing-app-id',
+  'x-authing-userpool-id',
+  'x-authing-app-tenant-id',
+  'x-authing-request-from',
+  'x-authing-sdk-version',
+  'x-authing-lang',
+  'last-event-id',
+].join(', ');
+
+/** Routes anybody may read cross-origin without credentials (public keys, QR images). */
+export const PUBLIC_CORS = Symbol('publicCors');
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    [PUBLIC_CORS]?: boolean;
+  }
+}
+
+/**
+ * Credentialed CORS, as the seeds' SDK needs it (axios with `withCredentials`):
+ * the exact Origin is echoed with `Access-Control-Allow-Credentials: true`
+ * only when the application named by `x-authing-app-id` lists that origin.
+ * A preflight cannot carry that header's value, so it is answered for any
+ * origin that some application allows; the real request is then checked
+ * against its own application, and routes that act for an app (generate,
+ * browser exchange) refuse foreign origins outright.
+ */
+export function registerCors(app: FastifyInstance, directory: DirectoryService): void {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    if (request.routeOptions.config?.[PUBLIC_CORS]) {
+      reply.header('access-control-allow-origin', '*');
+      reply.header('cross-origin-resource-policy', 'cross-origin');
+      return;
+    }
+    if (!origin) return;
+    reply.header('vary', 'Origin');
+    if (await originAllowedFor(request, directory, origin)) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-allow-credentials', 'true');
+      reply.header('access-control-expose-headers', 'retry-after, x-request-id');
+    }
+  });
+
+  app.options('*', async (request, reply) => {
+    const origin = request.headers.origin;
+    reply.header('vary', 'Origin');
+    if (origin && (await directory.store.isOriginAllowedByAnyApp(origin))) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-allow-credentials', 'true');
+      reply.header('access-control-allow-methods', 'GET, POST, PATCH, DELETE, OPTIONS');
+      reply.header('access-control-allow-headers', ALLOWED_HEADERS);
+      reply.header('access-control-max-age', '600');
+    }
+    return reply.code(204).send();
+  });
+}
+
+async function originAllowedFor(request: FastifyRequest, directory: DirectoryService, origin: string) {
+  const appId = request.headers['x-authing-app-id'];
+  if (typeof appId === 'string' && appId) {
+    const app = await directory.getApp(appId);
+    return app?.allowedOrigins.includes(origin) ?? false;
+  }
+  return directory.store.isOriginAllowedByAnyApp(origin);
+}

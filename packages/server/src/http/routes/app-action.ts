@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { ActionResult } from '../../domain/qr-login/service.js';
+import type { Services } from '../../services.js';
+import type { UserRecord } from '../../storage/contracts.js';
+import { requireAppUser } from '../auth.js';
+import { envelopeSchema, ok } from '../envelope.js';
+
+const body = {
+  type: 'object',
+  properties: { random: { type: 'string', minLength: 1, maxLength: 128 } },
+  required: ['random'],
+} as const;
+
+const response = {
+  200: envelopeSchema({
+    type: 'object',
+    properties: { random: { type: 'string' }, status: { type: 'integer' }, description: { type: 'string' } },
+  }),
+} as const;
+
+/**
+ * The shape shared by the three app calls: a signed-in user (bare or Bearer
+ * token), a `random`, one domain action. Each call has its own route file.
+ */
+export function appActionRoute(
+  app: FastifyInstance,
+  s: Services,
+  path: string,
+  act: (random: string, user: UserRecord) => Promise<ActionResult>,
+): void {
+  app.post<{ Body: { random: string } }>(path, { schema: { body, response } }, async (request, reply) => {
+    const { user } = await requireAppUser(request, s);
+    reply.header('cache-control', 'no-store');
+    return ok(await act(request.body.random, user));
+  });
+}

@@ -1,0 +1,31 @@
+import type { FastifyRequest } from 'fastify';
+import { fail } from '../../domain/errors.js';
+import type { Services } from '../../services.js';
+import type { PoolRecord } from '../../storage/contracts.js';
+import { headerValue } from '../auth.js';
+
+export const DEFAULT_POOL_META = 'defaultPoolId';
+
+/**
+ * The pool a request is about: the pool of the app in x-authing-app-id, else
+ * x-authing-userpool-id, else (`fallbackToDefault`) the service's default pool.
+ */
+export async function poolOfRequest(
+  request: FastifyRequest,
+  s: Services,
+  fallbackToDefault: boolean,
+): Promise<{ pool: PoolRecord; appId: string | null }> {
+  const appId = headerValue(request, 'x-authing-app-id');
+  if (appId) {
+    const app = await s.directory.requireApp(appId);
+    return { pool: await s.directory.requirePool(app.poolId), appId: app.id };
+  }
+  const poolId = headerValue(request, 'x-authing-userpool-id');
+  if (poolId) return { pool: await s.directory.requirePool(poolId), appId: null };
+  const fallback = fallbackToDefault ? await s.directory.store.getMeta(DEFAULT_POOL_META) : null;
+  if (fallback) return { pool: await s.directory.requirePool(fallback), appId: null };
+  return fail(
+    'APP_ID_REQUIRED',
+    'Name the application (x-authing-app-id) or the user pool (x-authing-userpool-id).',
+  );
+}

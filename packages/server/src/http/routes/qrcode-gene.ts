@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services.js';
+import { assertOriginAllowed, headerValue } from '../auth.js';
+import { envelopeSchema, ok } from '../envelope.js';
+
+const body = {
+  type: 'object',
+  properties: {
+    scene: { type: 'string', enum: ['APP_AUTH'] },
+    autoMergeQrCode: { type: 'boolean' },
+    // The seeds' SDK sends custom data as `params`; `customData` is accepted too.
+    params: { type: ['object', 'null'] },
+    customData: { type: ['object', 'null'] },
+    context: { type: ['object', 'null'] },
+    withCustomData: { type: 'boolean' },
+    extIdpConnId: { type: ['string', 'null'], maxLength: 128 },
+  },
+} as const;
+
+const response = {
+  200: envelopeSchema({
+    type: 'object',
+    properties: {
+      random: { type: 'string' },
+      url: { type: 'string' },
+      expiresIn: { type: 'integer' },
+      payload: { type: 'string' },
+    },
+  }),
+} as const;
+
+interface Body {
+  params?: Record<string, unknown> | null;
+  customData?: Record<string, unknown> | null;
+}
+
+/** POST /api/v2/qrcode/gene: a fresh code for the app named in x-authing-app-id. */
+export default function geneRoute(app: FastifyInstance, s: Services): void {
+  app.post<{ Body: Body | undefined }>(
+    '/api/v2/qrcode/gene',
+    { schema: { body, response } },
+    async (request, reply) => {
+      const application = await s.directory.requireApp(headerValue(request, 'x-authing-app-id'));
+      assertOriginAllowed(request, application);
+      const customData = request.body?.customData ?? request.body?.params ?? null;
+      const { session, payload } = await s.qr.generate({ app: application, customData });
+      reply.header('cache-control', 'no-store');
+      return ok({
+        random: session.random,
+        url: `${s.config.publicUrl}/api/v2/qrcode/image/${session.random}.png`,
+        expiresIn: application.qr.qrcodeExpiresAfter,
+        payload,
+      });
+    },
+  );
+}

@@ -1,0 +1,38 @@
+import { QrStatus } from '@scanlogin/protocol';
+import type { FastifyInstance } from 'fastify';
+import QRCode from 'qrcode';
+import { fail } from '../../domain/errors.js';
+import type { Services } from '../../services.js';
+import { PUBLIC_CORS } from '../cors.js';
+
+const params = {
+  type: 'object',
+  properties: { file: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}\\.(png|svg)$' } },
+  required: ['file'],
+} as const;
+
+/**
+ * GET /api/v2/qrcode/image/:random.(png|svg): the code as an image. Readable
+ * cross-origin (`Access-Control-Allow-Origin: *`), because the seeds' SDK draws
+ * it onto a canvas through `<img crossOrigin="anonymous">` and hangs otherwise.
+ */
+export default function imageRoute(app: FastifyInstance, s: Services): void {
+  app.get<{ Params: { file: string } }>(
+    '/api/v2/qrcode/image/:file',
+    { schema: { params }, config: { [PUBLIC_CORS]: true } },
+    async (request, reply) => {
+      const dot = request.params.file.lastIndexOf('.');
+      const random = request.params.file.slice(0, dot);
+      const session = await s.qr.requireSession(random);
+      if (session.status !== QrStatus.Pending || session.expiresAt <= s.clock.now()) fail('QR_EXPIRED');
+      const text = s.qr.payloadOf(session);
+      reply.header('cache-control', 'no-store');
+      if (request.params.file.endsWith('.svg')) {
+        reply.type('image/svg+xml');
+        return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      }
+      reply.type('image/png');
+      return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 300 });
+    },
+  );
+}

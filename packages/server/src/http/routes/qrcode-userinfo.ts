@@ -1,0 +1,42 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { fail } from '../../domain/errors.js';
+import type { Services } from '../../services.js';
+import type { AppRecord } from '../../storage/contracts.js';
+import { assertOriginAllowed, basicCredentials, headerValue, requireAppSecret } from '../auth.js';
+import { ok } from '../envelope.js';
+
+const body = {
+  type: 'object',
+  properties: { ticket: { type: 'string', minLength: 1, maxLength: 256 } },
+  required: ['ticket'],
+} as const;
+
+/**
+ * The caller's application: proven by its secret (HTTP Basic), or, only when
+ * the app allows browser exchange, named by x-authing-app-id from an allowed origin.
+ */
+async function exchangingApp(request: FastifyRequest, s: Services): Promise<AppRecord> {
+  if (basicCredentials(request)) {
+    const app = await requireAppSecret(request, s);
+    const named = headerValue(request, 'x-authing-app-id');
+    if (named && named !== app.id) fail('INVALID_APP_CREDENTIALS');
+    return app;
+  }
+  const app = await s.directory.requireApp(headerValue(request, 'x-authing-app-id'));
+  if (!app.qr.allowExchangeUserInfoFromBrowser) fail('BROWSER_EXCHANGE_DISABLED');
+  assertOriginAllowed(request, app);
+  return app;
+}
+
+/** POST /api/v2/qrcode/userinfo: redeem a ticket (once) for the user and a token of the site's own. */
+export default function userinfoRoute(app: FastifyInstance, s: Services): void {
+  app.post<{ Body: { ticket: string } }>(
+    '/api/v2/qrcode/userinfo',
+    { schema: { body } },
+    async (request, reply) => {
+      const application = await exchangingApp(request, s);
+      reply.header('cache-control', 'no-store');
+      return ok(await s.qr.exchange(request.body.ticket, application));
+    },
+  );
+}

@@ -1,0 +1,37 @@
+import type { Config } from './config/schema.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import { DirectoryService } from './domain/directory/service.js';
+import { QrLoginService } from './domain/qr-login/service.js';
+import { KeyRing } from './domain/tokens/keys.js';
+import { TokenService } from './domain/tokens/tokens.js';
+import type { Services } from './services.js';
+import type { Storage } from './storage/contracts.js';
+import { SqliteStorage } from './storage/sqlite/index.js';
+
+export function openStorage(config: Config): Storage {
+  return new SqliteStorage(config.databaseFile);
+}
+
+/** Wires storage, clock and domain services together; loads or creates the signing keys. */
+export async function createRuntime(
+  config: Config,
+  opts: { clock?: Clock; storage?: Storage } = {},
+): Promise<Services> {
+  const clock = opts.clock ?? systemClock;
+  const storage = opts.storage ?? openStorage(config);
+  const directory = new DirectoryService(storage.directory, storage.counters, clock, {
+    accountFailures: config.loginAccountFailures,
+    ipFailures: config.loginIpFailures,
+    windowMs: 15 * 60_000,
+    maxDelayMs: 15 * 60_000,
+  });
+  const keys = new KeyRing(storage.keys, clock, Math.max(config.appTokenTtl, config.webTokenTtl) * 1000);
+  await keys.init();
+  const tokens = new TokenService(keys, clock, {
+    issuer: config.publicUrl,
+    appTokenTtlSeconds: config.appTokenTtl,
+    webTokenTtlSeconds: config.webTokenTtl,
+  });
+  const qr = new QrLoginService(storage.sessions, storage.events, directory, tokens, clock);
+  return { config, clock, storage, directory, keys, tokens, qr };
+}

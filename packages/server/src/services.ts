@@ -1,0 +1,18 @@
+import type { Config } from './config/schema.js';
+import type { Clock } from './domain/clock.js';
+import type { DirectoryService } from './domain/directory/service.js';
+import type { QrLoginService } from './domain/qr-login/service.js';
+import type { KeyRing } from './domain/tokens/keys.js';
+import type { TokenService } from './domain/tokens/tokens.js';
+import type { Storage } from './storage/contracts.js';
+
+/** Everything the HTTP layer and the CLI are given; built once by `createRuntime`. */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  storage: Storage;
+  directory: DirectoryService;
+  keys: KeyRing;
+  tokens: TokenService;
+  qr: QrLoginService;
+}

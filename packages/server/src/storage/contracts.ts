@@ -1,0 +1,216 @@
+/**
+ * Storage contracts. Each is small and named for what the domain does with it,
+ * so an adapter (SQLite, memory, later PostgreSQL + Redis) is a short file and
+ * one conformance suite (`conformance.ts`) tells whether it is right.
+ *
+ * Durable data (directory, keys) and hot short-lived data (QR sessions,
+ * counters, events) are separate contracts because they scale differently:
+ * the embedded adapter serves both from one SQLite file, a cluster puts the
+ * hot half in Redis.
+ */
+import type { StoredStatus } from '../domain/qr-login/state-machine.js';
+
+export interface QrSettings {
+  /** Seconds a code lives. */
+  qrcodeExpiresAfter: number;
+  /** Seconds a ticket lives after approval. */
+  ticketExpiresAfter: number;
+  /** `check` returns the whole user with a token at status 2. */
+  returnFullUserInfo: boolean;
+  /** The ticket may be redeemed from a browser without the app secret. */
+  allowExchangeUserInfoFromBrowser: boolean;
+}
+
+export const DEFAULT_QR_SETTINGS: Readonly<QrSettings> = Object.freeze({
+  qrcodeExpiresAfter: 120,
+  ticketExpiresAfter: 300,
+  returnFullUserInfo: false,
+  allowExchangeUserInfoFromBrowser: false,
+});
+
+export interface PoolRecord {
+  id: string;
+  name: string;
+  /** RSA key the mobile SDKs encrypt passwords with (PEM). */
+  rsaPublicKey: string;
+  rsaPrivateKey: string;
+  createdAt: number;
+}
+
+export interface AppRecord {
+  id: string;
+  poolId: string;
+  name: string;
+  logo: string | null;
+  /** SHA-256 (hex) of the secret; the secret itself is shown once at creation. */
+  secretHash: string;
+  allowedOrigins: string[];
+  qr: QrSettings;
+  createdAt: number;
+}
+
+export interface UserRecord {
+  id: string;
+  poolId: string;
+  username: string | null;
+  email: string | null;
+  phone: string | null;
+  /** argon2id PHC string, or null for users who cannot log in with a password. */
+  passwordHash: string | null;
+  nickname: string | null;
+  photo: string | null;
+  blocked: boolean;
+  customData: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type UserPatch = Partial<
+  Pick<
+    UserRecord,
+    'username' | 'email' | 'phone' | 'passwordHash' | 'nickname' | 'photo' | 'blocked' | 'customData'
+  >
+>;
+export type AppPatch = Partial<Pick<AppRecord, 'name' | 'logo' | 'allowedOrigins' | 'qr' | 'secretHash'>>;
+
+/** Pools, applications and users. Unique fields clash with `ConflictError`. */
+export interface DirectoryStore {
+  insertPool(pool: PoolRecord): Promise<void>;
+  getPool(id: string): Promise<PoolRecord | null>;
+  listPools(): Promise<PoolRecord[]>;
+
+  insertApp(app: AppRecord): Promise<void>;
+  getApp(id: string): Promise<AppRecord | null>;
+  listApps(poolId?: string): Promise<AppRecord[]>;
+  updateApp(id: string, patch: AppPatch): Promise<AppRecord | null>;
+  deleteApp(id: string): Promise<boolean>;
+  /** Whether any application allows this web origin (answers CORS preflights). */
+  isOriginAllowedByAnyApp(origin: string): Promise<boolean>;
+
+  insertUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  /** Finds a user of the pool by username, email or phone (exact match). */
+  findUserByAccount(poolId: string, account: string): Promise<UserRecord | null>;
+  listUsers(poolId: string, opts?: { limit?: number; offset?: number }): Promise<UserRecord[]>;
+  updateUser(id: string, patch: UserPatch, now: number): Promise<UserRecord | null>;
+  deleteUser(id: string): Promise<boolean>;
+
+  /** A small key/value table for service-wide facts (the admin credential's hash...). */
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+}
+
+/** Raised by `insert*`/`update*` when a unique field is taken. */
+export class ConflictError extends Error {
+  constructor(readonly field: string) {
+    super(`${field} is already taken`);
+    this.name = 'ConflictError';
+  }
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: 'ES256';
+  /** JWK of the private key, as JSON text. */
+  privateJwk: string;
+  publicJwk: string;
+  createdAt: number;
+  /** Set when a newer key took over signing; still published until tokens it signed expire. */
+  retiredAt: number | null;
+}
+
+/** Token signing keys, shared by every instance. */
+export interface KeyStore {
+  listKeys(): Promise<SigningKeyRecord[]>;
+  insertKey(key: SigningKeyRecord): Promise<void>;
+  retireKey(kid: string, at: number): Promise<void>;
+  deleteKey(kid: string): Promise<void>;
+}
+
+export interface QrSessionRecord {
+  random: string;
+  appId: string;
+  poolId: string;
+  status: StoredStatus;
+  createdAt: number;
+  expiresAt: number;
+  /** The payload's `customData`. */
+  customData: Record<string, unknown> | null;
+  /** The user who scanned, once scanned. */
+  userId: string | null;
+  ticket: string | null;
+  ticketExpiresAt: number | null;
+  ticketUsed: boolean;
+  /** Bumped by every transition; orders pushed events. */
+  seq: number;
+}
+
+export interface TransitionRequest {
+  from: StoredStatus;
+  to: StoredStatus;
+  now: number;
+  /** The compare-and-set also requires `userId` to equal this (scanner-only actions). */
+  expectUserId?: string;
+  /** Fields written together with the status. */
+  set?: Partial<Pick<QrSessionRecord, 'userId' | 'ticket' | 'ticketExpiresAt'>>;
+}
+
+export interface ConsumedTicket {
+  random: string;
+  appId: string;
+  poolId: string;
+  userId: string;
+}
+
+/** Hot, short-lived QR login state. */
+export interface QrSessionStore {
+  createSession(session: QrSessionRecord): Promise<void>;
+  getSession(random: string): Promise<QrSessionRecord | null>;
+  /**
+   * Atomic compare-and-set: applies the change only if the stored status is
+   * `from`, the code has not expired at `now`, and (if given) the scanner is
+   * `expectUserId`. Returns the new record, or null if nothing changed.
+   */
+  transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null>;
+  /** Which app a live, unused ticket belongs to (no side effect). */
+  peekTicket(ticket: string, now: number): Promise<{ appId: string } | null>;
+  /** Atomic single use: exactly one caller gets the record for a live ticket of `appId`. */
+  consumeTicket(ticket: string, appId: string, now: number): Promise<ConsumedTicket | null>;
+  /** Removes sessions that nobody can use any more; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
+export interface CounterState {
+  count: number;
+  /** When the current window ends and the counter resets. */
+  resetAt: number;
+}
+
+/** Fixed-window counters for throttling; shared so limits hold across instances. */
+export interface CounterStore {
+  /** Adds one and returns the state; a new window starts if the old one ended. */
+  increment(key: string, windowMs: number, now: number): Promise<CounterState>;
+  get(key: string, now: number): Promise<CounterState | null>;
+  reset(key: string): Promise<void>;
+}
+
+/** A status change of a QR session, fanned out to whoever waits on it. */
+export type SessionListener = (session: QrSessionRecord) => void;
+
+/** Pub/sub of session changes: in-process for one instance, Redis for many. */
+export interface SessionEvents {
+  publish(session: QrSessionRecord): void;
+  subscribe(random: string, listener: SessionListener): () => void;
+}
+
+/** Everything a running service needs from storage. */
+export interface Storage {
+  directory: DirectoryStore;
+  keys: KeyStore;
+  sessions: QrSessionStore;
+  counters: CounterStore;
+  events: SessionEvents;
+  /** Reports whether the backends answer (for /health). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

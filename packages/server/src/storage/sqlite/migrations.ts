@@ -1,0 +1,86 @@
+/**
+ * Versioned schema. Append only: a released migration never changes, a new
+ * one is added with the next number. `user_version` records the last applied.
+ */
+export const migrations: readonly string[] = [
+  // 1: directory, keys, QR sessions, counters.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+  CREATE TABLE pools (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    rsa_public_key TEXT NOT NULL,
+    rsa_private_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE apps (
+    id TEXT PRIMARY KEY,
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    logo TEXT,
+    secret_hash TEXT NOT NULL,
+    qr_settings TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX apps_pool ON apps(pool_id);
+
+  CREATE TABLE app_origins (
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (app_id, origin)
+  ) WITHOUT ROWID;
+  CREATE INDEX app_origins_origin ON app_origins(origin);
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    username TEXT,
+    email TEXT,
+    phone TEXT,
+    password_hash TEXT,
+    nickname TEXT,
+    photo TEXT,
+    blocked INTEGER NOT NULL DEFAULT 0,
+    custom_data TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX users_username ON users(pool_id, username) WHERE username IS NOT NULL;
+  CREATE UNIQUE INDEX users_email ON users(pool_id, email) WHERE email IS NOT NULL;
+  CREATE UNIQUE INDEX users_phone ON users(pool_id, phone) WHERE phone IS NOT NULL;
+
+  CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY,
+    alg TEXT NOT NULL,
+    private_jwk TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    retired_at INTEGER
+  ) WITHOUT ROWID;
+
+  CREATE TABLE qr_sessions (
+    random TEXT PRIMARY KEY,
+    app_id TEXT NOT NULL,
+    pool_id TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    custom_data TEXT,
+    user_id TEXT,
+    ticket TEXT,
+    ticket_expires_at INTEGER,
+    ticket_used INTEGER NOT NULL DEFAULT 0,
+    seq INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX qr_sessions_ticket ON qr_sessions(ticket) WHERE ticket IS NOT NULL;
+  CREATE INDEX qr_sessions_expiry ON qr_sessions(expires_at);
+
+  CREATE TABLE counters (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    reset_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
