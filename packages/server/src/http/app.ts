@@ -15,6 +15,8 @@ import openidConfigurationRoute from './routes/openid-configuration.js';
 import cancelRoute from './routes/qrcode-cancel.js';
 import checkRoute from './routes/qrcode-check.js';
 import confirmRoute from './routes/qrcode-confirm.js';
+import contextRoute from './routes/qrcode-context.js';
+import eventsRoute from './routes/qrcode-events.js';
 import geneRoute from './routes/qrcode-gene.js';
 import imageRoute from './routes/qrcode-image.js';
 import scannedRoute from './routes/qrcode-scanned.js';
@@ -22,11 +24,19 @@ import userinfoRoute from './routes/qrcode-userinfo.js';
 import tokenValidateRoute from './routes/token-validate.js';
 import wellKnownRoute from './routes/well-known.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    shutdownSignal: AbortSignal;
+  }
+}
+
 type Route = (app: FastifyInstance, s: Services) => void;
 
 const publicRoutes: Route[] = [
   geneRoute,
   checkRoute,
+  eventsRoute,
+  contextRoute,
   imageRoute,
   scannedRoute,
   confirmRoute,
@@ -84,6 +94,11 @@ export async function buildHttp(s: Services, opts: { logger?: FastifyServerOptio
       'request completed',
     );
   });
+
+  // Held requests (SSE streams, long-polls) listen to this and end when the server closes.
+  const shutdown = new AbortController();
+  app.decorate('shutdownSignal', shutdown.signal);
+  app.addHook('preClose', async () => shutdown.abort());
 
   registerErrorHandling(app);
   registerCors(app, s.directory);

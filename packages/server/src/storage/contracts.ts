@@ -127,6 +127,15 @@ export interface KeyStore {
   deleteKey(kid: string): Promise<void>;
 }
 
+/** What the service observed about the browser that asked for a code (shown on the confirm screen). */
+export interface RequestContext {
+  ip: string;
+  /** The Origin header of the page, when a browser sent one. */
+  origin: string | null;
+  /** Raw User-Agent (as reported by the browser; not verified). */
+  userAgent: string | null;
+}
+
 export interface QrSessionRecord {
   random: string;
   appId: string;
@@ -143,6 +152,7 @@ export interface QrSessionRecord {
   ticketUsed: boolean;
   /** Bumped by every transition; orders pushed events. */
   seq: number;
+  requestContext: RequestContext | null;
 }
 
 export interface TransitionRequest {

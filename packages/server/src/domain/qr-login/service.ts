@@ -3,6 +3,7 @@ import type {
   AppRecord,
   QrSessionRecord,
   QrSessionStore,
+  RequestContext,
   SessionEvents,
   UserRecord,
 } from '../../storage/contracts.js';
@@ -13,6 +14,7 @@ import { fail } from '../errors.js';
 import { newQrRandom, newTicket } from '../ids.js';
 import type { TokenService } from '../tokens/tokens.js';
 import { effectiveStatus, isOpen, type QrAction, statusDescription, Transitions } from './state-machine.js';
+import { parseUserAgent } from './user-agent.js';
 
 /** What `check` (and the push stream) tells the waiting page. */
 export interface CheckView {
@@ -21,6 +23,24 @@ export interface CheckView {
   ticket: string | null;
   userInfo: { nickname: string | null; photo: string | null } | UserView | null;
   expiresIn: number;
+  /** Orders changes of one code; the SSE event id and the long-poll cursor. */
+  seq: number;
+}
+
+/** What the phone's confirm screen shows about the request (readable by the scanner only). */
+export interface RequestContextView {
+  random: string;
+  app: { id: string; name: string; logo: string | null };
+  origin: string | null;
+  ip: string;
+  /** Coarse place of the IP, when a GeoIP database is available; null otherwise. */
+  place: string | null;
+  browser: string | null;
+  os: string | null;
+  /** Browser and OS come from the User-Agent header: claimed, not verified. */
+  reportedByBrowser: true;
+  createdAt: string;
+  expiresAt: string;
 }
 
 export interface ActionResult {
@@ -32,6 +52,7 @@ export interface ActionResult {
 export interface GenerateInput {
   app: AppRecord;
   customData?: Record<string, unknown> | null;
+  requestContext?: RequestContext | null;
 }
 
 /** The biggest customData we put into a QR code (bytes of JSON): keeps codes scannable. */
@@ -70,6 +91,7 @@ export class QrLoginService {
       ticketExpiresAt: null,
       ticketUsed: false,
       seq: 0,
+      requestContext: input.requestContext ?? null,
     };
     await this.sessions.createSession(session);
     return { session, payload: this.payloadOf(session) };
@@ -98,7 +120,7 @@ export class QrLoginService {
     const now = this.clock.now();
     const status = effectiveStatus(s.status, s.expiresAt, now);
     const expiresIn = isOpen(s.status) ? Math.max(0, Math.ceil((s.expiresAt - now) / 1000)) : 0;
-    const base: CheckView = { random: s.random, status, ticket: null, userInfo: null, expiresIn };
+    const base: CheckView = { random: s.random, status, ticket: null, userInfo: null, expiresIn, seq: s.seq };
     if (!s.userId || status === QrStatus.Expired || status === QrStatus.Cancelled) return base;
     const user = await this.directory.getUser(s.userId);
     if (!user) return base;
@@ -112,6 +134,29 @@ export class QrLoginService {
     }
     base.userInfo = { nickname: user.nickname, photo: user.photo };
     return base;
+  }
+
+  /** The request's context for the confirm screen; only the user who scanned may read it. */
+  async requestContext(random: string, user: UserRecord): Promise<RequestContextView> {
+    const s = await this.requireSession(random);
+    if (s.poolId !== user.poolId) fail('QR_OTHER_POOL');
+    if (s.userId === null) fail('QR_WRONG_STATE', 'Mark the QR code scanned before reading its context.');
+    if (s.userId !== user.id) fail('QR_SCANNED_BY_OTHER');
+    const app = await this.directory.getApp(s.appId);
+    const ctx = s.requestContext;
+    const agent = parseUserAgent(ctx?.userAgent);
+    return {
+      random: s.random,
+      app: { id: s.appId, name: app?.name ?? 'Unknown application', logo: app?.logo ?? null },
+      origin: ctx?.origin ?? null,
+      ip: ctx?.ip ?? '',
+      place: null,
+      browser: agent.browser,
+      os: agent.os,
+      reportedByBrowser: true,
+      createdAt: new Date(s.createdAt).toISOString(),
+      expiresAt: new Date(s.expiresAt).toISOString(),
+    };
   }
 
   scan(random: string, user: UserRecord): Promise<ActionResult> {

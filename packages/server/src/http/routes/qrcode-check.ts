@@ -1,12 +1,22 @@
+import { isTerminalStatus } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
+import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { envelopeSchema, ok } from '../envelope.js';
+import { SessionWatch } from '../session-watch.js';
 
 const querystring = {
   type: 'object',
-  properties: { random: { type: 'string', minLength: 1, maxLength: 128 } },
+  properties: {
+    random: { type: 'string', minLength: 1, maxLength: 128 },
+    // Long-poll (ours): wait up to this many seconds for a change after `seq`.
+    wait: { type: 'string', pattern: '^[0-9]{1,2}$' },
+    seq: { type: 'string', pattern: '^[0-9]{1,9}$' },
+  },
   required: ['random'],
 } as const;
+
+export const MAX_LONG_POLL_SECONDS = 30;
 
 // A cached serializer: check is the hottest read, so its answer is compiled once.
 const response = {
@@ -18,18 +28,52 @@ const response = {
       ticket: { type: ['string', 'null'] },
       userInfo: { type: ['object', 'null'], additionalProperties: true },
       expiresIn: { type: 'integer' },
+      seq: { type: 'integer' },
     },
   }),
 } as const;
 
-/** GET /api/v2/qrcode/check?random=: the status of a code, polled by the waiting page. */
+interface Query {
+  random: string;
+  wait?: string;
+  seq?: string;
+}
+
+/**
+ * GET /api/v2/qrcode/check?random=: the status of a code, polled by the
+ * waiting page (the seeds' SDK polls every 800 ms). With `wait=N` (and the
+ * last `seq` seen) it becomes a long-poll: the answer comes as soon as the
+ * code changes, or after N seconds (at most 30), or when it expires.
+ */
 export default function checkRoute(app: FastifyInstance, s: Services): void {
-  app.get<{ Querystring: { random: string } }>(
+  app.get<{ Querystring: Query }>(
     '/api/v2/qrcode/check',
     { schema: { querystring, response } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return ok(await s.qr.check(request.query.random));
+      const { random, wait } = request.query;
+      if (!wait) return ok(await s.qr.check(random));
+
+      const watch = new SessionWatch(s.storage.events, random);
+      try {
+        let view: CheckView = await s.qr.check(random);
+        const since = request.query.seq === undefined ? view.seq : Number(request.query.seq);
+        if (view.seq === since && !isTerminalStatus(view.status)) {
+          const waitMs = Math.min(Number(wait), MAX_LONG_POLL_SECONDS) * 1000;
+          // Wake at expiry too (plus a little, so the re-read sees it expired).
+          const untilExpiry = view.expiresIn * 1000 + 50;
+          const aborted = new AbortController();
+          reply.raw.once('close', () => aborted.abort());
+          await watch.next(
+            Math.min(waitMs, untilExpiry),
+            AbortSignal.any([aborted.signal, app.shutdownSignal]),
+          );
+          view = await s.qr.check(random);
+        }
+        return ok(view);
+      } finally {
+        watch.close();
+      }
     },
   );
 }

@@ -43,7 +43,15 @@ export default function geneRoute(app: FastifyInstance, s: Services): void {
       const application = await s.directory.requireApp(headerValue(request, 'x-authing-app-id'));
       assertOriginAllowed(request, application);
       const customData = request.body?.customData ?? request.body?.params ?? null;
-      const { session, payload } = await s.qr.generate({ app: application, customData });
+      const { session, payload } = await s.qr.generate({
+        app: application,
+        customData,
+        requestContext: {
+          ip: request.ip,
+          origin: headerValue(request, 'origin') ?? null,
+          userAgent: headerValue(request, 'user-agent')?.slice(0, 512) ?? null,
+        },
+      });
       reply.header('cache-control', 'no-store');
       return ok({
         random: session.random,

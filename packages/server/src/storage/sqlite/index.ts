@@ -96,6 +96,7 @@ function toSession(r: Row): QrSessionRecord {
     ticketExpiresAt: (r.ticket_expires_at as number | null) ?? null,
     ticketUsed: r.ticket_used === 1,
     seq: r.seq as number,
+    requestContext: r.request_context == null ? null : JSON.parse(r.request_context as string),
   };
 }
 
@@ -369,7 +370,7 @@ class SqliteSessions implements QrSessionStore {
     this.#s = {
       insert: db.prepare(
         `INSERT INTO qr_sessions (random, app_id, pool_id, status, created_at, expires_at, custom_data, user_id,
-          ticket, ticket_expires_at, ticket_used, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ticket, ticket_expires_at, ticket_used, seq, request_context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare('SELECT * FROM qr_sessions WHERE random = ?'),
       // The whole compare-and-set is this one statement.
@@ -412,6 +413,7 @@ class SqliteSessions implements QrSessionStore {
         s.ticketExpiresAt,
         s.ticketUsed ? 1 : 0,
         s.seq,
+        s.requestContext ? json(s.requestContext) : null,
       );
     } catch (err) {
       rethrowConflict(err);

@@ -83,4 +83,6 @@ export const migrations: readonly string[] = [
     reset_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 2: what the service observed about the requesting browser.
+  `ALTER TABLE qr_sessions ADD COLUMN request_context TEXT;`,
 ];

@@ -1,0 +1,284 @@
+import assert from 'node:assert/strict';
+import { type AddressInfo, createServer } from 'node:net';
+import { ErrorCodes, type ErrorName } from '@scanlogin/protocol';
+import type { FastifyInstance } from 'fastify';
+import forge from 'node-forge';
+import { type FirstStartReport, firstStart } from '../src/bootstrap.js';
+import { loadConfig } from '../src/config/load.js';
+import type { Config } from '../src/config/schema.js';
+import type { Clock } from '../src/domain/clock.js';
+import { buildHttp } from '../src/http/app.js';
+import { createRuntime } from '../src/runtime.js';
+import type { Services } from '../src/services.js';
+
+/** A TCP port that was free a moment ago (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  services: Services;
+  seed: FirstStartReport & { app: NonNullable<FirstStartReport['app']>; adminToken: string };
+  close(): Promise<void>;
+}
+
+/**
+ * A live service on 127.0.0.1 with a random port, an in-memory SQLite database
+ * and the first-start seed (default pool, demo app, alice and bob).
+ */
+export async function startTestServer(
+  opts: { clock?: Clock; config?: Partial<Config>; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  // The token issuer, the discovery document and the QR image URLs are all
+  // built from PUBLIC_URL when the runtime is created, so the port must be
+  // known before that: reserve a free one, then listen on exactly it.
+  const reserved = opts.env?.PORT ?? String(await freePort());
+  const base = loadConfig(
+    {
+      LOG_LEVEL: 'silent',
+      DATABASE_FILE: ':memory:',
+      DEMO_ORIGINS: 'http://localhost:3001',
+      ...opts.env,
+      PORT: reserved,
+    },
+    opts.config,
+  );
+  const services = await createRuntime(base, opts.clock ? { clock: opts.clock } : {});
+  const app = await buildHttp(services);
+  await app.listen({ host: '127.0.0.1', port: base.port });
+  const port = (app.server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  if (port !== base.port) {
+    // Only when PORT=0 was passed explicitly: keep the old behaviour of pointing URLs at the real port.
+    const config = Object.freeze({
+      ...base,
+      publicUrl: base.publicUrl.includes(':0') ? url : base.publicUrl,
+      port,
+    });
+    Object.assign(services, { config });
+  }
+  const report = await firstStart(services);
+  if (!report?.app || !report.adminToken) throw new Error('seed failed');
+  return {
+    url,
+    app,
+    services,
+    seed: report as TestServer['seed'],
+    close: async () => {
+      await app.close();
+      await services.storage.close();
+    },
+  };
+}
+
+/** Parsed JSON of an answer: tests read fields freely and assert on them. */
+// biome-ignore lint/suspicious/noExplicitAny: answers are loose JSON that the assertions check.
+export type Json = any;
+
+export interface Answer<T = Json> {
+  status: number;
+  headers: Headers;
+  body: { code: number; message: string; data: T };
+}
+
+/** A small JSON client for tests. */
+export async function call<T = Json>(
+  base: string,
+  method: string,
+  path: string,
+  opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  let body: string | undefined;
+  if (opts.raw !== undefined) body = opts.raw;
+  else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(base + path, { method, headers, body });
+  const text = await res.text();
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = { code: -1, message: text, data: null };
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** Logs a demo user in through the app endpoint and returns the app token. */
+export async function appLogin(s: TestServer, account = 'alice', password = `${account}-demo-pass`) {
+  const r = await call(s.url, 'POST', '/api/v2/login/account', {
+    body: { account, password },
+    headers: { 'x-authing-app-id': s.seed.app.id },
+  });
+  if (r.body.code !== 200) throw new Error(`login failed: ${JSON.stringify(r.body)}`);
+  return r.body.data.token as string;
+}
+
+export async function generate(s: TestServer, headers: Record<string, string> = {}) {
+  const r = await call(s.url, 'POST', '/api/v2/qrcode/gene', {
+    body: { scene: 'APP_AUTH' },
+    headers: { 'x-authing-app-id': s.seed.app.id, ...headers },
+  });
+  if (r.body.code !== 200) throw new Error(`gene failed: ${JSON.stringify(r.body)}`);
+  return r.body.data as { random: string; url: string; expiresIn: number; payload: string };
+}
+
+export const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+// ---------------------------------------------------------------------------
+// Helpers for the HTTP suites.
+
+/**
+ * Asserts that an answer is the registry's error `name`: its HTTP status, and
+ * the envelope `{code, message, data: null}` with the registry's code.
+ */
+export function assertError(answer: Answer, name: ErrorName): void {
+  const entry = ErrorCodes[name];
+  assert.deepEqual(
+    { status: answer.status, code: answer.body.code, data: answer.body.data },
+    { status: entry.status, code: entry.code, data: null },
+    `expected ${name} (${entry.status} ${entry.code}), got ${answer.status} ${JSON.stringify(answer.body)}`,
+  );
+  assert.equal(typeof answer.body.message, 'string');
+  assert.ok(answer.body.message.length > 0, 'an error carries a message');
+  assert.deepEqual(Object.keys(answer.body).sort(), ['code', 'data', 'message']);
+}
+
+/** Asserts a success envelope (HTTP 2xx, code 200) and returns its data. */
+export function assertOk<T = Json>(answer: Answer<T>, status = 200): T {
+  assert.equal(
+    answer.status,
+    status,
+    `expected HTTP ${status}, got ${answer.status} ${JSON.stringify(answer.body)}`,
+  );
+  assert.equal(answer.body.code, 200, JSON.stringify(answer.body));
+  return answer.body.data;
+}
+
+/** A call to the admin API with the seeded admin token. */
+export function admin<T = Json>(
+  s: TestServer,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Answer<T>> {
+  return call<T>(s.url, method, path, {
+    headers: { authorization: `Bearer ${s.seed.adminToken}` },
+    ...(body === undefined ? {} : { body }),
+  });
+}
+
+export interface Tenant {
+  poolId: string;
+  appId: string;
+  appSecret: string;
+  username: string;
+  password: string;
+  userId: string;
+}
+
+/**
+ * A second world made through the admin API: a new pool, an app in it (with
+ * any QR settings or origins given) and one user with a password.
+ */
+export async function createTenant(
+  s: TestServer,
+  app: Record<string, unknown> = {},
+  username = `carol-${Math.random().toString(36).slice(2, 8)}`,
+): Promise<Tenant> {
+  const pool = assertOk(await admin(s, 'POST', '/api/admin/pools', { name: `pool of ${username}` }), 201);
+  const created = assertOk(
+    await admin(s, 'POST', '/api/admin/apps', { userPoolId: pool.id, name: `app of ${username}`, ...app }),
+    201,
+  );
+  const password = `${username}-password`;
+  const user = assertOk(
+    await admin(s, 'POST', '/api/admin/users', { userPoolId: pool.id, username, password }),
+    201,
+  );
+  return {
+    poolId: pool.id,
+    appId: created.id,
+    appSecret: created.secret,
+    username,
+    password,
+    userId: user.id,
+  };
+}
+
+/** Generates a code for any app (not only the seeded one). */
+export async function generateFor(s: TestServer, appId: string, body: Record<string, unknown> = {}) {
+  return assertOk<{ random: string; url: string; expiresIn: number; payload: string }>(
+    await call(s.url, 'POST', '/api/v2/qrcode/gene', {
+      body: { scene: 'APP_AUTH', ...body },
+      headers: { 'x-authing-app-id': appId },
+    }),
+  );
+}
+
+/** Logs a user in through POST /api/v2/login/account on behalf of `appId`; returns the app token. */
+export async function loginAs(s: TestServer, appId: string, account: string, password: string) {
+  const r = await call(s.url, 'POST', '/api/v2/login/account', {
+    body: { account, password },
+    headers: { 'x-authing-app-id': appId },
+  });
+  return assertOk(r).token as string;
+}
+
+/**
+ * One of the app's three calls, sent the way the seeds' Objective-C sample
+ * sends it: the bare token in `Authorization`, JSON body `{random}`. Pass
+ * `bearer: true` for the SDKs' `Bearer <token>` form.
+ */
+export function appAction(
+  s: TestServer,
+  action: 'scanned' | 'confirm' | 'cancel',
+  random: string,
+  token: string,
+  opts: { bearer?: boolean } = {},
+): Promise<Answer> {
+  return call(s.url, 'POST', `/api/v2/qrcode/${action}`, {
+    body: { random },
+    headers: { authorization: opts.bearer ? `Bearer ${token}` : token },
+  });
+}
+
+export function check(s: TestServer, random: string): Promise<Answer> {
+  return call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}`);
+}
+
+/** Generate, scan and confirm with `token`; returns the code and its ticket. */
+export async function approvedCode(s: TestServer, token: string, appId = s.seed.app.id) {
+  const { random } = await generateFor(s, appId);
+  assertOk(await appAction(s, 'scanned', random, token));
+  assertOk(await appAction(s, 'confirm', random, token));
+  const ticket = assertOk(await check(s, random)).ticket as string;
+  assert.equal(typeof ticket, 'string');
+  return { random, ticket };
+}
+
+/** Encrypts a password the way the mobile SDKs do: RSA PKCS#1 v1.5 with the pool's key, base64. */
+export function rsaEncrypt(publicKeyPem: string, password: string): string {
+  const key = forge.pki.publicKeyFromPem(publicKeyPem);
+  return forge.util.encode64(key.encrypt(forge.util.encodeUtf8(password), 'RSAES-PKCS1-V1_5'));
+}
+
+/** Decodes the payload of a JWT without verifying it. */
+export function jwtClaims(token: string): Record<string, Json> {
+  const part = token.split('.')[1];
+  assert.ok(part, 'a compact JWS');
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+}
