@@ -1,0 +1,408 @@
+/**
+ * The storage conformance suite: one set of cases, run against every adapter.
+ * An adapter is done when this passes. Call it from a test file with a
+ * factory that returns a fresh, empty storage:
+ *
+ *   storageConformance('sqlite', () => new SqliteStorage(':memory:'));
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { QrStatus } from '@scanlogin/protocol';
+import {
+  type AppRecord,
+  ConflictError,
+  DEFAULT_QR_SETTINGS,
+  type QrSessionRecord,
+  type Storage,
+  type UserRecord,
+} from './contracts.js';
+
+let n = 0;
+const id = (prefix: string) =>
+  `${prefix}${(++n).toString().padStart(6, '0')}${Math.random().toString(16).slice(2, 10)}`;
+const T0 = Date.UTC(2026, 0, 1);
+
+export function storageConformance(name: string, open: () => Storage | Promise<Storage>): void {
+  describe(`storage conformance: ${name}`, () => {
+    let st: Storage;
+    let poolId: string;
+    let otherPoolId: string;
+    before(async () => {
+      st = await open();
+      poolId = id('pool');
+      otherPoolId = id('pool');
+      for (const p of [poolId, otherPoolId]) {
+        await st.directory.insertPool({
+          id: p,
+          name: p,
+          rsaPublicKey: 'pub',
+          rsaPrivateKey: 'priv',
+          createdAt: T0,
+        });
+      }
+    });
+    after(async () => st.close());
+
+    const app = (over: Partial<AppRecord> = {}): AppRecord => ({
+      id: id('app'),
+      poolId,
+      name: 'An app',
+      logo: null,
+      secretHash: 'h'.repeat(64),
+      allowedOrigins: [],
+      qr: { ...DEFAULT_QR_SETTINGS },
+      createdAt: T0,
+      ...over,
+    });
+    const user = (over: Partial<UserRecord> = {}): UserRecord => ({
+      id: id('user'),
+      poolId,
+      username: id('name'),
+      email: null,
+      phone: null,
+      passwordHash: null,
+      nickname: 'Nick',
+      photo: null,
+      blocked: false,
+      customData: {},
+      createdAt: T0,
+      updatedAt: T0,
+      ...over,
+    });
+    const session = (over: Partial<QrSessionRecord> = {}): QrSessionRecord => ({
+      random: id('qr'),
+      appId: 'app-x',
+      poolId,
+      status: QrStatus.Pending,
+      createdAt: T0,
+      expiresAt: T0 + 120_000,
+      customData: null,
+      userId: null,
+      ticket: null,
+      ticketExpiresAt: null,
+      ticketUsed: false,
+      seq: 0,
+      requestContext: null,
+      ...over,
+    });
+
+    describe('directory', () => {
+      it('stores and lists pools', async () => {
+        const p = await st.directory.getPool(poolId);
+        assert.equal(p?.id, poolId);
+        assert.equal(await st.directory.getPool('missing'), null);
+        const ids = (await st.directory.listPools()).map((x) => x.id);
+        assert.ok(ids.includes(poolId) && ids.includes(otherPoolId));
+      });
+
+      it('rejects a duplicate pool id with ConflictError', async () => {
+        await assert.rejects(
+          st.directory.insertPool({
+            id: poolId,
+            name: 'x',
+            rsaPublicKey: 'p',
+            rsaPrivateKey: 'q',
+            createdAt: T0,
+          }),
+          ConflictError,
+        );
+      });
+
+      it('keeps apps with their origins and settings, and answers origin lookups', async () => {
+        const origin = `https://${id('site')}.example`;
+        const a = app({ allowedOrigins: [origin], qr: { ...DEFAULT_QR_SETTINGS, returnFullUserInfo: true } });
+        await st.directory.insertApp(a);
+        assert.deepEqual(await st.directory.getApp(a.id), a);
+        assert.equal(await st.directory.isOriginAllowedByAnyApp(origin), true);
+        assert.equal(await st.directory.isOriginAllowedByAnyApp('https://nobody.example'), false);
+        assert.ok((await st.directory.listApps(poolId)).some((x) => x.id === a.id));
+        assert.ok(!(await st.directory.listApps(otherPoolId)).some((x) => x.id === a.id));
+
+        const other = `https://${id('other')}.example`;
+        const updated = await st.directory.updateApp(a.id, { allowedOrigins: [other], name: 'Renamed' });
+        assert.deepEqual(updated?.allowedOrigins, [other]);
+        assert.equal(updated?.name, 'Renamed');
+        assert.equal(updated?.qr.returnFullUserInfo, true, 'a patch keeps what it does not name');
+        assert.equal(await st.directory.isOriginAllowedByAnyApp(origin), false);
+        assert.equal(await st.directory.updateApp('missing', { name: 'x' }), null);
+
+        assert.equal(await st.directory.deleteApp(a.id), true);
+        assert.equal(await st.directory.getApp(a.id), null);
+        assert.equal(await st.directory.deleteApp(a.id), false);
+        assert.equal(await st.directory.isOriginAllowedByAnyApp(other), false);
+      });
+
+      it('finds users by username, email or phone within their pool only', async () => {
+        const u = user({ email: `${id('e')}@example.com`, phone: `+1${Date.now() % 1e9}${n}` });
+        await st.directory.insertUser(u);
+        for (const account of [u.username!, u.email!, u.phone!]) {
+          assert.equal((await st.directory.findUserByAccount(poolId, account))?.id, u.id, account);
+          assert.equal(await st.directory.findUserByAccount(otherPoolId, account), null);
+        }
+        assert.deepEqual(await st.directory.getUser(u.id), u);
+      });
+
+      it('enforces unique username, email and phone per pool, not across pools', async () => {
+        const u = user({ email: `${id('e')}@example.com`, phone: `+2${n}${Date.now() % 1e6}` });
+        await st.directory.insertUser(u);
+        for (const clash of [{ username: u.username }, { email: u.email }, { phone: u.phone }]) {
+          await assert.rejects(st.directory.insertUser(user({ username: id('n'), ...clash })), ConflictError);
+        }
+        await st.directory.insertUser(user({ poolId: otherPoolId, username: u.username, email: u.email }));
+        // Users without an email or phone do not clash on the missing field.
+        await st.directory.insertUser(user());
+        await st.directory.insertUser(user());
+      });
+
+      it('updates users and reports conflicts on update', async () => {
+        const a = user();
+        const b = user();
+        await st.directory.insertUser(a);
+        await st.directory.insertUser(b);
+        const up = await st.directory.updateUser(
+          a.id,
+          { nickname: 'New', blocked: true, customData: { k: 1 } },
+          T0 + 5,
+        );
+        assert.equal(up?.nickname, 'New');
+        assert.equal(up?.blocked, true);
+        assert.equal(up?.updatedAt, T0 + 5);
+        assert.deepEqual((await st.directory.getUser(a.id))?.customData, { k: 1 });
+        await assert.rejects(st.directory.updateUser(a.id, { username: b.username }, T0), ConflictError);
+        assert.equal(await st.directory.updateUser('missing', { nickname: 'x' }, T0), null);
+        assert.equal(await st.directory.deleteUser(b.id), true);
+        assert.equal(await st.directory.getUser(b.id), null);
+      });
+
+      it('pages through users', async () => {
+        const pool = id('pool');
+        await st.directory.insertPool({
+          id: pool,
+          name: 'p',
+          rsaPublicKey: 'p',
+          rsaPrivateKey: 'q',
+          createdAt: T0,
+        });
+        for (let i = 0; i < 5; i++) await st.directory.insertUser(user({ poolId: pool, createdAt: T0 + i }));
+        const first = await st.directory.listUsers(pool, { limit: 3 });
+        const rest = await st.directory.listUsers(pool, { limit: 3, offset: 3 });
+        assert.equal(first.length, 3);
+        assert.equal(rest.length, 2);
+        assert.equal(new Set([...first, ...rest].map((u) => u.id)).size, 5);
+      });
+
+      it('keeps meta values', async () => {
+        assert.equal(await st.directory.getMeta('k'), null);
+        await st.directory.setMeta('k', 'v1');
+        await st.directory.setMeta('k', 'v2');
+        assert.equal(await st.directory.getMeta('k'), 'v2');
+      });
+    });
+
+    describe('keys', () => {
+      it('inserts, retires and deletes signing keys', async () => {
+        const kid = id('kid');
+        await st.keys.insertKey({
+          kid,
+          alg: 'ES256',
+          privateJwk: '{}',
+          publicJwk: '{}',
+          createdAt: T0,
+          retiredAt: null,
+        });
+        await assert.rejects(
+          st.keys.insertKey({
+            kid,
+            alg: 'ES256',
+            privateJwk: '{}',
+            publicJwk: '{}',
+            createdAt: T0,
+            retiredAt: null,
+          }),
+          ConflictError,
+        );
+        await st.keys.retireKey(kid, T0 + 10);
+        await st.keys.retireKey(kid, T0 + 99); // retiring twice keeps the first time
+        assert.equal((await st.keys.listKeys()).find((k) => k.kid === kid)?.retiredAt, T0 + 10);
+        await st.keys.deleteKey(kid);
+        assert.equal(
+          (await st.keys.listKeys()).find((k) => k.kid === kid),
+          undefined,
+        );
+      });
+    });
+
+    describe('QR sessions', () => {
+      it('round-trips a session with its context and custom data', async () => {
+        const s = session({
+          customData: { a: [1, 'b'] },
+          requestContext: { ip: '203.0.113.9', origin: 'https://x.example', userAgent: 'UA' },
+        });
+        await st.sessions.createSession(s);
+        assert.deepEqual(await st.sessions.getSession(s.random), s);
+        assert.equal(await st.sessions.getSession('missing'), null);
+        await assert.rejects(st.sessions.createSession(s), ConflictError);
+      });
+
+      it('applies a transition only from the expected status, and bumps seq', async () => {
+        const s = session();
+        await st.sessions.createSession(s);
+        const wrong = await st.sessions.transition(s.random, {
+          from: QrStatus.Scanned,
+          to: QrStatus.Authorized,
+          now: T0,
+        });
+        assert.equal(wrong, null);
+        const scanned = await st.sessions.transition(s.random, {
+          from: QrStatus.Pending,
+          to: QrStatus.Scanned,
+          now: T0,
+          set: { userId: 'u1' },
+        });
+        assert.equal(scanned?.status, QrStatus.Scanned);
+        assert.equal(scanned?.userId, 'u1');
+        assert.equal(scanned?.seq, 1);
+        assert.equal(
+          await st.sessions.transition(s.random, { from: QrStatus.Pending, to: QrStatus.Scanned, now: T0 }),
+          null,
+        );
+        assert.equal(
+          await st.sessions.transition('missing', { from: QrStatus.Pending, to: QrStatus.Scanned, now: T0 }),
+          null,
+        );
+      });
+
+      it('refuses transitions of an expired code (expiry is computed from expiresAt)', async () => {
+        const s = session({ expiresAt: T0 + 1000 });
+        await st.sessions.createSession(s);
+        const r = await st.sessions.transition(s.random, {
+          from: QrStatus.Pending,
+          to: QrStatus.Scanned,
+          now: T0 + 1000,
+        });
+        assert.equal(r, null);
+        assert.equal((await st.sessions.getSession(s.random))?.status, QrStatus.Pending);
+      });
+
+      it('checks the acting user when asked to', async () => {
+        const s = session({ status: QrStatus.Scanned, userId: 'alice' });
+        await st.sessions.createSession(s);
+        const cas = { from: QrStatus.Scanned, to: QrStatus.Cancelled, now: T0 } as const;
+        assert.equal(await st.sessions.transition(s.random, { ...cas, expectUserId: 'bob' }), null);
+        const ok = await st.sessions.transition(s.random, { ...cas, expectUserId: 'alice' });
+        assert.equal(ok?.status, QrStatus.Cancelled);
+        assert.equal(ok?.userId, 'alice', 'fields not in `set` are kept');
+      });
+
+      it('lets exactly one of many concurrent transitions win', async () => {
+        const s = session({ status: QrStatus.Scanned, userId: 'alice' });
+        await st.sessions.createSession(s);
+        const results = await Promise.all(
+          Array.from({ length: 100 }, (_, i) =>
+            st.sessions.transition(s.random, {
+              from: QrStatus.Scanned,
+              to: i % 2 ? QrStatus.Authorized : QrStatus.Cancelled,
+              now: T0,
+              expectUserId: 'alice',
+              ...(i % 2 ? { set: { ticket: `t-${s.random}-${i}`, ticketExpiresAt: T0 + 300_000 } } : {}),
+            }),
+          ),
+        );
+        assert.equal(results.filter(Boolean).length, 1);
+      });
+
+      it('consumes a ticket exactly once, only for its app, only while it lives', async () => {
+        const ticket = id('ticket');
+        const s = session({ appId: 'app-1', status: QrStatus.Scanned, userId: 'alice' });
+        await st.sessions.createSession(s);
+        await st.sessions.transition(s.random, {
+          from: QrStatus.Scanned,
+          to: QrStatus.Authorized,
+          now: T0,
+          set: { ticket, ticketExpiresAt: T0 + 300_000 },
+        });
+        assert.deepEqual(await st.sessions.peekTicket(ticket, T0), { appId: 'app-1' });
+        assert.equal(await st.sessions.peekTicket(ticket, T0 + 300_000), null, 'expired');
+        assert.equal(await st.sessions.consumeTicket(ticket, 'app-2', T0), null, 'another app');
+        assert.equal(await st.sessions.consumeTicket(ticket, 'app-1', T0 + 300_000), null, 'expired');
+
+        const results = await Promise.all(
+          Array.from({ length: 100 }, () => st.sessions.consumeTicket(ticket, 'app-1', T0 + 1)),
+        );
+        const winners = results.filter(Boolean);
+        assert.equal(winners.length, 1);
+        assert.deepEqual(winners[0], { random: s.random, appId: 'app-1', poolId, userId: 'alice' });
+        assert.equal(await st.sessions.peekTicket(ticket, T0 + 1), null, 'used');
+        assert.equal((await st.sessions.getSession(s.random))?.ticketUsed, true);
+      });
+
+      it('deletes only sessions nobody can use any more', async () => {
+        const now = T0 + 10_000_000;
+        const live = session({ expiresAt: now + 1 });
+        const dead = session({ expiresAt: now - 1 });
+        const ticketLive = session({
+          expiresAt: now - 1,
+          status: QrStatus.Authorized,
+          userId: 'u',
+          ticket: id('t'),
+          ticketExpiresAt: now + 1,
+        });
+        const ticketUsed = session({
+          expiresAt: now - 1,
+          status: QrStatus.Authorized,
+          userId: 'u',
+          ticket: id('t'),
+          ticketExpiresAt: now + 1,
+          ticketUsed: true,
+        });
+        for (const s of [live, dead, ticketLive, ticketUsed]) await st.sessions.createSession(s);
+        const removed = await st.sessions.deleteExpired(now);
+        assert.ok(removed >= 2);
+        assert.ok(await st.sessions.getSession(live.random));
+        assert.ok(await st.sessions.getSession(ticketLive.random));
+        assert.equal(await st.sessions.getSession(dead.random), null);
+        assert.equal(await st.sessions.getSession(ticketUsed.random), null);
+      });
+    });
+
+    describe('counters', () => {
+      it('counts within a window and starts over after it', async () => {
+        const key = id('ctr');
+        assert.equal(await st.counters.get(key, T0), null);
+        assert.deepEqual(await st.counters.increment(key, 1000, T0), { count: 1, resetAt: T0 + 1000 });
+        assert.deepEqual(await st.counters.increment(key, 1000, T0 + 500), { count: 2, resetAt: T0 + 1000 });
+        assert.deepEqual(await st.counters.get(key, T0 + 999), { count: 2, resetAt: T0 + 1000 });
+        assert.equal(await st.counters.get(key, T0 + 1000), null);
+        assert.deepEqual(await st.counters.increment(key, 1000, T0 + 1000), { count: 1, resetAt: T0 + 2000 });
+        await st.counters.reset(key);
+        assert.equal(await st.counters.get(key, T0 + 1000), null);
+      });
+
+      it('loses no increment under concurrency', async () => {
+        const key = id('ctr');
+        await Promise.all(Array.from({ length: 200 }, () => st.counters.increment(key, 60_000, T0)));
+        assert.equal((await st.counters.get(key, T0))?.count, 200);
+      });
+    });
+
+    describe('events', () => {
+      it('delivers published changes to subscribers of that code until they unsubscribe', async () => {
+        const seen: string[] = [];
+        const s = session();
+        const off = st.events.subscribe(s.random, (x) => seen.push(`${x.random}:${x.status}`));
+        const offOther = st.events.subscribe('another', () => seen.push('wrong'));
+        st.events.publish({ ...s, status: QrStatus.Scanned });
+        await new Promise((r) => setTimeout(r, 20)); // adapters may deliver asynchronously
+        off();
+        offOther();
+        st.events.publish({ ...s, status: QrStatus.Authorized });
+        await new Promise((r) => setTimeout(r, 20));
+        assert.deepEqual(seen, [`${s.random}:${QrStatus.Scanned}`]);
+      });
+    });
+
+    it('answers ping', async () => {
+      await st.ping();
+    });
+  });
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { QrStatus } from '@scanlogin/protocol';
+import { effectiveStatus, isOpen, Transitions } from '../src/domain/qr-login/state-machine.js';
+
+describe('the transitions table', () => {
+  it('has exactly the three app actions, each leaving an open status', () => {
+    assert.deepEqual(Object.keys(Transitions).sort(), ['cancel', 'confirm', 'scan']);
+    for (const rule of Object.values(Transitions)) assert.ok(isOpen(rule.from));
+  });
+
+  it('scans only from Pending, by any user of the pool', () => {
+    assert.deepEqual(Transitions.scan, { from: QrStatus.Pending, to: QrStatus.Scanned, actor: 'pool-user' });
+  });
+
+  it('confirms and cancels only from Scanned, by the scanner', () => {
+    assert.deepEqual(Transitions.confirm, {
+      from: QrStatus.Scanned,
+      to: QrStatus.Authorized,
+      actor: 'scanner',
+    });
+    assert.deepEqual(Transitions.cancel, {
+      from: QrStatus.Scanned,
+      to: QrStatus.Cancelled,
+      actor: 'scanner',
+    });
+  });
+
+  it('never leaves a terminal status', () => {
+    const froms = new Set<number>(Object.values(Transitions).map((r) => r.from));
+    for (const terminal of [QrStatus.Authorized, QrStatus.Cancelled]) assert.ok(!froms.has(terminal));
+  });
+});
+
+describe('effectiveStatus', () => {
+  it('turns open statuses into Expired at expiresAt, not before', () => {
+    for (const s of [QrStatus.Pending, QrStatus.Scanned] as const) {
+      assert.equal(effectiveStatus(s, 1000, 999), s);
+      assert.equal(effectiveStatus(s, 1000, 1000), QrStatus.Expired);
+    }
+  });
+
+  it('keeps decided statuses after expiry', () => {
+    assert.equal(effectiveStatus(QrStatus.Authorized, 1000, 5000), QrStatus.Authorized);
+    assert.equal(effectiveStatus(QrStatus.Cancelled, 1000, 5000), QrStatus.Cancelled);
+  });
+});
