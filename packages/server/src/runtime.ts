@@ -25,7 +25,12 @@ export async function createRuntime(
     windowMs: 15 * 60_000,
     maxDelayMs: 15 * 60_000,
   });
-  const keys = new KeyRing(storage.keys, clock, Math.max(config.appTokenTtl, config.webTokenTtl) * 1000);
+  const keys = new KeyRing(
+    storage.keys,
+    clock,
+    Math.max(config.appTokenTtl, config.webTokenTtl) * 1000,
+    config.keyActivationDelay * 1000,
+  );
   await keys.init();
   const tokens = new TokenService(keys, clock, {
     issuer: config.publicUrl,

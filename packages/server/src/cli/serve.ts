@@ -30,11 +30,19 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
       .catch((err) => app.log.warn({ err: { message: String(err) } }, 'sweep failed'));
   }, 60_000);
   sweep.unref();
+  // Rotations made through another instance (or the CLI) reach this one here.
+  const keyReload = setInterval(() => {
+    services.keys
+      .reload()
+      .catch((err) => app.log.warn({ err: { message: String(err) } }, 'key reload failed'));
+  }, config.keyReloadInterval * 1000);
+  keyReload.unref();
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       clearInterval(sweep);
+      clearInterval(keyReload);
       await app.close();
       await services.storage.close();
     })();

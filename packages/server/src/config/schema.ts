@@ -76,6 +76,24 @@ export const configSchema = {
     default: 86400,
     description: 'Seconds a website token (minted when a ticket is redeemed) stays valid.',
   },
+  keyActivationDelay: {
+    env: 'KEY_ACTIVATION_DELAY',
+    type: 'integer',
+    min: 0,
+    max: 86400,
+    default: 120,
+    description:
+      'Seconds a rotated signing key is published in the JWKS before it signs, so verifiers and other instances know it first.',
+  },
+  keyReloadInterval: {
+    env: 'KEY_RELOAD_INTERVAL',
+    type: 'integer',
+    min: 1,
+    max: 3600,
+    default: 60,
+    description:
+      'Seconds between reloads of the signing keys from storage (how other instances learn of a rotation).',
+  },
   bodyLimit: {
     env: 'BODY_LIMIT',
     type: 'integer',

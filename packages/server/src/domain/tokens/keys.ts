@@ -43,15 +43,18 @@ export function generateSigningKey(now: number): SigningKeyRecord {
 }
 
 /**
- * The signing keys of the service. The newest key that is not retired signs;
- * every key still inside its publication window verifies and is in the JWKS.
- * Keys live in the shared KeyStore, so instances that start later find and
- * use the same keys; a token with an unknown `kid` triggers one reload, which
- * is how a rotation done elsewhere reaches this instance.
+ * The signing keys of the service. Keys live in the shared KeyStore, so
+ * instances that start later find and use the same keys.
+ *
+ * Rotation publishes first and signs later: `rotate()` adds a key to the
+ * JWKS at once, but the old key keeps signing for `activationDelayMs`, long
+ * enough for verifiers' JWKS caches and for other instances' periodic reload
+ * to see the new key before any token carries its `kid`. Then the old key
+ * stops signing (`retiredAt`) and stays published for `retentionMs`, until
+ * the last token it signed has expired.
  */
 export class KeyRing {
   #keys = new Map<string, LoadedKey>();
-  #active: LoadedKey | null = null;
   #jwks: { keys: PublicJwk[] } = { keys: [] };
   #lastReload = 0;
 
@@ -60,12 +63,14 @@ export class KeyRing {
     private readonly clock: Clock,
     /** How long a retired key stays published: at least the longest token lifetime. */
     private readonly retentionMs: number,
+    /** How long a new key is published before it signs. */
+    private readonly activationDelayMs = 120_000,
   ) {}
 
   /** Loads keys, creating the first one if the store has none. */
   async init(): Promise<void> {
     await this.reload();
-    if (!this.#active) {
+    if (!this.#pickActive()) {
       await this.store.insertKey(generateSigningKey(this.clock.now()));
       await this.reload();
     }
@@ -93,28 +98,47 @@ export class KeyRing {
       keys.set(record.kid, { record, publicKey, publicJwk, signer: createSigner(record.kid, privateKey) });
     }
     this.#keys = keys;
-    const live = [...keys.values()].filter((k) => k.record.retiredAt === null);
-    live.sort((a, b) => b.record.createdAt - a.record.createdAt);
-    this.#active = live[0] ?? null;
     this.#jwks = { keys: [...keys.values()].map((k) => k.publicJwk) };
     this.#lastReload = now;
   }
 
-  /** Starts signing with a fresh key; older keys keep verifying until retention ends. */
+  /**
+   * The key that signs now: the newest one that has been published long
+   * enough, among those not retired; on a fresh install (one young key) that key.
+   */
+  #pickActive(): LoadedKey | null {
+    const now = this.clock.now();
+    let mature: LoadedKey | null = null;
+    let newest: LoadedKey | null = null;
+    for (const k of this.#keys.values()) {
+      const r = k.record;
+      if (r.retiredAt !== null && r.retiredAt <= now) continue;
+      if (!newest || r.createdAt > newest.record.createdAt) newest = k;
+      if (r.createdAt + this.activationDelayMs <= now && (!mature || r.createdAt > mature.record.createdAt))
+        mature = k;
+    }
+    return mature ?? newest;
+  }
+
+  /**
+   * Publishes a fresh key now; it takes over signing after the activation
+   * delay, when the keys signing today are retired.
+   */
   async rotate(): Promise<string> {
     const now = this.clock.now();
     const fresh = generateSigningKey(now);
     await this.store.insertKey(fresh);
     for (const k of this.#keys.values()) {
-      if (k.record.retiredAt === null) await this.store.retireKey(k.record.kid, now);
+      if (k.record.retiredAt === null) await this.store.retireKey(k.record.kid, now + this.activationDelayMs);
     }
     await this.reload();
     return fresh.kid;
   }
 
   get signer(): JwtSigner {
-    if (!this.#active) throw new Error('KeyRing used before init()');
-    return this.#active.signer;
+    const active = this.#pickActive();
+    if (!active) throw new Error('KeyRing used before init()');
+    return active.signer;
   }
 
   /** Public key for `kid`, reloading at most once a second when it is unknown. */
