@@ -12,7 +12,7 @@ import { createRuntime } from '../src/runtime.js';
 import type { Services } from '../src/services.js';
 
 /** A TCP port that was free a moment ago (the OS picks it). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.unref();
@@ -39,38 +39,25 @@ export interface TestServer {
 export async function startTestServer(
   opts: { clock?: Clock; config?: Partial<Config>; env?: Record<string, string> } = {},
 ): Promise<TestServer> {
-  // The token issuer, the discovery document and the QR image URLs are all
-  // built from PUBLIC_URL when the runtime is created, so the port must be
-  // known before that: reserve a free one, then listen on exactly it.
-  const reserved = opts.env?.PORT ?? String(await freePort());
-  const base = loadConfig(
+  // The port must be known before the config is built: issuer and image URLs name it.
+  const port = await freePort();
+  const config = loadConfig(
     {
       LOG_LEVEL: 'silent',
       DATABASE_FILE: ':memory:',
       DEMO_ORIGINS: 'http://localhost:3001',
+      PORT: String(port),
       ...opts.env,
-      PORT: reserved,
     },
     opts.config,
   );
-  const services = await createRuntime(base, opts.clock ? { clock: opts.clock } : {});
+  const services = await createRuntime(config, opts.clock ? { clock: opts.clock } : {});
   const app = await buildHttp(services);
-  await app.listen({ host: '127.0.0.1', port: base.port });
-  const port = (app.server.address() as AddressInfo).port;
-  const url = `http://127.0.0.1:${port}`;
-  if (port !== base.port) {
-    // Only when PORT=0 was passed explicitly: keep the old behaviour of pointing URLs at the real port.
-    const config = Object.freeze({
-      ...base,
-      publicUrl: base.publicUrl.includes(':0') ? url : base.publicUrl,
-      port,
-    });
-    Object.assign(services, { config });
-  }
+  await app.listen({ host: '127.0.0.1', port });
   const report = await firstStart(services);
   if (!report?.app || !report.adminToken) throw new Error('seed failed');
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
     app,
     services,
     seed: report as TestServer['seed'],
@@ -81,8 +68,11 @@ export async function startTestServer(
   };
 }
 
-/** Parsed JSON of an answer: tests read fields freely and assert on them. */
-// biome-ignore lint/suspicious/noExplicitAny: answers are loose JSON that the assertions check.
+/**
+ * Test answers are JSON of many shapes; assertions check them field by field,
+ * so a loose type here keeps the tests readable.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
 export type Json = any;
 
 export interface Answer<T = Json> {

@@ -1,0 +1,124 @@
+/**
+ * The real authing-js-sdk@4.23.55 browser bundle, unchanged, on a page served
+ * from another origin than our API: startScanning must show the code and finish
+ * a login against our server. This exercises credentialed CORS (axios with
+ * withCredentials) and the QR image's CORS (the SDK draws it on a canvas).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import { createVerifier } from '@scanlogin/verify';
+import type { Browser } from 'playwright-core';
+import { appLogin, call, startTestServer, type TestServer } from '../packages/server/test/helpers.js';
+import { eventually, launchChromium, type StaticSite, serveStatic } from './support.js';
+
+const require = createRequire(import.meta.url);
+const bundle = readFileSync(require.resolve('authing-js-sdk/build/browser/index.min.js'));
+
+describe('stock authing-js-sdk in Chromium, cross-origin', () => {
+  let s: TestServer;
+  let site: StaticSite;
+  let browser: Browser;
+  let appId: string;
+
+  before(async () => {
+    s = await startTestServer();
+    // The page's origin is only known once its server listens; the page reads the config from its URL.
+    site = await serveStatic({
+      '/authing.js': { type: 'text/javascript', body: bundle },
+      '/': {
+        type: 'text/html',
+        body: `<!doctype html><meta charset="utf-8"><div id="qrcode"></div>
+<script src="/authing.js"></script>
+<script>
+  const q = new URLSearchParams(location.search);
+  window.events = [];
+  const client = new Authing.AuthenticationClient({ appId: q.get('appId'), appHost: q.get('host') });
+  client.qrcode.startScanning('qrcode', {
+    autoExchangeUserInfo: true,
+    onCodeShow: (random) => { window.random = random; window.events.push('show'); },
+    onCodeLoaded: () => window.events.push('loaded'),
+    onCodeLoadFailed: (m) => window.events.push('loadFailed:' + m),
+    onScanned: (u) => window.events.push('scanned:' + u.nickname),
+    onSuccess: (user, ticket) => { window.result = { user, ticket }; window.events.push('success'); },
+    onError: (m) => window.events.push('error:' + m),
+  });
+</script>`,
+      },
+    });
+    const created = await call(s.url, 'POST', '/api/admin/apps', {
+      headers: { authorization: `Bearer ${s.seed.adminToken}` },
+      body: {
+        userPoolId: s.seed.pool.id,
+        name: 'Stock SDK site',
+        allowedOrigins: [site.url],
+        allowExchangeUserInfoFromBrowser: true,
+      },
+    });
+    appId = created.body.data.id;
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+    await s?.close();
+  });
+
+  it('shows the code and completes the login, exchanging the ticket in the browser', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${site.url}/?appId=${appId}&host=${encodeURIComponent(s.url)}`);
+    const random = await eventually(
+      () => page.evaluate(() => (window as unknown as { random?: string }).random),
+      15_000,
+      'the code',
+    );
+    await eventually(
+      async () =>
+        (await page.evaluate(() => (window as unknown as { events: string[] }).events)).includes('loaded')
+          ? true
+          : null,
+      15_000,
+      'the QR image to load cross-origin',
+    );
+
+    const token = await appLogin(s);
+    const scanned = await call(s.url, 'POST', '/api/v2/qrcode/scanned', {
+      body: { random },
+      headers: { authorization: token },
+    });
+    assert.equal(scanned.body.code, 200);
+    await eventually(
+      async () =>
+        (await page.evaluate(() => (window as unknown as { events: string[] }).events)).includes(
+          'scanned:Alice',
+        )
+          ? true
+          : null,
+      15_000,
+      'onScanned',
+    );
+    await call(s.url, 'POST', '/api/v2/qrcode/confirm', {
+      body: { random },
+      headers: { authorization: token },
+    });
+
+    const result = await eventually(
+      () =>
+        page.evaluate(
+          () => (window as unknown as { result?: { user: Record<string, unknown>; ticket: string } }).result,
+        ),
+      15_000,
+      'onSuccess',
+    );
+    const events = await page.evaluate(() => (window as unknown as { events: string[] }).events);
+    assert.ok(!events.some((e) => e.startsWith('error') || e.startsWith('loadFailed')), events.join(', '));
+    assert.ok(result.ticket);
+    assert.equal(result.user.username, 'alice');
+    const claims = await createVerifier({ issuer: s.services.config.publicUrl, audience: appId })(
+      String(result.user.token),
+    );
+    assert.equal(claims.token_use, 'web');
+    await page.close();
+  });
+});
