@@ -156,16 +156,13 @@ export function parseArgs(argv: string[]): { words: string[]; opts: Opts } {
     }
     flagArgs.push(a);
     const name = a.slice(2);
-    if (
-      !name.includes('=') &&
-      !STANDALONE.has(name) &&
-      argv[i + 1] !== undefined &&
-      !argv[i + 1]!.startsWith('--')
-    ) {
-      flagArgs.push(argv[++i]!);
-    } else if (!name.includes('=')) {
-      flagArgs.push('--');
-    }
+    if (name.includes('=')) continue;
+    const next = argv[i + 1];
+    // A standalone flag may still be given an explicit true/false (`--browser-exchange false`).
+    const takesNext = STANDALONE.has(name)
+      ? next === 'true' || next === 'false'
+      : next !== undefined && !next.startsWith('--');
+    flagArgs.push(takesNext ? argv[++i]! : 'true');
   }
   return { words, opts: flagsToEnv(flagArgs) };
 }

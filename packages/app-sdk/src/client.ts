@@ -1,0 +1,221 @@
+import { type AppActionResult, ErrorCodes } from '@scanlogin/protocol';
+import { isScanloginError, ScanloginError } from './errors.js';
+import { type ParsedQr, parseQrPayload } from './payload.js';
+import { type CallOptions, type FetchLike, type Request, send, type TransportConfig } from './transport.js';
+import type { AppUser, PoolConfig, RequestContext, ScanloginAppOptions, ScanResult } from './types.js';
+import { type QrPayloadVerifier, type QrVerification, unverified } from './verify.js';
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const HOST = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i;
+
+/**
+ * The phone side of a QR login. Sign the user in once (`login`), then for
+ * each scanned code: `scan` (or `parseQrPayload` → `verifyQrPayload` →
+ * `markScanned` → `getRequestContext`), show a confirm screen, then `confirm`
+ * or `cancel`.
+ *
+ * Uses only `fetch`, so it runs in React Native, Capacitor and browsers.
+ * Every failed call throws `ScanloginError`.
+ */
+export class ScanloginApp {
+  readonly #transport: TransportConfig;
+  readonly #appId: string | undefined;
+  readonly #userPoolId: string | undefined;
+  readonly #verifier: QrPayloadVerifier | undefined;
+  readonly #onTokenChange: ((token: string | null) => void) | undefined;
+  readonly #now: () => number;
+  readonly #clockToleranceMs: number;
+  #token: string | null;
+  #user: AppUser | null = null;
+
+  constructor(options: ScanloginAppOptions) {
+    const host = String(options.host ?? '')
+      .trim()
+      .replace(/\/+$/, '');
+    if (!HOST.test(host)) {
+      throw new TypeError(`ScanloginApp: host must be an http(s) URL, got "${options.host}".`);
+    }
+    const fetchImpl = options.fetch ?? defaultFetch();
+    this.#transport = {
+      host,
+      fetch: fetchImpl,
+      timeoutMs: Math.max(0, options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    };
+    this.#appId = options.appId || undefined;
+    this.#userPoolId = options.userPoolId || undefined;
+    this.#verifier = options.verifier;
+    this.#onTokenChange = options.onTokenChange;
+    this.#now = options.now ?? Date.now;
+    this.#clockToleranceMs = options.clockToleranceMs ?? 0;
+    this.#token = options.token || null;
+  }
+
+  /** The service's base URL, normalized (no trailing slash). */
+  get host(): string {
+    return this.#transport.host;
+  }
+
+  /** The app token sent with the QR calls, or `null` when signed out. */
+  get token(): string | null {
+    return this.#token;
+  }
+
+  /** The user of the last `login` in this instance (`null` after `setToken` with another token, or `logout`). */
+  get user(): AppUser | null {
+    return this.#user;
+  }
+
+  /** Uses a token obtained elsewhere (a saved session); `null` signs out locally. */
+  setToken(token: string | null): void {
+    const next = token || null;
+    if (next === this.#token) return;
+    this.#token = next;
+    if (this.#user?.token !== next) this.#user = null;
+    this.#onTokenChange?.(next);
+  }
+
+  /**
+   * Signs in with an account (username, email or phone) and password, then
+   * keeps the token for the other calls. `password` may be plain (TLS protects
+   * it) or already RSA-encrypted with the pool's `publicKey` (see `getPoolConfig`);
+   * the service accepts both.
+   *
+   * Sends `POST /api/v2/login/account`. Fails with `WRONG_CREDENTIALS` (2002),
+   * `TOO_MANY_LOGIN_ATTEMPTS` (2003, see `retryAfterSeconds`), `USER_BLOCKED` (2004).
+   */
+  async login(account: string, password: string, opts: CallOptions = {}): Promise<AppUser> {
+    const user = await this.#send<AppUser>(
+      { method: 'POST', path: '/api/v2/login/account', body: { account, password } },
+      opts,
+      false,
+    );
+    if (!isObject(user) || typeof user.token !== 'string' || !user.token) {
+      throw ScanloginError.client('bad-response', 'The login answer carries no token.');
+    }
+    this.#user = user;
+    this.setToken(user.token);
+    return user;
+  }
+
+  /**
+   * Signs out on this phone: forgets the token and the user. The service has
+   * no revocation endpoint yet; the token stays valid until it expires.
+   */
+  async logout(): Promise<void> {
+    this.#user = null;
+    this.setToken(null);
+  }
+
+  /** The pool's public configuration (`GET /api/v2/.well-known`), including the password-encryption key. */
+  getPoolConfig(opts: CallOptions = {}): Promise<PoolConfig> {
+    return this.#send<PoolConfig>({ method: 'GET', path: '/api/v2/.well-known' }, opts, false);
+  }
+
+  /**
+   * Proves where a parsed code came from, before a confirm screen is shown.
+   *
+   * EXTENSION POINT: codes are not signed yet, so without a `verifier` option
+   * this resolves `{ status: 'unsigned' }` (or `'unchecked'` for a code that
+   * carries a `sig`) and checks nothing. Once the service signs codes, a
+   * JWKS-backed `QrPayloadVerifier` plugs in here and every app that already
+   * calls this method is protected. Throws what the verifier throws
+   * (`QrPayloadError` with reason `bad-signature`).
+   */
+  async verifyQrPayload(qr: ParsedQr, opts: CallOptions = {}): Promise<QrVerification> {
+    if (!this.#verifier) return unverified(qr);
+    return this.#verifier.verify(qr, {
+      host: this.#transport.host,
+      fetch: this.#transport.fetch,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  }
+
+  /**
+   * Marks a code scanned (`POST /api/v2/qrcode/scanned`): the website shows
+   * "scanned, confirm on your phone". Repeating it is harmless.
+   */
+  markScanned(random: string, opts: CallOptions = {}): Promise<AppActionResult> {
+    return this.#action('/api/v2/qrcode/scanned', random, opts);
+  }
+
+  /**
+   * Approves the login (`POST /api/v2/qrcode/confirm`); the website gets a
+   * ticket. The code must have been marked scanned by this user
+   * (else `QR_WRONG_STATE` 2243 or `QR_SCANNED_BY_OTHER` 2244).
+   */
+  confirm(random: string, opts: CallOptions = {}): Promise<AppActionResult> {
+    return this.#action('/api/v2/qrcode/confirm', random, opts);
+  }
+
+  /** Refuses the login (`POST /api/v2/qrcode/cancel`); same preconditions as `confirm`. */
+  cancel(random: string, opts: CallOptions = {}): Promise<AppActionResult> {
+    return this.#action('/api/v2/qrcode/cancel', random, opts);
+  }
+
+  /**
+   * What the service observed when the website created the code
+   * (`GET /api/v2/qrcode/context`): which application, from which origin, IP,
+   * place, browser. Show it on the confirm screen so the user can spot a
+   * relayed (phishing) code. Only the user who marked the code scanned may
+   * read it: call `markScanned` first (else `QR_WRONG_STATE` 2243; another
+   * user's scan is `QR_SCANNED_BY_OTHER` 2244). Services older than this
+   * endpoint answer `ROUTE_NOT_FOUND` (1004, HTTP 404).
+   */
+  getRequestContext(random: string, opts: CallOptions = {}): Promise<RequestContext> {
+    return this.#send<RequestContext>(
+      { method: 'GET', path: `/api/v2/qrcode/context?random=${encodeURIComponent(random)}` },
+      opts,
+      true,
+    );
+  }
+
+  /**
+   * The steps between reading a code and the confirm screen, in the safe
+   * order: parse (and check expiry), verify its origin, mark it scanned, fetch
+   * the request context. The context is `null` when the service does not offer
+   * it (`ROUTE_NOT_FOUND`); other failures are thrown.
+   *
+   * @throws {QrPayloadError} when `text` is not a valid, unexpired login code.
+   * @throws {ScanloginError} when a call fails.
+   */
+  async scan(text: string, opts: CallOptions = {}): Promise<ScanResult> {
+    const qr = parseQrPayload(text, { now: this.#now(), clockToleranceMs: this.#clockToleranceMs });
+    const verification = await this.verifyQrPayload(qr, opts);
+    const scanned = await this.markScanned(qr.random, opts);
+    let context: RequestContext | null = null;
+    try {
+      context = await this.getRequestContext(qr.random, opts);
+    } catch (err) {
+      if (!(isScanloginError(err) && err.code === ErrorCodes.ROUTE_NOT_FOUND.code)) throw err;
+    }
+    return { qr, verification, scanned, context };
+  }
+
+  async #action(path: string, random: string, opts: CallOptions): Promise<AppActionResult> {
+    const result = await this.#send<AppActionResult>({ method: 'POST', path, body: { random } }, opts, true);
+    if (!isObject(result) || typeof result.random !== 'string' || typeof result.status !== 'number') {
+      throw ScanloginError.client('bad-response', 'The answer has no QR status.');
+    }
+    return result;
+  }
+
+  #send<T>(req: Omit<Request, 'headers' | 'signal'>, opts: CallOptions, withToken: boolean): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (this.#appId) headers['x-authing-app-id'] = this.#appId;
+    else if (this.#userPoolId) headers['x-authing-userpool-id'] = this.#userPoolId;
+    if (withToken && this.#token) headers['authorization'] = `Bearer ${this.#token}`;
+    return send<T>(this.#transport, { ...req, headers, signal: opts.signal });
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** `globalThis.fetch`, always called on `globalThis`: some browsers throw "Illegal invocation" otherwise. */
+function defaultFetch(): FetchLike {
+  if (typeof globalThis.fetch !== 'function') {
+    throw new TypeError('ScanloginApp: no global fetch here; pass the `fetch` option.');
+  }
+  return (input, init) => globalThis.fetch(input, init);
+}

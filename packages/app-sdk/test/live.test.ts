@@ -1,0 +1,261 @@
+/**
+ * The SDK against the real service (in-memory SQLite on 127.0.0.1): the flows
+ * a phone app runs, and the error codes it must be able to switch on.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { QrStatus } from '@scanlogin/protocol';
+import { ManualClock } from '../../server/src/domain/clock.js';
+import { basic, call, generate, startTestServer, type TestServer } from '../../server/test/helpers.js';
+import {
+  hasErrorName,
+  isAuthError,
+  isExpired,
+  isNetworkError,
+  parseQrPayload,
+  QrPayloadError,
+  ScanloginApp,
+  ScanloginError,
+} from '../src/index.js';
+
+async function thrown(p: Promise<unknown>): Promise<ScanloginError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof ScanloginError, `expected ScanloginError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the call to fail');
+}
+
+describe('app SDK against a live server', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+  });
+  after(() => s.close());
+
+  const client = () => new ScanloginApp({ host: s.url, appId: s.seed.app.id });
+  async function signedIn(account: 'alice' | 'bob') {
+    const app = client();
+    await app.login(account, `${account}-demo-pass`);
+    return app;
+  }
+  /** What the website's backend does once the phone approved: read the ticket, redeem it. */
+  async function websiteRedeems(random: string) {
+    const checked = await call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}`);
+    assert.equal(checked.body.code, 200);
+    assert.equal(checked.body.data.status, QrStatus.Authorized);
+    const ticket = checked.body.data.ticket as string;
+    assert.ok(ticket, 'a ticket for the page');
+    return call(s.url, 'POST', '/api/v2/qrcode/userinfo', {
+      body: { ticket },
+      headers: { authorization: basic(s.seed.app.id, s.seed.app.secret) },
+    });
+  }
+
+  test('login → parse → markScanned → confirm; the website redeems the ticket for alice', async () => {
+    const app = client();
+    const user = await app.login('alice', 'alice-demo-pass');
+    assert.equal(user.username, 'alice');
+    assert.equal(user.userPoolId, s.seed.pool.id);
+    assert.ok(user.token);
+    assert.equal(app.token, user.token);
+
+    const code = await generate(s);
+    const qr = parseQrPayload(code.payload);
+    assert.equal(qr.random, code.random);
+    assert.equal(qr.userPoolId, s.seed.pool.id);
+    assert.equal(qr.expiresAt.getTime() - qr.createdAt.getTime(), code.expiresIn * 1000);
+    assert.deepEqual(await app.verifyQrPayload(qr), { status: 'unsigned' });
+
+    const scanned = await app.markScanned(qr.random);
+    assert.equal(scanned.random, qr.random);
+    assert.equal(scanned.status, QrStatus.Scanned);
+    assert.equal(typeof scanned.description, 'string');
+    // Repeating the scan is harmless.
+    assert.equal((await app.markScanned(qr.random)).status, QrStatus.Scanned);
+
+    const confirmed = await app.confirm(qr.random);
+    assert.equal(confirmed.status, QrStatus.Authorized);
+
+    const redeemed = await websiteRedeems(qr.random);
+    assert.equal(redeemed.body.code, 200);
+    assert.equal(redeemed.body.data.username, 'alice');
+    assert.ok(redeemed.body.data.token);
+    assert.notEqual(
+      redeemed.body.data.token,
+      user.token,
+      "the website gets its own token, never the phone's",
+    );
+  });
+
+  test('scan() runs the same steps; a resumed session (setToken) works too', async () => {
+    const alice = await signedIn('alice');
+    const resumed = new ScanloginApp({ host: `${s.url}/`, appId: s.seed.app.id, token: alice.token });
+    const code = await generate(s);
+    const result = await resumed.scan(code.payload);
+    assert.equal(result.qr.random, code.random);
+    assert.equal(result.scanned.status, QrStatus.Scanned);
+    assert.equal(result.verification.status, 'unsigned');
+    assert.equal((await resumed.confirm(code.random)).status, QrStatus.Authorized);
+    assert.equal((await websiteRedeems(code.random)).body.data.username, 'alice');
+  });
+
+  test('cancel: the page sees status 3 and no ticket', async () => {
+    const app = await signedIn('alice');
+    const code = await generate(s);
+    await app.markScanned(code.random);
+    const cancelled = await app.cancel(code.random);
+    assert.equal(cancelled.status, QrStatus.Cancelled);
+    const checked = await call(s.url, 'GET', `/api/v2/qrcode/check?random=${code.random}`);
+    assert.equal(checked.body.data.status, QrStatus.Cancelled);
+    assert.equal(checked.body.data.ticket, null);
+    // Cancelled is final: confirming now is refused.
+    assert.equal((await thrown(app.confirm(code.random))).errorName, 'QR_WRONG_STATE');
+  });
+
+  test('a wrong password is 2002 WRONG_CREDENTIALS, HTTP 401, and keeps no token', async () => {
+    const app = client();
+    const err = await thrown(app.login('alice', 'not-the-password'));
+    assert.equal(err.kind, 'server');
+    assert.equal(err.code, 2002);
+    assert.equal(err.errorName, 'WRONG_CREDENTIALS');
+    assert.equal(err.status, 401);
+    assert.ok(err.requestId, 'the x-request-id to quote');
+    assert.equal(app.token, null);
+  });
+
+  test('an unknown random is 2241 QR_NOT_FOUND', async () => {
+    const app = await signedIn('alice');
+    const err = await thrown(app.markScanned('no-such-code-0000'));
+    assert.equal(err.code, 2241);
+    assert.equal(err.errorName, 'QR_NOT_FOUND');
+    assert.equal(err.status, 404);
+  });
+
+  test("bob confirming alice's scan is 2244 QR_SCANNED_BY_OTHER; alice can still decide", async () => {
+    const alice = await signedIn('alice');
+    const bob = await signedIn('bob');
+    const code = await generate(s);
+    await alice.markScanned(code.random);
+    const err = await thrown(bob.confirm(code.random));
+    assert.equal(err.code, 2244);
+    assert.equal(hasErrorName(err, 'QR_SCANNED_BY_OTHER'), true);
+    assert.equal(err.status, 403);
+    assert.equal((await thrown(bob.cancel(code.random))).code, 2244);
+    assert.equal((await alice.confirm(code.random)).status, QrStatus.Authorized);
+  });
+
+  test('confirm before markScanned is 2243 QR_WRONG_STATE', async () => {
+    const app = await signedIn('alice');
+    const code = await generate(s);
+    const err = await thrown(app.confirm(code.random));
+    assert.equal(err.code, 2243);
+    assert.equal(err.errorName, 'QR_WRONG_STATE');
+  });
+
+  test('without a token or with a bad one: 2000 / 2001, both isAuthError', async () => {
+    const code = await generate(s);
+    const anonymous = client();
+    const missing = await thrown(anonymous.markScanned(code.random));
+    assert.equal(missing.errorName, 'LOGIN_REQUIRED');
+    assert.equal(isAuthError(missing), true);
+    anonymous.setToken('not-a-token');
+    const bad = await thrown(anonymous.markScanned(code.random));
+    assert.equal(bad.errorName, 'INVALID_TOKEN');
+    assert.equal(isAuthError(bad), true);
+    const app = await signedIn('alice');
+    await app.logout();
+    assert.equal((await thrown(app.markScanned(code.random))).errorName, 'LOGIN_REQUIRED');
+  });
+
+  test('login without an app id or pool id is 2100 APP_ID_REQUIRED; with the pool id it works', async () => {
+    const bare = new ScanloginApp({ host: s.url });
+    assert.equal((await thrown(bare.login('alice', 'alice-demo-pass'))).code, 2100);
+    const byPool = new ScanloginApp({ host: s.url, userPoolId: s.seed.pool.id });
+    assert.equal((await byPool.login('alice', 'alice-demo-pass')).username, 'alice');
+    assert.equal((await byPool.getPoolConfig()).userPoolId, s.seed.pool.id);
+  });
+
+  test('getRequestContext: what the service saw when the website created the code', async (t) => {
+    const app = await signedIn('alice');
+    const code = await generate(s);
+    await app.markScanned(code.random);
+    let context: Awaited<ReturnType<ScanloginApp['getRequestContext']>>;
+    try {
+      context = await app.getRequestContext(code.random);
+    } catch (err) {
+      if (err instanceof ScanloginError && err.status === 404 && err.code === 1004) {
+        t.skip('GET /api/v2/qrcode/context is not on this server yet (404, code 1004)');
+        return;
+      }
+      throw err;
+    }
+    assert.equal(context.app?.name, s.seed.app.name);
+    assert.equal(context.reportedByBrowser, true);
+    assert.ok(context.createdAt && Date.parse(context.createdAt) <= Date.now());
+    assert.equal(typeof context.ip, 'string');
+
+    // scan() fetches it after marking the code scanned.
+    const next = await generate(s);
+    assert.equal((await app.scan(next.payload)).context?.app?.name, s.seed.app.name);
+    // Only the scanner may read it, and only after scanning.
+    const unscanned = await generate(s);
+    assert.equal((await thrown(app.getRequestContext(unscanned.random))).code, 2243);
+    const bob = await signedIn('bob');
+    assert.equal((await thrown(bob.getRequestContext(code.random))).code, 2244);
+  });
+});
+
+describe('app SDK: expiry against a live server with a frozen clock', () => {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ clock });
+  });
+  after(() => s.close());
+
+  test('an expired code: the parser says expired, and the service answers 2242 QR_EXPIRED', async () => {
+    const app = new ScanloginApp({ host: s.url, appId: s.seed.app.id, now: () => clock.now() });
+    await app.login('alice', 'alice-demo-pass');
+    const code = await generate(s);
+    assert.equal(parseQrPayload(code.payload, { now: clock.now() }).random, code.random);
+
+    clock.advance(code.expiresIn * 1000);
+    assert.throws(
+      () => parseQrPayload(code.payload, { now: clock.now() }),
+      (err) => err instanceof QrPayloadError && err.reason === 'expired' && isExpired(err),
+    );
+    await assert.rejects(app.scan(code.payload), (err) => isExpired(err));
+    // An app that skips the local check still gets a clear answer from the service.
+    const err = await thrown(app.markScanned(code.random));
+    assert.equal(err.code, 2242);
+    assert.equal(err.errorName, 'QR_EXPIRED');
+    assert.equal(isExpired(err), true);
+  });
+
+  test('a scanned code that expires before the decision cannot be confirmed', async () => {
+    const app = new ScanloginApp({ host: s.url, appId: s.seed.app.id });
+    await app.login('alice', 'alice-demo-pass');
+    const code = await generate(s);
+    await app.markScanned(code.random);
+    clock.advance(code.expiresIn * 1000 + 1);
+    assert.equal(isExpired(await thrown(app.confirm(code.random))), true);
+  });
+});
+
+describe('app SDK: network failures', () => {
+  test('a server that is gone is kind network, code -1, no HTTP status', async () => {
+    const s = await startTestServer();
+    const url = s.url;
+    await s.close();
+    const app = new ScanloginApp({ host: url, appId: 'whatever' });
+    const err = await thrown(app.login('alice', 'alice-demo-pass'));
+    assert.equal(err.kind, 'network');
+    assert.equal(err.code, -1);
+    assert.equal(err.errorName, 'NETWORK_ERROR');
+    assert.equal(err.status, null);
+    assert.equal(isNetworkError(err), true);
+  });
+});
