@@ -11,7 +11,8 @@ import { type Browser, chromium, type LaunchOptions, type Locator } from 'playwr
 import { PNG } from 'pngjs';
 
 // jsqr's typings are CommonJS-shaped; under NodeNext the function is on `.default`.
-const jsQR = (jsQRmod as unknown as { default: typeof jsQRmod }).default;
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR = (jsQRmod as unknown as { default: Decode }).default;
 
 const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 

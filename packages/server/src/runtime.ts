@@ -37,6 +37,6 @@ export async function createRuntime(
     appTokenTtlSeconds: config.appTokenTtl,
     webTokenTtlSeconds: config.webTokenTtl,
   });
-  const qr = new QrLoginService(storage.sessions, storage.events, directory, tokens, clock);
+  const qr = new QrLoginService(storage.sessions, storage.events, storage.audit, directory, tokens, clock);
   return { config, clock, storage, directory, keys, tokens, qr };
 }

@@ -5,6 +5,7 @@ import { requireAdmin } from './admin-auth.js';
 import { registerCors } from './cors.js';
 import { registerErrorHandling } from './errors.js';
 import adminAppRoutes from './routes/admin/apps.js';
+import adminAuditRoutes from './routes/admin/audit.js';
 import adminKeyRoutes from './routes/admin/keys.js';
 import adminPoolRoutes from './routes/admin/pools.js';
 import adminUserRoutes from './routes/admin/users.js';
@@ -18,6 +19,7 @@ import confirmRoute from './routes/qrcode-confirm.js';
 import contextRoute from './routes/qrcode-context.js';
 import eventsRoute from './routes/qrcode-events.js';
 import geneRoute from './routes/qrcode-gene.js';
+import historyRoute from './routes/qrcode-history.js';
 import imageRoute from './routes/qrcode-image.js';
 import scannedRoute from './routes/qrcode-scanned.js';
 import userinfoRoute from './routes/qrcode-userinfo.js';
@@ -37,6 +39,7 @@ const publicRoutes: Route[] = [
   checkRoute,
   eventsRoute,
   contextRoute,
+  historyRoute,
   imageRoute,
   scannedRoute,
   confirmRoute,
@@ -49,7 +52,13 @@ const publicRoutes: Route[] = [
   tokenValidateRoute,
   healthRoute,
 ];
-const adminRoutes: Route[] = [adminPoolRoutes, adminAppRoutes, adminUserRoutes, adminKeyRoutes];
+const adminRoutes: Route[] = [
+  adminPoolRoutes,
+  adminAppRoutes,
+  adminUserRoutes,
+  adminKeyRoutes,
+  adminAuditRoutes,
+];
 
 /** Logger settings: one line per request, never a query string, header value or body. */
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {

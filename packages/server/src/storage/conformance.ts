@@ -385,6 +385,38 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
       });
     });
 
+    describe('audit', () => {
+      it('appends records and lists them newest first, by user and by pool', async () => {
+        const userId = id('user');
+        const pool = id('pool');
+        const rec = (at: number, outcome: 'approved' | 'denied' | 'redeemed') => ({
+          id: id('audit'),
+          at,
+          poolId: pool,
+          userId,
+          appId: 'app',
+          random: id('qr'),
+          outcome,
+          requestContext: { ip: '198.51.100.7', origin: null, userAgent: 'UA' },
+          deviceIp: '203.0.113.1',
+        });
+        const records = [rec(T0 + 1, 'approved'), rec(T0 + 3, 'redeemed'), rec(T0 + 2, 'denied')];
+        for (const r of records) await st.audit.append(r);
+        const mine = await st.audit.listByUser(userId, 10);
+        assert.deepEqual(
+          mine.map((r) => r.at),
+          [T0 + 3, T0 + 2, T0 + 1],
+        );
+        assert.deepEqual(mine[2], records[0]);
+        assert.equal((await st.audit.listByUser(userId, 1)).length, 1);
+        assert.deepEqual(
+          (await st.audit.listByPool(pool, 10, T0 + 3)).map((r) => r.at),
+          [T0 + 2, T0 + 1],
+        );
+        assert.deepEqual(await st.audit.listByUser('nobody', 10), []);
+      });
+    });
+
     describe('events', () => {
       it('delivers published changes to subscribers of that code until they unsubscribe', async () => {
         const seen: string[] = [];

@@ -213,6 +213,32 @@ export interface SessionEvents {
   subscribe(random: string, listener: SessionListener): () => void;
 }
 
+export type QrLoginOutcome = 'approved' | 'denied' | 'redeemed';
+
+/** One line of the QR login audit log: who approved or refused what, seen from where. */
+export interface AuditRecord {
+  id: string;
+  at: number;
+  poolId: string;
+  userId: string;
+  appId: string;
+  /** The QR code's id (public, never a secret once the code is used). */
+  random: string;
+  outcome: QrLoginOutcome;
+  requestContext: RequestContext | null;
+  /** The phone's IP address at the decision. */
+  deviceIp: string | null;
+}
+
+/** Append-only audit log of QR logins; durable, so it lives beside the directory. */
+export interface AuditStore {
+  append(record: AuditRecord): Promise<void>;
+  /** Newest first. */
+  listByUser(userId: string, limit: number): Promise<AuditRecord[]>;
+  /** Newest first, optionally before a time (paging). */
+  listByPool(poolId: string, limit: number, before?: number): Promise<AuditRecord[]>;
+}
+
 /** Everything a running service needs from storage. */
 export interface Storage {
   directory: DirectoryStore;
@@ -220,6 +246,7 @@ export interface Storage {
   sessions: QrSessionStore;
   counters: CounterStore;
   events: SessionEvents;
+  audit: AuditStore;
   /** Reports whether the backends answer (for /health). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,9 @@
 import { formatQrPayload, QrStatus } from '@scanlogin/protocol';
 import type {
   AppRecord,
+  AuditRecord,
+  AuditStore,
+  QrLoginOutcome,
   QrSessionRecord,
   QrSessionStore,
   RequestContext,
@@ -11,7 +14,7 @@ import type { Clock } from '../clock.js';
 import type { DirectoryService } from '../directory/service.js';
 import { type UserView, userView } from '../directory/views.js';
 import { fail } from '../errors.js';
-import { newQrRandom, newTicket } from '../ids.js';
+import { newObjectId, newQrRandom, newTicket } from '../ids.js';
 import type { TokenService } from '../tokens/tokens.js';
 import { effectiveStatus, isOpen, type QrAction, statusDescription, Transitions } from './state-machine.js';
 import { parseUserAgent } from './user-agent.js';
@@ -49,6 +52,27 @@ export interface ActionResult {
   description: string;
 }
 
+/** One of the user's recent QR logins, for the app's history screen and the admin audit view. */
+export interface AuditView {
+  id: string;
+  at: string;
+  outcome: QrLoginOutcome;
+  random: string;
+  userId: string;
+  app: { id: string; name: string };
+  origin: string | null;
+  ip: string | null;
+  browser: string | null;
+  os: string | null;
+  deviceIp: string | null;
+}
+
+/** Who acts on a code from the phone, and from where. */
+export interface Actor {
+  user: UserRecord;
+  ip?: string | null;
+}
+
 export interface GenerateInput {
   app: AppRecord;
   customData?: Record<string, unknown> | null;
@@ -66,6 +90,7 @@ export class QrLoginService {
   constructor(
     private readonly sessions: QrSessionStore,
     private readonly events: SessionEvents,
+    private readonly audit: AuditStore,
     private readonly directory: DirectoryService,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
@@ -159,20 +184,22 @@ export class QrLoginService {
     };
   }
 
-  scan(random: string, user: UserRecord): Promise<ActionResult> {
-    return this.#act('scan', random, user);
+  scan(random: string, actor: UserRecord | Actor): Promise<ActionResult> {
+    return this.#act('scan', random, actor);
   }
 
-  confirm(random: string, user: UserRecord): Promise<ActionResult> {
-    return this.#act('confirm', random, user);
+  confirm(random: string, actor: UserRecord | Actor): Promise<ActionResult> {
+    return this.#act('confirm', random, actor);
   }
 
-  cancel(random: string, user: UserRecord): Promise<ActionResult> {
-    return this.#act('cancel', random, user);
+  cancel(random: string, actor: UserRecord | Actor): Promise<ActionResult> {
+    return this.#act('cancel', random, actor);
   }
 
   /** Applies one row of the transitions table as an atomic compare-and-set. */
-  async #act(action: QrAction, random: string, user: UserRecord): Promise<ActionResult> {
+  async #act(action: QrAction, random: string, who: UserRecord | Actor): Promise<ActionResult> {
+    const user = 'user' in who ? who.user : who;
+    const ip = 'user' in who ? (who.ip ?? null) : null;
     const rule = Transitions[action];
     const current = await this.requireSession(random);
     if (current.poolId !== user.poolId) fail('QR_OTHER_POOL');
@@ -193,6 +220,7 @@ export class QrLoginService {
     });
     if (next) {
       this.events.publish(next);
+      if (action !== 'scan') await this.#record(next, action === 'confirm' ? 'approved' : 'denied', ip);
       return { random, status: next.status, description: statusDescription[next.status] };
     }
     // The compare-and-set lost: explain why from what is stored now.
@@ -220,7 +248,51 @@ export class QrLoginService {
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
     if (user.blocked) fail('USER_BLOCKED');
+    const session = await this.sessions.getSession(consumed.random);
+    if (session) await this.#record(session, 'redeemed', null);
     return this.#webUser(user, app, consumed.random);
+  }
+
+  async #record(s: QrSessionRecord, outcome: QrLoginOutcome, deviceIp: string | null): Promise<void> {
+    if (!s.userId) return;
+    await this.audit.append({
+      id: newObjectId(),
+      at: this.clock.now(),
+      poolId: s.poolId,
+      userId: s.userId,
+      appId: s.appId,
+      random: s.random,
+      outcome,
+      requestContext: s.requestContext,
+      deviceIp,
+    });
+  }
+
+  /** The user's recent QR logins, newest first. */
+  async history(user: UserRecord, limit = 20): Promise<AuditView[]> {
+    return this.auditViews(await this.audit.listByUser(user.id, limit));
+  }
+
+  async auditViews(records: AuditRecord[]): Promise<AuditView[]> {
+    const views: AuditView[] = [];
+    for (const r of records) {
+      const app = await this.directory.getApp(r.appId);
+      const agent = parseUserAgent(r.requestContext?.userAgent);
+      views.push({
+        id: r.id,
+        at: new Date(r.at).toISOString(),
+        outcome: r.outcome,
+        random: r.random,
+        userId: r.userId,
+        app: { id: r.appId, name: app?.name ?? 'Deleted application' },
+        origin: r.requestContext?.origin ?? null,
+        ip: r.requestContext?.ip ?? null,
+        browser: agent.browser,
+        os: agent.os,
+        deviceIp: r.deviceIp,
+      });
+    }
+    return views;
   }
 
   #webUser(user: UserRecord, app: AppRecord, random: string): UserView {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ActionResult } from '../../domain/qr-login/service.js';
+import type { ActionResult, Actor } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
-import type { UserRecord } from '../../storage/contracts.js';
 import { requireAppUser } from '../auth.js';
 import { envelopeSchema, ok } from '../envelope.js';
 
@@ -26,11 +25,11 @@ export function appActionRoute(
   app: FastifyInstance,
   s: Services,
   path: string,
-  act: (random: string, user: UserRecord) => Promise<ActionResult>,
+  act: (random: string, actor: Actor) => Promise<ActionResult>,
 ): void {
   app.post<{ Body: { random: string } }>(path, { schema: { body, response } }, async (request, reply) => {
     const { user } = await requireAppUser(request, s);
     reply.header('cache-control', 'no-store');
-    return ok(await act(request.body.random, user));
+    return ok(await act(request.body.random, { user, ip: request.ip }));
   });
 }

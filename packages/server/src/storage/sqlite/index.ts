@@ -5,6 +5,8 @@ import type { StoredStatus } from '../../domain/qr-login/state-machine.js';
 import {
   type AppPatch,
   type AppRecord,
+  type AuditRecord,
+  type AuditStore,
   ConflictError,
   type ConsumedTicket,
   type CounterState,
@@ -134,6 +136,7 @@ export class SqliteStorage implements Storage {
   readonly sessions: QrSessionStore;
   readonly counters: CounterStore;
   readonly events = new LocalSessionEvents();
+  readonly audit: AuditStore;
 
   constructor(file: string) {
     this.db = openSqlite(file);
@@ -141,6 +144,7 @@ export class SqliteStorage implements Storage {
     this.keys = new SqliteKeys(this.db);
     this.sessions = new SqliteSessions(this.db);
     this.counters = new SqliteCounters(this.db);
+    this.audit = new SqliteAudit(this.db);
   }
 
   async ping(): Promise<void> {
@@ -484,5 +488,54 @@ class SqliteCounters implements CounterStore {
   }
   async reset(key: string): Promise<void> {
     this.#s.reset.run(key);
+  }
+}
+
+function toAudit(r: Row): AuditRecord {
+  return {
+    id: r.id as string,
+    at: r.at as number,
+    poolId: r.pool_id as string,
+    userId: r.user_id as string,
+    appId: r.app_id as string,
+    random: r.random as string,
+    outcome: r.outcome as AuditRecord['outcome'],
+    requestContext: r.request_context == null ? null : JSON.parse(r.request_context as string),
+    deviceIp: (r.device_ip as string | null) ?? null,
+  };
+}
+
+class SqliteAudit implements AuditStore {
+  readonly #s;
+  constructor(db: Database.Database) {
+    this.#s = {
+      append: db.prepare(
+        `INSERT INTO qr_audit (id, at, pool_id, user_id, app_id, random, outcome, request_context, device_ip)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      byUser: db.prepare('SELECT * FROM qr_audit WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?'),
+      byPool: db.prepare(
+        'SELECT * FROM qr_audit WHERE pool_id = ? AND at < ? ORDER BY at DESC, id DESC LIMIT ?',
+      ),
+    };
+  }
+  async append(a: AuditRecord): Promise<void> {
+    this.#s.append.run(
+      a.id,
+      a.at,
+      a.poolId,
+      a.userId,
+      a.appId,
+      a.random,
+      a.outcome,
+      a.requestContext ? json(a.requestContext) : null,
+      a.deviceIp,
+    );
+  }
+  async listByUser(userId: string, limit: number): Promise<AuditRecord[]> {
+    return (this.#s.byUser.all(userId, limit) as Row[]).map(toAudit);
+  }
+  async listByPool(poolId: string, limit: number, before = Number.MAX_SAFE_INTEGER): Promise<AuditRecord[]> {
+    return (this.#s.byPool.all(poolId, before, limit) as Row[]).map(toAudit);
   }
 }

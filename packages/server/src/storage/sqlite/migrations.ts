@@ -85,4 +85,20 @@ export const migrations: readonly string[] = [
   `,
   // 2: what the service observed about the requesting browser.
   `ALTER TABLE qr_sessions ADD COLUMN request_context TEXT;`,
+  // 3: the QR login audit log.
+  `
+  CREATE TABLE qr_audit (
+    id TEXT PRIMARY KEY,
+    at INTEGER NOT NULL,
+    pool_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    random TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    request_context TEXT,
+    device_ip TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX qr_audit_user ON qr_audit(user_id, at);
+  CREATE INDEX qr_audit_pool ON qr_audit(pool_id, at);
+  `,
 ];
