@@ -13,11 +13,19 @@ export interface RunningServer {
 }
 
 /** Starts the service: storage, first-start seeding, HTTP, housekeeping. */
-export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
+export interface StartOptions {
+  /** Do not print the first-start credentials. */
+  quiet?: boolean;
+  /** Registers extra routes (e.g. the companion web app) before the server listens. */
+  mount?: (app: FastifyInstance, services: Services) => void | Promise<void>;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const services = await createRuntime(config);
   const report = await firstStart(services);
   if (report && !opts.quiet) process.stdout.write(formatFirstStart(report, config.publicUrl));
   const app = await buildHttp(services);
+  await opts.mount?.(app, services);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
