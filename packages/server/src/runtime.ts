@@ -4,6 +4,7 @@ import { DirectoryService } from './domain/directory/service.js';
 import { QrLoginService } from './domain/qr-login/service.js';
 import { KeyRing } from './domain/tokens/keys.js';
 import { TokenService } from './domain/tokens/tokens.js';
+import { openCountryLookup } from './geoip.js';
 import type { Services } from './services.js';
 import type { Storage } from './storage/contracts.js';
 import { SqliteStorage } from './storage/sqlite/index.js';
@@ -37,6 +38,15 @@ export async function createRuntime(
     appTokenTtlSeconds: config.appTokenTtl,
     webTokenTtlSeconds: config.webTokenTtl,
   });
-  const qr = new QrLoginService(storage.sessions, storage.events, storage.audit, directory, tokens, clock);
-  return { config, clock, storage, directory, keys, tokens, qr };
+  const geo = openCountryLookup(config.geoipDatabase);
+  const qr = new QrLoginService(
+    storage.sessions,
+    storage.events,
+    storage.audit,
+    directory,
+    tokens,
+    clock,
+    geo,
+  );
+  return { config, clock, storage, directory, keys, tokens, qr, geo };
 }

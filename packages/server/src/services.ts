@@ -1,6 +1,7 @@
 import type { Config } from './config/schema.js';
 import type { Clock } from './domain/clock.js';
 import type { DirectoryService } from './domain/directory/service.js';
+import type { CountryLookup } from './domain/geo.js';
 import type { QrLoginService } from './domain/qr-login/service.js';
 import type { KeyRing } from './domain/tokens/keys.js';
 import type { TokenService } from './domain/tokens/tokens.js';
@@ -15,4 +16,6 @@ export interface Services {
   keys: KeyRing;
   tokens: TokenService;
   qr: QrLoginService;
+  /** Country lookups for IP addresses; null when no database is available. */
+  geo: CountryLookup | null;
 }

@@ -112,6 +112,13 @@ export const configSchema = {
     description:
       'Admin credential for the management API. If unset, one is generated at first start, printed once, and stored hashed.',
   },
+  geoipDatabase: {
+    env: 'GEOIP_DATABASE',
+    type: 'string',
+    default: 'bundled',
+    description:
+      'Country lookups for the confirm screen: `bundled` (the CC0 database from npm), a path to a MaxMind-format .mmdb file, or `off`.',
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
     type: 'boolean',

@@ -14,6 +14,7 @@ import type { Clock } from '../clock.js';
 import type { DirectoryService } from '../directory/service.js';
 import { type UserView, userView } from '../directory/views.js';
 import { fail } from '../errors.js';
+import { type CountryLookup, locateIp } from '../geo.js';
 import { newObjectId, newQrRandom, newTicket } from '../ids.js';
 import type { TokenService } from '../tokens/tokens.js';
 import { effectiveStatus, isOpen, type QrAction, statusDescription, Transitions } from './state-machine.js';
@@ -62,6 +63,7 @@ export interface AuditView {
   app: { id: string; name: string };
   origin: string | null;
   ip: string | null;
+  place: string | null;
   browser: string | null;
   os: string | null;
   deviceIp: string | null;
@@ -94,6 +96,7 @@ export class QrLoginService {
     private readonly directory: DirectoryService,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
+    private readonly geo: CountryLookup | null = null,
   ) {}
 
   async generate(input: GenerateInput): Promise<{ session: QrSessionRecord; payload: string }> {
@@ -175,7 +178,7 @@ export class QrLoginService {
       app: { id: s.appId, name: app?.name ?? 'Unknown application', logo: app?.logo ?? null },
       origin: ctx?.origin ?? null,
       ip: ctx?.ip ?? '',
-      place: null,
+      place: locateIp(ctx?.ip, this.geo).place,
       browser: agent.browser,
       os: agent.os,
       reportedByBrowser: true,
@@ -287,6 +290,7 @@ export class QrLoginService {
         app: { id: r.appId, name: app?.name ?? 'Deleted application' },
         origin: r.requestContext?.origin ?? null,
         ip: r.requestContext?.ip ?? null,
+        place: locateIp(r.requestContext?.ip, this.geo).place,
         browser: agent.browser,
         os: agent.os,
         deviceIp: r.deviceIp,
