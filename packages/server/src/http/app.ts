@@ -91,6 +91,9 @@ export async function buildHttp(s: Services, opts: { logger?: FastifyServerOptio
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
 
+  // JSON only: Fastify would otherwise parse text/plain and let it reach validation.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');

@@ -227,8 +227,16 @@ export class DirectoryService {
   async updateUser(id: string, patch: Omit<UserPatch, 'passwordHash'> & { password?: string | null }) {
     const { password, ...rest } = patch;
     const next: UserPatch = { ...rest };
+    // The same normalisation as createUser, so an edited user can still log in and clear fields.
+    if (rest.username !== undefined) next.username = rest.username?.trim() || null;
+    if (rest.email !== undefined) next.email = rest.email?.trim().toLowerCase() || null;
+    if (rest.phone !== undefined) next.phone = rest.phone?.trim() || null;
+    const current = (await this.store.getUser(id)) ?? fail('NOT_FOUND');
+    const merged = { ...current, ...next };
+    if (!merged.username && !merged.email && !merged.phone) {
+      fail('INVALID_REQUEST', 'A user needs a username, an email or a phone.');
+    }
     if (password !== undefined) next.passwordHash = password ? await hashPassword(password) : null;
-    if (next.email) next.email = next.email.trim().toLowerCase();
     try {
       return (await this.store.updateUser(id, next, this.clock.now())) ?? fail('NOT_FOUND');
     } catch (err) {

@@ -153,9 +153,12 @@ export class QrLoginService {
     const user = await this.directory.getUser(s.userId);
     if (!user) return base;
     if (status === QrStatus.Authorized) {
-      base.ticket = s.ticketUsed ? null : s.ticket;
-      const app = await this.directory.getApp(s.appId);
-      if (app?.qr.returnFullUserInfo && !s.ticketUsed) {
+      // The ticket (and, with returnFullUserInfo, a token) only while it can still be redeemed:
+      // the random is printed in the QR image, so a spent or stale approval must reveal nothing.
+      const live = !s.ticketUsed && s.ticketExpiresAt !== null && s.ticketExpiresAt > now;
+      base.ticket = live ? s.ticket : null;
+      const app = live ? await this.directory.getApp(s.appId) : null;
+      if (app?.qr.returnFullUserInfo) {
         base.userInfo = this.#webUser(user, app, s.random);
         return base;
       }

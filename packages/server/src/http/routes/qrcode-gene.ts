@@ -38,7 +38,13 @@ interface Body {
 export default function geneRoute(app: FastifyInstance, s: Services): void {
   app.post<{ Body: Body | undefined }>(
     '/api/v2/qrcode/gene',
-    { schema: { body, response } },
+    {
+      schema: { body, response },
+      // Every field is optional, so a request without a body is a plain request for a code.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
     async (request, reply) => {
       const application = await s.directory.requireApp(headerValue(request, 'x-authing-app-id'));
       assertOriginAllowed(request, application);

@@ -116,7 +116,8 @@ function toKey(r: Row): SigningKeyRecord {
 /** Maps SQLite's unique-constraint failure to the contract's ConflictError. */
 function rethrowConflict(err: unknown): never {
   if (err instanceof Error && (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-    const m = /UNIQUE constraint failed: \w+\.(\w+)/.exec(err.message);
+    // Unique indexes are (pool_id, field): the clashing field is the last column named.
+    const m = /UNIQUE constraint failed: .*\.(\w+)$/.exec(err.message);
     throw new ConflictError(m?.[1] ?? (/PRIMARY|FOREIGN/.test(err.message) ? 'id' : 'unique field'));
   }
   throw err;

@@ -1,0 +1,299 @@
+/**
+ * The push side of the QR endpoints (ours, beside the seeds' polling):
+ * Server-Sent Events, the long-poll form of check, and the request context
+ * the phone shows on its confirm screen.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  appAction,
+  appLogin,
+  approvedCode,
+  assertError,
+  assertOk,
+  basic,
+  call,
+  createTenant,
+  generate,
+  generateFor,
+  type Json,
+  loginAs,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
+
+const ALLOWED_ORIGIN = 'http://localhost:3001';
+const CHROME_ON_WINDOWS =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+
+interface Frame {
+  id: string | null;
+  event: string | null;
+  data: Json;
+}
+
+/** A minimal Server-Sent Events reader over fetch: one frame per `next()`, null at the end of the stream. */
+async function openEvents(s: TestServer, random: string, headers: Record<string, string> = {}) {
+  const aborter = new AbortController();
+  const res = await fetch(`${s.url}/api/v2/qrcode/events?random=${random}`, {
+    headers,
+    signal: aborter.signal,
+  });
+  assert.equal(res.status, 200);
+  assert.ok(res.body);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let sawRetry = false;
+  const next = async (): Promise<Frame | null> => {
+    for (;;) {
+      const end = buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const frame: Frame = { id: null, event: null, data: undefined };
+        let hasData = false;
+        for (const line of block.split('\n')) {
+          if (line.startsWith('retry:')) sawRetry = true;
+          else if (line.startsWith('id: ')) frame.id = line.slice(4);
+          else if (line.startsWith('event: ')) frame.event = line.slice(7);
+          else if (line.startsWith('data: ')) {
+            frame.data = JSON.parse(line.slice(6));
+            hasData = true;
+          }
+        }
+        if (hasData) return frame;
+        continue; // the retry hint or a heartbeat comment
+      }
+      const { value, done } = await reader.read();
+      if (done) return null;
+      buffer += value;
+    }
+  };
+  const close = async () => {
+    aborter.abort();
+    await reader.cancel().catch(() => {});
+  };
+  return { res, next, close, sawRetry: () => sawRetry };
+}
+
+describe('GET /api/v2/qrcode/events (Server-Sent Events)', () => {
+  let s: TestServer;
+  let alice: string;
+  before(async () => {
+    s = await startTestServer();
+    alice = await appLogin(s);
+  });
+  after(() => s.close());
+
+  test('the current state first, then one event per change, and the stream ends after approval', async () => {
+    const { random } = await generate(s);
+    const stream = await openEvents(s, random);
+    try {
+      assert.match(stream.res.headers.get('content-type') ?? '', /^text\/event-stream/);
+      assert.equal(stream.res.headers.get('cache-control'), 'no-store');
+
+      const first = await stream.next();
+      assert.ok(first);
+      assert.equal(stream.sawRetry(), true, 'a reconnection delay is sent first');
+      assert.deepEqual(
+        { id: first.id, event: first.event, status: first.data.status },
+        {
+          id: '0',
+          event: 'status',
+          status: 0,
+        },
+      );
+
+      assertOk(await appAction(s, 'scanned', random, alice));
+      const scanned = await stream.next();
+      assert.equal(scanned?.id, '1');
+      assert.equal(scanned?.data.status, 1);
+      assert.deepEqual(Object.keys(scanned?.data.userInfo).sort(), ['nickname', 'photo']);
+
+      assertOk(await appAction(s, 'confirm', random, alice));
+      const approved = await stream.next();
+      assert.equal(approved?.id, '2');
+      assert.equal(approved?.data.status, 2);
+      assert.equal(typeof approved?.data.ticket, 'string');
+
+      assert.equal(await stream.next(), null, 'the server ends the stream after a terminal status');
+    } finally {
+      await stream.close();
+    }
+  });
+
+  test('Last-Event-ID equal to the current seq skips the first event', async () => {
+    const { random } = await generate(s);
+    const stream = await openEvents(s, random, { 'last-event-id': '0' });
+    try {
+      assertOk(await appAction(s, 'scanned', random, alice));
+      const frame = await stream.next();
+      assert.equal(frame?.id, '1');
+      assert.equal(frame?.data.status, 1);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  test('a code already decided gets its state and the end of the stream at once', async () => {
+    const { random } = await generate(s);
+    assertOk(await appAction(s, 'scanned', random, alice));
+    assertOk(await appAction(s, 'cancel', random, alice));
+    const stream = await openEvents(s, random, { 'last-event-id': '2' });
+    try {
+      const frame = await stream.next();
+      assert.equal(frame?.data.status, 3);
+      assert.equal(await stream.next(), null);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  test('the stream is readable cross-origin from an allowed origin (EventSource cannot send app headers)', async () => {
+    const { random } = await generate(s);
+    const stream = await openEvents(s, random, { origin: ALLOWED_ORIGIN });
+    try {
+      assert.equal(stream.res.headers.get('access-control-allow-origin'), ALLOWED_ORIGIN);
+      assert.equal(stream.res.headers.get('access-control-allow-credentials'), 'true');
+    } finally {
+      await stream.close();
+    }
+  });
+
+  test('errors before the stream starts are JSON envelopes: 2241, 1001', async () => {
+    assertError(
+      await call(s.url, 'GET', '/api/v2/qrcode/events?random=AAAAAAAAAAAAAAAAAAAAAA'),
+      'QR_NOT_FOUND',
+    );
+    assertError(await call(s.url, 'GET', '/api/v2/qrcode/events'), 'INVALID_REQUEST');
+  });
+});
+
+describe('GET /api/v2/qrcode/check?wait= (long-poll)', () => {
+  let s: TestServer;
+  let alice: string;
+  before(async () => {
+    s = await startTestServer();
+    alice = await appLogin(s);
+  });
+  after(() => s.close());
+
+  test('a held check answers with the change', async () => {
+    const { random } = await generate(s);
+    const held = call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}&wait=30&seq=0`);
+    assertOk(await appAction(s, 'scanned', random, alice));
+    const r = await held;
+    const data = assertOk(r);
+    assert.equal(data.status, 1);
+    assert.equal(data.seq, 1);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+  });
+
+  test('answers at once when the caller is behind, or the code is decided', async () => {
+    const { random } = await generate(s);
+    assertOk(await appAction(s, 'scanned', random, alice));
+    const behind = assertOk(await call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}&wait=30&seq=0`));
+    assert.equal(behind.status, 1);
+    assert.equal(behind.seq, 1);
+
+    const decided = await approvedCode(s, alice);
+    const done = assertOk(
+      await call(s.url, 'GET', `/api/v2/qrcode/check?random=${decided.random}&wait=30&seq=2`),
+    );
+    assert.equal(done.status, 2);
+  });
+
+  test('wait=0 is an ordinary check', async () => {
+    const { random } = await generate(s);
+    assert.equal(
+      assertOk(await call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}&wait=0`)).status,
+      0,
+    );
+  });
+
+  test('wait and seq must be small integers; an unknown code is 2241', async () => {
+    const { random } = await generate(s);
+    for (const q of ['wait=abc', 'wait=100', 'wait=5&seq=-1', 'wait=5&seq=x']) {
+      assertError(await call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}&${q}`), 'INVALID_REQUEST');
+    }
+    assertError(
+      await call(s.url, 'GET', '/api/v2/qrcode/check?random=AAAAAAAAAAAAAAAAAAAAAA&wait=5'),
+      'QR_NOT_FOUND',
+    );
+  });
+});
+
+describe('GET /api/v2/qrcode/context', () => {
+  let s: TestServer;
+  let alice: string;
+  let bob: string;
+  before(async () => {
+    s = await startTestServer();
+    alice = await appLogin(s, 'alice');
+    bob = await appLogin(s, 'bob');
+  });
+  after(() => s.close());
+
+  const context = (random: string, token?: string) =>
+    call(s.url, 'GET', `/api/v2/qrcode/context?random=${random}`, {
+      headers: token ? { authorization: token } : {},
+    });
+
+  const geneFromBrowser = async () => {
+    const r = await call(s.url, 'POST', '/api/v2/qrcode/gene', {
+      body: { scene: 'APP_AUTH' },
+      headers: { 'x-authing-app-id': s.seed.app.id, origin: ALLOWED_ORIGIN, 'user-agent': CHROME_ON_WINDOWS },
+    });
+    return assertOk(r).random as string;
+  };
+
+  test('the scanner reads what the service saw of the requesting browser', async () => {
+    const random = await geneFromBrowser();
+    assertOk(await appAction(s, 'scanned', random, alice));
+    const r = await context(random, alice);
+    const data = assertOk(r);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    assert.equal(data.random, random);
+    assert.deepEqual(data.app, { id: s.seed.app.id, name: 'Demo website', logo: null });
+    assert.equal(data.origin, ALLOWED_ORIGIN);
+    assert.equal(data.ip, '127.0.0.1');
+    assert.equal(data.browser, 'Chrome 120');
+    assert.equal(data.os, 'Windows');
+    assert.equal(data.reportedByBrowser, true);
+    assert.equal(Date.parse(data.expiresAt) - Date.parse(data.createdAt), 120_000);
+    // Bearer works too.
+    assertOk(await context(random, `Bearer ${alice}`));
+  });
+
+  test('only the user who scanned may read it', async () => {
+    const random = await geneFromBrowser();
+    assertError(await context(random, alice), 'QR_WRONG_STATE');
+    assertOk(await appAction(s, 'scanned', random, alice));
+    assertError(await context(random, bob), 'QR_SCANNED_BY_OTHER');
+    assertError(await context(random), 'LOGIN_REQUIRED');
+    assertError(await context(random, 'garbage'), 'INVALID_TOKEN');
+    assertError(await context('AAAAAAAAAAAAAAAAAAAAAA', alice), 'QR_NOT_FOUND');
+    assertError(
+      await call(s.url, 'GET', '/api/v2/qrcode/context', { headers: { authorization: alice } }),
+      'INVALID_REQUEST',
+    );
+  });
+
+  test("another pool's user: 2245; a website token: 2001", async () => {
+    const t = await createTenant(s);
+    const carol = await loginAs(s, t.appId, t.username, t.password);
+    const random = await geneFromBrowser();
+    assertError(await context(random, carol), 'QR_OTHER_POOL');
+
+    const { ticket } = await approvedCode(s, alice);
+    const site = assertOk(
+      await call(s.url, 'POST', '/api/v2/qrcode/userinfo', {
+        body: { ticket },
+        headers: { authorization: basic(s.seed.app.id, s.seed.app.secret) },
+      }),
+    );
+    const other = await generateFor(s, s.seed.app.id);
+    assertOk(await appAction(s, 'scanned', other.random, alice));
+    assertError(await context(other.random, site.token), 'INVALID_TOKEN');
+  });
+});
