@@ -67,7 +67,10 @@ describe('stock authing-js-sdk in Chromium, cross-origin', () => {
 
   it('shows the code and completes the login, exchanging the ticket in the browser', async () => {
     const page = await browser.newPage();
-    await page.goto(`${site.url}/?appId=${appId}&host=${encodeURIComponent(s.url)}`);
+    // Cross-origin (another port) but same-site (localhost), as a site and its login API on
+    // sibling subdomains would be: the binding cookie is SameSite=Lax over plain HTTP.
+    const apiHost = s.url.replace('127.0.0.1', 'localhost');
+    await page.goto(`${site.url}/?appId=${appId}&host=${encodeURIComponent(apiHost)}`);
     const random = await eventually(
       () => page.evaluate(() => (window as unknown as { random?: string }).random),
       15_000,

@@ -5,14 +5,40 @@
  * (`demo-app.json`, mode 0600) and, if that file is lost, rotates the secret.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { flagsToEnv, loadConfig, startServer } from '@scanlogin/server';
+import { mountCompanion } from '@scanlogin/companion/mount';
+import { ConfigError, flagsToEnv, loadConfig, startServer } from '@scanlogin/server';
 import { startDemo } from './index.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
-const config = loadConfig({ ...process.env, ...flagsToEnv(process.argv.slice(2)) });
-const server = await startServer(config);
+const companionDist = join(root, 'apps/companion/dist');
+let config: ReturnType<typeof loadConfig>;
+let server: Awaited<ReturnType<typeof startServer>>;
+try {
+  config = loadConfig({ ...process.env, ...flagsToEnv(process.argv.slice(2)) });
+  // The companion (the phone's web app) is served by the service itself, same origin as its API.
+  server = await startServer(config, { mount: (app) => mountCompanion(app, companionDist) });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(2);
+}
 const services = server.services;
+
+// With TLS on (often a self-signed certificate), the demo's backend would have to trust that
+// certificate to call the service. It calls a plain-HTTP listener on loopback instead, which
+// hands requests to the same routes; nothing outside this machine can reach it.
+let serviceUrl = server.url;
+let internal: ReturnType<typeof createServer> | null = null;
+if (server.tls) {
+  const loopback = createServer((req, res) => server.app.routing(req, res));
+  await new Promise<void>((resolve) => loopback.listen(0, '127.0.0.1', resolve));
+  serviceUrl = `http://127.0.0.1:${(loopback.address() as AddressInfo).port}`;
+  internal = loopback;
+}
 
 const credsFile = join(config.dataDir, 'demo-app.json');
 let creds: { appId: string; appSecret: string } | null = existsSync(credsFile)
@@ -29,7 +55,7 @@ if (!creds || !(await services.directory.getApp(creds.appId))) {
 const demoPort = Number(process.env.DEMO_PORT ?? 3001);
 const demo = await startDemo({
   appHost: config.publicUrl,
-  serviceUrl: server.url,
+  serviceUrl,
   issuer: config.publicUrl,
   appId: creds.appId,
   appSecret: creds.appSecret,
@@ -39,10 +65,27 @@ const demo = await startDemo({
 });
 
 const demoHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+const scheme = server.tls ? 'https' : 'http';
+const port = new URL(server.url).port;
+// On 0.0.0.0 a phone reaches the service at one of the machine's LAN addresses.
+const lanUrls =
+  config.host === '0.0.0.0'
+    ? Object.values(networkInterfaces())
+        .flat()
+        .filter((a) => a && a.family === 'IPv4' && !a.internal)
+        .map((a) => `${scheme}://${a!.address}:${port}/companion/`)
+    : [];
 process.stdout.write(
   [
     '',
     `  Scanlogin service   ${config.publicUrl}`,
+    `  Companion (phone)   ${config.publicUrl}/companion/`,
+    ...lanUrls.map((u) => `    on the LAN        ${u}`),
+    ...(server.tls
+      ? [
+          `  HTTPS certificate   ${server.tls.certPath}${server.tls.source === 'self-signed' ? ' (self-signed: browsers warn once; accept it)' : ''}`,
+        ]
+      : []),
     `  Demo website        http://${demoHost}:${demoPort}/login   <- open this`,
     `  Demo app id         ${creds.appId}  (its secret is in ${credsFile})`,
     '  Demo users          alice / alice-demo-pass, bob / bob-demo-pass',
@@ -53,6 +96,7 @@ process.stdout.write(
 
 const stop = async () => {
   await demo.close();
+  internal?.close();
   await server.close();
   process.exit(0);
 };

@@ -76,6 +76,32 @@ export const ErrorCodes = {
     message: 'The ticket is invalid, already used, or expired.',
   },
   TICKET_OTHER_APP: { code: 2247, status: 403, message: 'The ticket was issued to another application.' },
+  CHECK_CODE_REQUIRED: {
+    code: 2248,
+    status: 400,
+    message: 'Pick the number shown on the login page (checkCode) to approve.',
+  },
+  CHECK_CODE_WRONG: {
+    code: 2249,
+    status: 403,
+    message: 'That is not the number shown on the login page; the login was refused.',
+  },
+  STEP_UP_REQUIRED: {
+    code: 2250,
+    status: 403,
+    message: 'This login comes from far away: confirm your password on the phone to continue.',
+  },
+  PROXIMITY_DENIED: {
+    code: 2251,
+    status: 403,
+    message: 'This login was refused: the page that asked is far from your phone.',
+  },
+  STEP_UP_FAILED: { code: 2252, status: 401, message: 'The password is wrong; the login was not continued.' },
+  BINDING_MISMATCH: {
+    code: 2253,
+    status: 403,
+    message: 'Only the browser that asked for this QR code can redeem its ticket.',
+  },
 
   // Management.
   ADMIN_AUTH_REQUIRED: {

@@ -37,7 +37,13 @@ export interface TestServer {
  * and the first-start seed (default pool, demo app, alice and bob).
  */
 export async function startTestServer(
-  opts: { clock?: Clock; config?: Partial<Config>; env?: Record<string, string> } = {},
+  opts: {
+    clock?: Clock;
+    config?: Partial<Config>;
+    env?: Record<string, string>;
+    /** Registers extra routes before the server listens, like `startServer`'s `mount`. */
+    mount?: (app: FastifyInstance, services: Services) => void | Promise<void>;
+  } = {},
 ): Promise<TestServer> {
   // The port must be known before the config is built: issuer and image URLs name it.
   const port = await freePort();
@@ -53,6 +59,7 @@ export async function startTestServer(
   );
   const services = await createRuntime(config, opts.clock ? { clock: opts.clock } : {});
   const app = await buildHttp(services);
+  await opts.mount?.(app, services);
   await app.listen({ host: '127.0.0.1', port });
   const report = await firstStart(services);
   if (!report?.app || !report.adminToken) throw new Error('seed failed');
@@ -81,14 +88,50 @@ export interface Answer<T = Json> {
   body: { code: number; message: string; data: T };
 }
 
+/** The cookies one test "browser" holds for one server (name → value; paths ignored). */
+export class CookieJar {
+  readonly #cookies = new Map<string, string>();
+  get size() {
+    return this.#cookies.size;
+  }
+  get(name: string) {
+    return this.#cookies.get(name);
+  }
+  store(setCookies: string[]) {
+    for (const line of setCookies) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      if (eq > 0) this.#cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+    }
+  }
+  header() {
+    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+const jars = new Map<string, CookieJar>();
+/** The cookie jar of the default test "browser" for a server. */
+export function defaultJar(base: string): CookieJar {
+  const origin = new URL(base).origin;
+  let jar = jars.get(origin);
+  if (!jar) {
+    jar = new CookieJar();
+    jars.set(origin, jar);
+  }
+  return jar;
+}
+
 /** A small JSON client for tests. */
 export async function call<T = Json>(
   base: string,
   method: string,
   path: string,
-  opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  opts: { body?: unknown; raw?: string; headers?: Record<string, string>; jar?: CookieJar | false } = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...opts.headers };
+  // Tests act as one browser per server unless they bring their own jar (or none).
+  const jar = opts.jar === false ? null : (opts.jar ?? defaultJar(base));
+  if (jar && !headers.cookie && jar.size > 0) headers.cookie = jar.header();
   let body: string | undefined;
   if (opts.raw !== undefined) body = opts.raw;
   else if (opts.body !== undefined) {
@@ -96,6 +139,7 @@ export async function call<T = Json>(
     headers['content-type'] ??= 'application/json';
   }
   const res = await fetch(base + path, { method, headers, body });
+  jar?.store(res.headers.getSetCookie());
   const text = await res.text();
   let parsed: Json;
   try {
@@ -188,8 +232,13 @@ export async function createTenant(
   s: TestServer,
   app: Record<string, unknown> = {},
   username = `carol-${Math.random().toString(36).slice(2, 8)}`,
+  /** Pool security settings: proximityPolicy, checkCode, requireBinding. */
+  poolSettings: Record<string, unknown> = {},
 ): Promise<Tenant> {
-  const pool = assertOk(await admin(s, 'POST', '/api/admin/pools', { name: `pool of ${username}` }), 201);
+  const pool = assertOk(
+    await admin(s, 'POST', '/api/admin/pools', { name: `pool of ${username}`, ...poolSettings }),
+    201,
+  );
   const created = assertOk(
     await admin(s, 'POST', '/api/admin/apps', { userPoolId: pool.id, name: `app of ${username}`, ...app }),
     201,
@@ -235,14 +284,14 @@ export async function loginAs(s: TestServer, appId: string, account: string, pas
  */
 export function appAction(
   s: TestServer,
-  action: 'scanned' | 'confirm' | 'cancel',
+  action: 'scanned' | 'confirm' | 'cancel' | 'step-up',
   random: string,
   token: string,
-  opts: { bearer?: boolean } = {},
+  opts: { bearer?: boolean; body?: Record<string, unknown>; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
   return call(s.url, 'POST', `/api/v2/qrcode/${action}`, {
-    body: { random },
-    headers: { authorization: opts.bearer ? `Bearer ${token}` : token },
+    body: { random, ...opts.body },
+    headers: { authorization: opts.bearer ? `Bearer ${token}` : token, ...opts.headers },
   });
 }
 

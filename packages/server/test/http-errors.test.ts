@@ -21,6 +21,7 @@ import {
   check,
   createTenant,
   generate,
+  generateFor,
   loginAs,
   startTestServer,
   type TestServer,
@@ -413,7 +414,8 @@ describe('every registry code a route can produce comes back in the envelope wit
   const clock = new ManualClock();
   let s: TestServer;
   before(async () => {
-    s = await startTestServer({ clock });
+    // Behind a "proxy", so tests can place the browser and the phone in different countries.
+    s = await startTestServer({ clock, env: { TRUST_PROXY: 'true' } });
   });
   after(() => s.close());
 
@@ -421,6 +423,16 @@ describe('every registry code a route can produce comes back in the envelope wit
   const NOT_PRODUCED: Partial<Record<ErrorName, string>> = {
     RATE_LIMITED: 'reserved: no route applies a generic rate limit (logins use 2003)',
   };
+
+  const GB = '81.2.69.160';
+  const US = '8.8.8.8';
+  const generateFromCountry = async (appId: string, ip: string) =>
+    assertOk(
+      await call(s.url, 'POST', '/api/v2/qrcode/gene', {
+        body: {},
+        headers: { 'x-authing-app-id': appId, 'x-forwarded-for': ip },
+      }),
+    ) as { random: string };
 
   test('one request per code', async () => {
     const app = s.seed.app.id;
@@ -521,6 +533,54 @@ describe('every registry code a route can produce comes back in the envelope wit
         return call(s.url, 'POST', '/api/v2/qrcode/userinfo', {
           body: { ticket },
           headers: { authorization: basic(other.id, other.secret) },
+        });
+      },
+      CHECK_CODE_REQUIRED: async () => {
+        const t = await createTenant(s, {}, undefined, { checkCode: true });
+        const token = await loginAs(s, t.appId, t.username, t.password);
+        const { random } = await generateFor(s, t.appId);
+        assertOk(await appAction(s, 'scanned', random, token));
+        return appAction(s, 'confirm', random, token);
+      },
+      CHECK_CODE_WRONG: async () => {
+        const t = await createTenant(s, {}, undefined, { checkCode: true });
+        const token = await loginAs(s, t.appId, t.username, t.password);
+        const { random, checkCode } = (await generateFor(s, t.appId)) as unknown as {
+          random: string;
+          checkCode: number;
+        };
+        assertOk(await appAction(s, 'scanned', random, token));
+        return appAction(s, 'confirm', random, token, { body: { checkCode: (checkCode + 1) % 100 } });
+      },
+      STEP_UP_REQUIRED: async () => {
+        const t = await createTenant(s, {}, undefined, { proximityPolicy: 'step-up' });
+        const token = await loginAs(s, t.appId, t.username, t.password);
+        const { random } = await generateFromCountry(t.appId, GB);
+        assertOk(await appAction(s, 'scanned', random, token, { headers: { 'x-forwarded-for': US } }));
+        return appAction(s, 'confirm', random, token);
+      },
+      PROXIMITY_DENIED: async () => {
+        const t = await createTenant(s, {}, undefined, { proximityPolicy: 'deny' });
+        const token = await loginAs(s, t.appId, t.username, t.password);
+        const { random } = await generateFromCountry(t.appId, GB);
+        return appAction(s, 'scanned', random, token, { headers: { 'x-forwarded-for': US } });
+      },
+      STEP_UP_FAILED: async () => {
+        const t = await createTenant(s, {}, undefined, { proximityPolicy: 'step-up' });
+        const token = await loginAs(s, t.appId, t.username, t.password);
+        const { random } = await generateFromCountry(t.appId, GB);
+        assertOk(await appAction(s, 'scanned', random, token, { headers: { 'x-forwarded-for': US } }));
+        return appAction(s, 'step-up', random, token, { body: { password: 'not-the-password' } });
+      },
+      BINDING_MISMATCH: async () => {
+        const t = await createTenant(s, { allowExchangeUserInfoFromBrowser: true });
+        const token = await loginAs(s, t.appId, t.username, t.password);
+        const { ticket } = await approvedCode(s, token, t.appId);
+        // Another browser (no binding cookie) tries to redeem it.
+        return call(s.url, 'POST', '/api/v2/qrcode/userinfo', {
+          body: { ticket },
+          headers: { 'x-authing-app-id': t.appId },
+          jar: false,
         });
       },
       ADMIN_AUTH_REQUIRED: () => call(s.url, 'GET', '/api/admin/pools'),

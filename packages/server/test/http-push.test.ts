@@ -14,6 +14,7 @@ import {
   basic,
   call,
   createTenant,
+  defaultJar,
   generate,
   generateFor,
   type Json,
@@ -35,8 +36,10 @@ interface Frame {
 /** A minimal Server-Sent Events reader over fetch: one frame per `next()`, null at the end of the stream. */
 async function openEvents(s: TestServer, random: string, headers: Record<string, string> = {}) {
   const aborter = new AbortController();
+  // The same "browser" that asked for the code: its binding cookie lets it see the ticket.
+  const jar = defaultJar(s.url);
   const res = await fetch(`${s.url}/api/v2/qrcode/events?random=${random}`, {
-    headers,
+    headers: { ...(jar.size ? { cookie: jar.header() } : {}), ...headers },
     signal: aborter.signal,
   });
   assert.equal(res.status, 200);

@@ -4,37 +4,51 @@ import { QrStatus } from '@scanlogin/protocol';
 import { effectiveStatus, isOpen, Transitions } from '../src/domain/qr-login/state-machine.js';
 
 describe('the transitions table', () => {
-  it('has exactly the three app actions, each leaving an open status', () => {
-    assert.deepEqual(Object.keys(Transitions).sort(), ['cancel', 'confirm', 'scan']);
-    for (const rule of Object.values(Transitions)) assert.ok(isOpen(rule.from));
+  it('starts every rule from an open status', () => {
+    assert.deepEqual(Object.keys(Transitions).sort(), [
+      'cancel',
+      'confirm',
+      'refuse',
+      'scan',
+      'scanNeedsStepUp',
+      'stepUp',
+    ]);
+    for (const rule of Object.values(Transitions)) for (const from of rule.from) assert.ok(isOpen(from));
   });
 
   it('scans only from Pending, by any user of the pool', () => {
-    assert.deepEqual(Transitions.scan, { from: QrStatus.Pending, to: QrStatus.Scanned, actor: 'pool-user' });
+    assert.deepEqual(Transitions.scan, {
+      from: [QrStatus.Pending],
+      to: QrStatus.Scanned,
+      actor: 'pool-user',
+    });
+    assert.deepEqual(Transitions.scanNeedsStepUp.from, [QrStatus.Pending]);
+    assert.deepEqual(Transitions.refuse.from, [QrStatus.Pending]);
   });
 
-  it('confirms and cancels only from Scanned, by the scanner', () => {
+  it('confirms only from Scanned, cancels from Scanned or StepUp, both by the scanner', () => {
     assert.deepEqual(Transitions.confirm, {
-      from: QrStatus.Scanned,
+      from: [QrStatus.Scanned],
       to: QrStatus.Authorized,
       actor: 'scanner',
     });
     assert.deepEqual(Transitions.cancel, {
-      from: QrStatus.Scanned,
+      from: [QrStatus.Scanned, QrStatus.StepUp],
       to: QrStatus.Cancelled,
       actor: 'scanner',
     });
+    assert.deepEqual(Transitions.stepUp, { from: [QrStatus.StepUp], to: QrStatus.Scanned, actor: 'scanner' });
   });
 
   it('never leaves a terminal status', () => {
-    const froms = new Set<number>(Object.values(Transitions).map((r) => r.from));
+    const froms = new Set<number>(Object.values(Transitions).flatMap((r) => [...r.from]));
     for (const terminal of [QrStatus.Authorized, QrStatus.Cancelled]) assert.ok(!froms.has(terminal));
   });
 });
 
 describe('effectiveStatus', () => {
   it('turns open statuses into Expired at expiresAt, not before', () => {
-    for (const s of [QrStatus.Pending, QrStatus.Scanned] as const) {
+    for (const s of [QrStatus.Pending, QrStatus.Scanned, QrStatus.StepUp] as const) {
       assert.equal(effectiveStatus(s, 1000, 999), s);
       assert.equal(effectiveStatus(s, 1000, 1000), QrStatus.Expired);
     }

@@ -4,11 +4,14 @@ import type { Config } from '../config/schema.js';
 import { buildHttp } from '../http/app.js';
 import { createRuntime } from '../runtime.js';
 import type { Services } from '../services.js';
+import { type ResolvedTls, resolveTls } from '../tls.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   services: Services;
   url: string;
+  /** The certificate served when TLS is on (its files, names, whether this start made it); else null. */
+  tls: Omit<ResolvedTls, 'key'> | null;
   close(): Promise<void>;
 }
 
@@ -21,15 +24,17 @@ export interface StartOptions {
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  // First, so a wrong TLS setting stops the start before storage is opened.
+  const tls = resolveTls(config);
   const services = await createRuntime(config);
   const report = await firstStart(services);
   if (report && !opts.quiet) process.stdout.write(formatFirstStart(report, config.publicUrl));
-  const app = await buildHttp(services);
+  const app = await buildHttp(services, { https: tls });
   await opts.mount?.(app, services);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 
   // Expired sessions are invisible already (expiry is computed); this only reclaims space.
   const sweep = setInterval(() => {
@@ -56,13 +61,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     })();
     return closing;
   };
-  return { app, services, url, close };
+  const tlsInfo = tls ? (({ key: _key, ...info }) => info)(tls) : null;
+  return { app, services, url, tls: tlsInfo, close };
 }
 
 /** `scanlogin serve`: runs until SIGINT/SIGTERM, then drains requests and closes storage. */
 export async function serveCommand(config: Config): Promise<void> {
   const server = await startServer(config);
   server.app.log.info({ url: server.url, publicUrl: config.publicUrl }, 'scanlogin listening');
+  if (server.tls) {
+    const { source, certPath, created, names } = server.tls;
+    server.app.log.info({ source, certPath, created, names }, 'serving HTTPS');
+  }
   const stop = async (signal: string) => {
     server.app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);

@@ -31,12 +31,38 @@ export const configSchema = {
     default: 3000,
     description: 'TCP port of the service.',
   },
+  // Before PUBLIC_URL: its default's scheme follows them.
+  https: {
+    env: 'HTTPS',
+    type: 'string',
+    pattern: /^(off|self-signed)$/,
+    default: 'off',
+    description:
+      '`self-signed`: serve HTTPS with a certificate made on first use in DATA_DIR/tls/ (for localhost, 127.0.0.1 and the LAN addresses; reused later), so a phone on the LAN gets the secure page its camera needs. `off`: HTTP unless TLS_CERT is set.',
+  },
+  tlsCert: {
+    env: 'TLS_CERT',
+    type: 'string',
+    optional: true,
+    default: '',
+    defaultText: '(none)',
+    description: 'PEM certificate file (chain included) to serve HTTPS with; needs TLS_KEY.',
+  },
+  tlsKey: {
+    env: 'TLS_KEY',
+    type: 'string',
+    optional: true,
+    default: '',
+    defaultText: '(none)',
+    description: 'PEM private key file of TLS_CERT.',
+  },
   publicUrl: {
     env: 'PUBLIC_URL',
     type: 'string',
     pattern: /^https?:\/\/[^/?#\s]+$/,
-    default: (c) => `http://${c.host === '0.0.0.0' ? 'localhost' : c.host}:${c.port}`,
-    defaultText: 'http://HOST:PORT',
+    default: (c) =>
+      `${c.https === 'self-signed' || c.tlsCert ? 'https' : 'http'}://${c.host === '0.0.0.0' ? 'localhost' : c.host}:${c.port}`,
+    defaultText: 'http://HOST:PORT (https:// with TLS)',
     description:
       'The URL clients reach the service at (no trailing slash). Token issuer and QR image URLs are built from it.',
   },

@@ -81,3 +81,25 @@ export function locateIp(ip: string | null | undefined, lookup: CountryLookup | 
   }
   return { ...c, country, place };
 }
+
+/**
+ * How near the phone seems to the browser that asked for the code, from their
+ * IP addresses alone. A hint, not proof: VPNs, mobile data and corporate
+ * proxies move addresses around (docs/security.md).
+ * - `same-ip`, `same-network`: very likely side by side;
+ * - `local`: both on private or loopback addresses (one LAN or one machine);
+ * - `same-country`: plausible;
+ * - `mismatch`: different countries: the signature of a relayed code;
+ * - `unknown`: not comparable (one side private, or a country unknown).
+ */
+export type Proximity = 'same-ip' | 'same-network' | 'local' | 'same-country' | 'mismatch' | 'unknown';
+
+export function proximity(browser: IpPlace, phone: IpPlace): Proximity {
+  if (browser.kind === 'invalid' || phone.kind === 'invalid') return 'unknown';
+  if (browser.ip === phone.ip) return 'same-ip';
+  if (browser.kind !== 'public' && phone.kind !== 'public') return 'local';
+  if (browser.kind !== 'public' || phone.kind !== 'public') return 'unknown';
+  if (browser.network === phone.network) return 'same-network';
+  if (!browser.country || !phone.country) return 'unknown';
+  return browser.country === phone.country ? 'same-country' : 'mismatch';
+}

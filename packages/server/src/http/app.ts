@@ -22,6 +22,7 @@ import geneRoute from './routes/qrcode-gene.js';
 import historyRoute from './routes/qrcode-history.js';
 import imageRoute from './routes/qrcode-image.js';
 import scannedRoute from './routes/qrcode-scanned.js';
+import stepUpRoute from './routes/qrcode-step-up.js';
 import userinfoRoute from './routes/qrcode-userinfo.js';
 import tokenValidateRoute from './routes/token-validate.js';
 import wellKnownRoute from './routes/well-known.js';
@@ -44,6 +45,7 @@ const publicRoutes: Route[] = [
   scannedRoute,
   confirmRoute,
   cancelRoute,
+  stepUpRoute,
   userinfoRoute,
   loginAccountRoute,
   wellKnownRoute,
@@ -76,8 +78,13 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   };
 }
 
-export async function buildHttp(s: Services, opts: { logger?: FastifyServerOptions['logger'] } = {}) {
+export async function buildHttp(
+  s: Services,
+  opts: { logger?: FastifyServerOptions['logger']; https?: { key: Buffer; cert: Buffer } | null } = {},
+) {
   const app = Fastify({
+    // TLS (see ../tls.ts) changes only the server underneath; routes and hooks are the same.
+    ...(opts.https ? { https: opts.https } : {}),
     logger: opts.logger ?? loggerOptions(s.config.logLevel),
     // Fastify's per-request lines would log raw URLs; ours (onResponse below) logs route patterns.
     logController: new LogController({ disableRequestLogging: true }),
@@ -89,7 +96,7 @@ export async function buildHttp(s: Services, opts: { logger?: FastifyServerOptio
     // Wrong types are errors, not something to coerce; unknown fields are ignored
     // because the seeds' SDK sends fields we do not use.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
-  });
+  } as FastifyServerOptions);
 
   // JSON only: Fastify would otherwise parse text/plain and let it reach validation.
   app.removeContentTypeParser('text/plain');

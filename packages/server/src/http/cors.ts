@@ -11,6 +11,7 @@ const ALLOWED_HEADERS = [
   'x-authing-sdk-version',
   'x-authing-lang',
   'last-event-id',
+  'x-scanlogin-binding',
 ].join(', ');
 
 /** Routes anybody may read cross-origin without credentials (public keys, QR images). */

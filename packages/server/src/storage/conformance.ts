@@ -11,6 +11,7 @@ import { QrStatus } from '@scanlogin/protocol';
 import {
   type AppRecord,
   ConflictError,
+  DEFAULT_POOL_SECURITY,
   DEFAULT_QR_SETTINGS,
   type QrSessionRecord,
   type Storage,
@@ -37,6 +38,7 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
           name: p,
           rsaPublicKey: 'pub',
           rsaPrivateKey: 'priv',
+          security: { ...DEFAULT_POOL_SECURITY },
           createdAt: T0,
         });
       }
@@ -83,6 +85,9 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
       ticketUsed: false,
       seq: 0,
       requestContext: null,
+      checkCode: null,
+      checkChoices: null,
+      bindingHash: null,
       ...over,
     });
 
@@ -102,6 +107,7 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
             name: 'x',
             rsaPublicKey: 'p',
             rsaPrivateKey: 'q',
+            security: { ...DEFAULT_POOL_SECURITY },
             createdAt: T0,
           }),
           ConflictError,
@@ -181,6 +187,7 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
           name: 'p',
           rsaPublicKey: 'p',
           rsaPrivateKey: 'q',
+          security: { ...DEFAULT_POOL_SECURITY },
           createdAt: T0,
         });
         for (let i = 0; i < 5; i++) await st.directory.insertUser(user({ poolId: pool, createdAt: T0 + i }));
@@ -321,7 +328,7 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
           now: T0,
           set: { ticket, ticketExpiresAt: T0 + 300_000 },
         });
-        assert.deepEqual(await st.sessions.peekTicket(ticket, T0), { appId: 'app-1' });
+        assert.deepEqual(await st.sessions.peekTicket(ticket, T0), { appId: 'app-1', random: s.random });
         assert.equal(await st.sessions.peekTicket(ticket, T0 + 300_000), null, 'expired');
         assert.equal(await st.sessions.consumeTicket(ticket, 'app-2', T0), null, 'another app');
         assert.equal(await st.sessions.consumeTicket(ticket, 'app-1', T0 + 300_000), null, 'expired');

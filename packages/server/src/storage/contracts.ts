@@ -28,9 +28,29 @@ export const DEFAULT_QR_SETTINGS: Readonly<QrSettings> = Object.freeze({
   allowExchangeUserInfoFromBrowser: false,
 });
 
+/** What a pool does when the phone and the requesting browser seem far apart. */
+export type ProximityPolicy = 'allow' | 'warn' | 'step-up' | 'deny';
+
+/** A pool's defences against QR login phishing (docs/security.md). */
+export interface PoolSecurity {
+  /** On a place/network mismatch between phone and browser. */
+  proximityPolicy: ProximityPolicy;
+  /** The page shows a two-digit number the user must pick on the phone before approving. */
+  checkCode: boolean;
+  /** The ticket is shown only to the browser holding the code's binding secret. */
+  requireBinding: boolean;
+}
+
+export const DEFAULT_POOL_SECURITY: Readonly<PoolSecurity> = Object.freeze({
+  proximityPolicy: 'warn',
+  checkCode: false,
+  requireBinding: true,
+});
+
 export interface PoolRecord {
   id: string;
   name: string;
+  security: PoolSecurity;
   /** RSA key the mobile SDKs encrypt passwords with (PEM). */
   rsaPublicKey: string;
   rsaPrivateKey: string;
@@ -78,6 +98,7 @@ export interface DirectoryStore {
   insertPool(pool: PoolRecord): Promise<void>;
   getPool(id: string): Promise<PoolRecord | null>;
   listPools(): Promise<PoolRecord[]>;
+  updatePool(id: string, patch: Partial<Pick<PoolRecord, 'name' | 'security'>>): Promise<PoolRecord | null>;
 
   insertApp(app: AppRecord): Promise<void>;
   getApp(id: string): Promise<AppRecord | null>;
@@ -153,10 +174,17 @@ export interface QrSessionRecord {
   /** Bumped by every transition; orders pushed events. */
   seq: number;
   requestContext: RequestContext | null;
+  /** The number the page shows, when the pool asks for a check code. */
+  checkCode: number | null;
+  /** The three numbers the phone offers (one is `checkCode`), fixed per code so retries leak nothing. */
+  checkChoices: number[] | null;
+  /** SHA-256 (hex) of the binding secret held by the browser that asked. */
+  bindingHash: string | null;
 }
 
 export interface TransitionRequest {
-  from: StoredStatus;
+  /** The statuses the change may start from (one or more). */
+  from: StoredStatus | readonly StoredStatus[];
   to: StoredStatus;
   now: number;
   /** The compare-and-set also requires `userId` to equal this (scanner-only actions). */
@@ -183,7 +211,7 @@ export interface QrSessionStore {
    */
   transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null>;
   /** Which app a live, unused ticket belongs to (no side effect). */
-  peekTicket(ticket: string, now: number): Promise<{ appId: string } | null>;
+  peekTicket(ticket: string, now: number): Promise<{ appId: string; random: string } | null>;
   /** Atomic single use: exactly one caller gets the record for a live ticket of `appId`. */
   consumeTicket(ticket: string, appId: string, now: number): Promise<ConsumedTicket | null>;
   /** Removes sessions that nobody can use any more; returns how many. */

@@ -4,9 +4,11 @@ import {
   type AppRecord,
   ConflictError,
   type CounterStore,
+  DEFAULT_POOL_SECURITY,
   DEFAULT_QR_SETTINGS,
   type DirectoryStore,
   type PoolRecord,
+  type PoolSecurity,
   type QrSettings,
   type UserPatch,
   type UserRecord,
@@ -94,11 +96,12 @@ export class DirectoryService {
 
   // Pools -------------------------------------------------------------------
 
-  async createPool(name: string): Promise<PoolRecord> {
+  async createPool(name: string, security: Partial<PoolSecurity> = {}): Promise<PoolRecord> {
     const { publicKey, privateKey } = generatePoolRsaKey();
     const pool: PoolRecord = {
       id: newObjectId(),
       name,
+      security: { ...DEFAULT_POOL_SECURITY, ...security },
       rsaPublicKey: publicKey,
       rsaPrivateKey: privateKey,
       createdAt: this.clock.now(),
@@ -113,6 +116,20 @@ export class DirectoryService {
     if (hit && hit.until > now) return hit.pool;
     const pool = await this.store.getPool(id);
     this.#poolCache.set(id, { pool, until: now + this.cacheMs });
+    return pool;
+  }
+
+  async updatePool(
+    id: string,
+    patch: { name?: string; security?: Partial<PoolSecurity> },
+  ): Promise<PoolRecord> {
+    const current = (await this.store.getPool(id)) ?? fail('NOT_FOUND');
+    const next: { name?: string; security: PoolSecurity } = {
+      security: { ...current.security, ...patch.security },
+    };
+    if (patch.name) next.name = patch.name;
+    const pool = (await this.store.updatePool(id, next)) ?? fail('NOT_FOUND');
+    this.#poolCache.delete(id);
     return pool;
   }
 
@@ -286,6 +303,26 @@ export class DirectoryService {
     await this.counters.reset(accountKey);
     if (user.blocked) fail('USER_BLOCKED');
     return user;
+  }
+
+  /**
+   * Checks a signed-in user's password again (step-up on the phone), with the
+   * same throttling as login, counted per user.
+   */
+  async verifyUserPassword(user: UserRecord, password: string, ip: string): Promise<boolean> {
+    const key = `stepup:${user.id}`;
+    const now = this.clock.now();
+    const wait = await this.counters.get(`${key}:wait`, now);
+    if (wait) {
+      const retryAfter = String(Math.max(1, Math.ceil((wait.resetAt - now) / 1000)));
+      fail('TOO_MANY_LOGIN_ATTEMPTS', undefined, { 'retry-after': retryAfter });
+    }
+    const pool = await this.requirePool(user.poolId);
+    const plain = decryptPassword(pool.rsaPrivateKey, password) ?? password;
+    if (await verifyPassword(user.passwordHash, plain)) return true;
+    await this.#recordFailure(key, this.throttle.accountFailures);
+    await this.#recordFailure(`login:ip:${ip}`, this.throttle.ipFailures);
+    return false;
   }
 
   async #recordFailure(key: string, threshold: number): Promise<void> {

@@ -1,8 +1,11 @@
-import { formatQrPayload, QrStatus } from '@scanlogin/protocol';
+import { randomInt } from 'node:crypto';
+import { ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
 import type {
   AppRecord,
   AuditRecord,
   AuditStore,
+  PoolRecord,
+  ProximityPolicy,
   QrLoginOutcome,
   QrSessionRecord,
   QrSessionStore,
@@ -11,10 +14,10 @@ import type {
   UserRecord,
 } from '../../storage/contracts.js';
 import type { Clock } from '../clock.js';
-import type { DirectoryService } from '../directory/service.js';
+import { type DirectoryService, safeEqual } from '../directory/service.js';
 import { type UserView, userView } from '../directory/views.js';
 import { fail } from '../errors.js';
-import { type CountryLookup, locateIp } from '../geo.js';
+import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
 import { newObjectId, newQrRandom, newTicket } from '../ids.js';
 import type { TokenService } from '../tokens/tokens.js';
 import { effectiveStatus, isOpen, type QrAction, statusDescription, Transitions } from './state-machine.js';
@@ -29,6 +32,8 @@ export interface CheckView {
   expiresIn: number;
   /** Orders changes of one code; the SSE event id and the long-poll cursor. */
   seq: number;
+  /** At status 4: why the phone must prove more (the seeds' SDK hands this to `onMfa`). */
+  scannedResult?: { code: number; message: string };
 }
 
 /** What the phone's confirm screen shows about the request (readable by the scanner only). */
@@ -45,6 +50,10 @@ export interface RequestContextView {
   reportedByBrowser: true;
   createdAt: string;
   expiresAt: string;
+  /** How near the phone seems to the browser, and what the pool does about a mismatch. */
+  proximity: { verdict: Proximity; phonePlace: string | null; mismatch: boolean; policy: ProximityPolicy };
+  /** With a check code: three numbers, one of them on the page; the user must pick it. */
+  checkCodeChoices: number[] | null;
 }
 
 export interface ActionResult {
@@ -79,6 +88,8 @@ export interface GenerateInput {
   app: AppRecord;
   customData?: Record<string, unknown> | null;
   requestContext?: RequestContext | null;
+  /** SHA-256 (hex) of the requesting browser's binding secret. */
+  bindingHash?: string | null;
 }
 
 /** The biggest customData we put into a QR code (bytes of JSON): keeps codes scannable. */
@@ -101,6 +112,7 @@ export class QrLoginService {
 
   async generate(input: GenerateInput): Promise<{ session: QrSessionRecord; payload: string }> {
     const { app } = input;
+    const pool = await this.directory.requirePool(app.poolId);
     const customData = input.customData ?? null;
     if (customData && Buffer.byteLength(JSON.stringify(customData)) > MAX_CUSTOM_DATA_BYTES) {
       fail('INVALID_REQUEST', `customData must be at most ${MAX_CUSTOM_DATA_BYTES} bytes of JSON.`);
@@ -120,6 +132,8 @@ export class QrLoginService {
       ticketUsed: false,
       seq: 0,
       requestContext: input.requestContext ?? null,
+      ...checkCodeFor(pool),
+      bindingHash: pool.security.requireBinding ? (input.bindingHash ?? null) : null,
     };
     await this.sessions.createSession(session);
     return { session, payload: this.payloadOf(session) };
@@ -140,11 +154,16 @@ export class QrLoginService {
   }
 
   /** The page's view of a code. Only the scanner's nickname and photo before approval. */
-  async check(random: string): Promise<CheckView> {
-    return this.view(await this.requireSession(random));
+  async check(random: string, bindingHash: string | null = null): Promise<CheckView> {
+    return this.view(await this.requireSession(random), bindingHash);
   }
 
-  async view(s: QrSessionRecord): Promise<CheckView> {
+  /**
+   * `bindingHash` is the hash of the binding secret the reader holds: the
+   * ticket (and a full user) is only for the browser that asked for the code.
+   * Anyone else who knows the random still sees the status, never the ticket.
+   */
+  async view(s: QrSessionRecord, bindingHash: string | null = null): Promise<CheckView> {
     const now = this.clock.now();
     const status = effectiveStatus(s.status, s.expiresAt, now);
     const expiresIn = isOpen(s.status) ? Math.max(0, Math.ceil((s.expiresAt - now) / 1000)) : 0;
@@ -152,7 +171,12 @@ export class QrLoginService {
     if (!s.userId || status === QrStatus.Expired || status === QrStatus.Cancelled) return base;
     const user = await this.directory.getUser(s.userId);
     if (!user) return base;
-    if (status === QrStatus.Authorized) {
+    if (status === QrStatus.StepUp) {
+      const e = ErrorCodes.STEP_UP_REQUIRED;
+      base.scannedResult = { code: e.code, message: e.message };
+    }
+    const bound = s.bindingHash === null || (bindingHash !== null && safeEqual(bindingHash, s.bindingHash));
+    if (status === QrStatus.Authorized && bound) {
       // The ticket (and, with returnFullUserInfo, a token) only while it can still be redeemed:
       // the random is printed in the QR image, so a spent or stale approval must reveal nothing.
       const live = !s.ticketUsed && s.ticketExpiresAt !== null && s.ticketExpiresAt > now;
@@ -168,14 +192,20 @@ export class QrLoginService {
   }
 
   /** The request's context for the confirm screen; only the user who scanned may read it. */
-  async requestContext(random: string, user: UserRecord): Promise<RequestContextView> {
+  async requestContext(
+    random: string,
+    user: UserRecord,
+    phoneIp: string | null = null,
+  ): Promise<RequestContextView> {
     const s = await this.requireSession(random);
     if (s.poolId !== user.poolId) fail('QR_OTHER_POOL');
     if (s.userId === null) fail('QR_WRONG_STATE', 'Mark the QR code scanned before reading its context.');
     if (s.userId !== user.id) fail('QR_SCANNED_BY_OTHER');
     const app = await this.directory.getApp(s.appId);
+    const pool = await this.directory.requirePool(s.poolId);
     const ctx = s.requestContext;
     const agent = parseUserAgent(ctx?.userAgent);
+    const near = this.#proximity(s, phoneIp);
     return {
       random: s.random,
       app: { id: s.appId, name: app?.name ?? 'Unknown application', logo: app?.logo ?? null },
@@ -187,56 +217,120 @@ export class QrLoginService {
       reportedByBrowser: true,
       createdAt: new Date(s.createdAt).toISOString(),
       expiresAt: new Date(s.expiresAt).toISOString(),
+      proximity: {
+        verdict: near.verdict,
+        phonePlace: near.phonePlace,
+        mismatch: near.verdict === 'mismatch',
+        policy: pool.security.proximityPolicy,
+      },
+      checkCodeChoices: s.checkChoices,
     };
   }
 
-  scan(random: string, actor: UserRecord | Actor): Promise<ActionResult> {
-    return this.#act('scan', random, actor);
+  #proximity(s: QrSessionRecord, phoneIp: string | null) {
+    const phone = locateIp(phoneIp, this.geo);
+    return { verdict: proximity(locateIp(s.requestContext?.ip, this.geo), phone), phonePlace: phone.place };
   }
 
-  confirm(random: string, actor: UserRecord | Actor): Promise<ActionResult> {
-    return this.#act('confirm', random, actor);
+  /**
+   * The phone marks the code scanned. The pool's proximity policy decides on
+   * a mismatch between phone and browser: `allow` and `warn` scan as usual
+   * (the confirm screen warns), `step-up` moves to status 4 until the phone
+   * proves more, `deny` cancels the code (the page gets a fresh one).
+   */
+  async scan(random: string, who: UserRecord | Actor): Promise<ActionResult> {
+    const { user, ip } = actorOf(who);
+    const current = await this.#sessionFor(random, user);
+    const policy = (await this.directory.requirePool(current.poolId)).security.proximityPolicy;
+    const mismatch =
+      current.status === QrStatus.Pending && this.#proximity(current, ip).verdict === 'mismatch';
+    if (mismatch && policy === 'deny') {
+      await this.#apply('refuse', current, user, ip, { userId: user.id });
+      return fail('PROXIMITY_DENIED');
+    }
+    const rule = mismatch && policy === 'step-up' ? 'scanNeedsStepUp' : 'scan';
+    return this.#apply(rule, current, user, ip, { userId: user.id });
   }
 
-  cancel(random: string, actor: UserRecord | Actor): Promise<ActionResult> {
-    return this.#act('cancel', random, actor);
+  /** The scanner proves more (their password) after a step-up: status 4 → 1. */
+  async stepUp(random: string, who: UserRecord | Actor, password: string): Promise<ActionResult> {
+    const { user, ip } = actorOf(who);
+    const current = await this.#sessionFor(random, user);
+    if (current.status === QrStatus.StepUp && current.userId === user.id) {
+      const ok = await this.directory.verifyUserPassword(user, password, ip ?? '');
+      if (!ok) return fail('STEP_UP_FAILED');
+    }
+    return this.#apply('stepUp', current, user, ip);
+  }
+
+  /** The scanner approves; with a check code the right number must come along. */
+  async confirm(
+    random: string,
+    who: UserRecord | Actor,
+    opts: { checkCode?: number } = {},
+  ): Promise<ActionResult> {
+    const { user, ip } = actorOf(who);
+    const current = await this.#sessionFor(random, user);
+    if (current.checkCode !== null && current.status === QrStatus.Scanned && current.userId === user.id) {
+      if (opts.checkCode === undefined) return fail('CHECK_CODE_REQUIRED');
+      if (opts.checkCode !== current.checkCode) {
+        // A wrong pick is a refusal: a guessing attacker gets one try.
+        await this.#apply('cancel', current, user, ip);
+        return fail('CHECK_CODE_WRONG');
+      }
+    }
+    const app = (await this.directory.getApp(current.appId)) ?? fail('APP_NOT_FOUND');
+    const now = this.clock.now();
+    return this.#apply('confirm', current, user, ip, {
+      ticket: newTicket(),
+      ticketExpiresAt: now + app.qr.ticketExpiresAfter * 1000,
+    });
+  }
+
+  cancel(random: string, who: UserRecord | Actor): Promise<ActionResult> {
+    const { user, ip } = actorOf(who);
+    return this.#sessionFor(random, user).then((current) => this.#apply('cancel', current, user, ip));
+  }
+
+  async #sessionFor(random: string, user: UserRecord): Promise<QrSessionRecord> {
+    const current = await this.requireSession(random);
+    if (current.poolId !== user.poolId) fail('QR_OTHER_POOL');
+    return current;
   }
 
   /** Applies one row of the transitions table as an atomic compare-and-set. */
-  async #act(action: QrAction, random: string, who: UserRecord | Actor): Promise<ActionResult> {
-    const user = 'user' in who ? who.user : who;
-    const ip = 'user' in who ? (who.ip ?? null) : null;
+  async #apply(
+    action: QrAction,
+    current: QrSessionRecord,
+    user: UserRecord,
+    ip: string | null,
+    set?: { userId?: string; ticket?: string; ticketExpiresAt?: number },
+  ): Promise<ActionResult> {
     const rule = Transitions[action];
-    const current = await this.requireSession(random);
-    if (current.poolId !== user.poolId) fail('QR_OTHER_POOL');
-    const now = this.clock.now();
-    let set: { userId?: string; ticket?: string; ticketExpiresAt?: number } | undefined;
-    if (action === 'scan') set = { userId: user.id };
-    if (action === 'confirm') {
-      const app = await this.directory.getApp(current.appId);
-      if (!app) return fail('APP_NOT_FOUND');
-      set = { ticket: newTicket(), ticketExpiresAt: now + app.qr.ticketExpiresAfter * 1000 };
-    }
+    const { random } = current;
     const next = await this.sessions.transition(random, {
       from: rule.from,
       to: rule.to,
-      now,
+      now: this.clock.now(),
       ...(rule.actor === 'scanner' ? { expectUserId: user.id } : {}),
       ...(set ? { set } : {}),
     });
     if (next) {
       this.events.publish(next);
-      if (action !== 'scan') await this.#record(next, action === 'confirm' ? 'approved' : 'denied', ip);
+      const outcome = AUDITED[action];
+      if (outcome) await this.#record(next, outcome, ip);
       return { random, status: next.status, description: statusDescription[next.status] };
     }
     // The compare-and-set lost: explain why from what is stored now.
     const latest = await this.requireSession(random);
     const status = effectiveStatus(latest.status, latest.expiresAt, this.clock.now());
-    if (action === 'scan' && status === QrStatus.Scanned && latest.userId === user.id) {
+    const rescan = action === 'scan' || action === 'scanNeedsStepUp';
+    if (rescan && (status === QrStatus.Scanned || status === QrStatus.StepUp) && latest.userId === user.id) {
       return { random, status, description: statusDescription[status] }; // a repeated scan is harmless
     }
     if (status === QrStatus.Expired) return fail('QR_EXPIRED');
     if (latest.userId !== null && latest.userId !== user.id) return fail('QR_SCANNED_BY_OTHER');
+    if (status === QrStatus.StepUp && action === 'confirm') return fail('STEP_UP_REQUIRED');
     return fail(
       'QR_WRONG_STATE',
       `The QR code is ${statusDescription[status].toLowerCase()}; cannot ${action}.`,
@@ -247,10 +341,22 @@ export class QrLoginService {
    * Redeems a ticket for the user and a token minted for this website (never
    * the phone's token). Exactly one caller can win a ticket.
    */
-  async exchange(ticket: string, app: AppRecord): Promise<UserView> {
+  async exchange(
+    ticket: string,
+    app: AppRecord,
+    browser?: { bindingHash: string | null },
+  ): Promise<UserView> {
     const now = this.clock.now();
     const peek = await this.sessions.peekTicket(ticket, now);
     if (peek && peek.appId !== app.id) fail('TICKET_OTHER_APP');
+    if (peek && browser) {
+      // Redeeming from a browser needs the binding of the browser that asked.
+      const session = await this.sessions.getSession(peek.random);
+      const expected = session?.bindingHash ?? null;
+      if (expected !== null && (browser.bindingHash === null || !safeEqual(browser.bindingHash, expected))) {
+        fail('BINDING_MISMATCH');
+      }
+    }
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
     if (user.blocked) fail('USER_BLOCKED');
@@ -317,4 +423,23 @@ export class QrLoginService {
   deleteExpired(): Promise<number> {
     return this.sessions.deleteExpired(this.clock.now());
   }
+}
+
+const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {
+  confirm: 'approved',
+  cancel: 'denied',
+  refuse: 'denied',
+};
+
+function actorOf(who: UserRecord | Actor): { user: UserRecord; ip: string | null } {
+  return 'user' in who ? { user: who.user, ip: who.ip ?? null } : { user: who, ip: null };
+}
+
+/** A two-digit number for the page and three distinct choices for the phone, when the pool asks. */
+function checkCodeFor(pool: PoolRecord): { checkCode: number | null; checkChoices: number[] | null } {
+  if (!pool.security.checkCode) return { checkCode: null, checkChoices: null };
+  const choices = new Set<number>();
+  while (choices.size < 3) choices.add(randomInt(10, 100));
+  const list = [...choices];
+  return { checkCode: list[randomInt(0, 3)]!, checkChoices: list.sort((a, b) => a - b) };
 }

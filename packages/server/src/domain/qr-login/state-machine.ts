@@ -12,18 +12,31 @@ import { QrStatus } from '@scanlogin/protocol';
  * stateDiagram-v2
  *   [*] --> Pending: generate
  *   Pending --> Scanned: scan (any user of the pool)
- *   Scanned --> Authorized: confirm (the scanner)
- *   Scanned --> Cancelled: cancel (the scanner)
+ *   Pending --> StepUp: scan from far away (policy step-up)
+ *   Pending --> Cancelled: refuse (policy deny)
+ *   StepUp --> Scanned: stepUp (the scanner proves more)
+ *   Scanned --> Authorized: confirm (the scanner; right check code)
+ *   Scanned --> Cancelled: cancel (the scanner; or a wrong check code)
+ *   StepUp --> Cancelled: cancel (the scanner)
  *   Pending --> Expired: time passes
  *   Scanned --> Expired: time passes
+ *   StepUp --> Expired: time passes
  *   Authorized --> [*]: ticket redeemed once
  * ```
  */
 export const Transitions = {
-  scan: { from: QrStatus.Pending, to: QrStatus.Scanned, actor: 'pool-user' },
-  confirm: { from: QrStatus.Scanned, to: QrStatus.Authorized, actor: 'scanner' },
-  cancel: { from: QrStatus.Scanned, to: QrStatus.Cancelled, actor: 'scanner' },
-} as const satisfies Record<string, { from: StoredStatus; to: StoredStatus; actor: 'pool-user' | 'scanner' }>;
+  scan: { from: [QrStatus.Pending], to: QrStatus.Scanned, actor: 'pool-user' },
+  /** A scan from far away when the pool's policy is step-up: the phone must prove more. */
+  scanNeedsStepUp: { from: [QrStatus.Pending], to: QrStatus.StepUp, actor: 'pool-user' },
+  /** A scan refused by the pool's proximity policy: the page gets a fresh code. */
+  refuse: { from: [QrStatus.Pending], to: QrStatus.Cancelled, actor: 'pool-user' },
+  stepUp: { from: [QrStatus.StepUp], to: QrStatus.Scanned, actor: 'scanner' },
+  confirm: { from: [QrStatus.Scanned], to: QrStatus.Authorized, actor: 'scanner' },
+  cancel: { from: [QrStatus.Scanned, QrStatus.StepUp], to: QrStatus.Cancelled, actor: 'scanner' },
+} as const satisfies Record<
+  string,
+  { from: readonly StoredStatus[]; to: StoredStatus; actor: 'pool-user' | 'scanner' }
+>;
 
 export type QrAction = keyof typeof Transitions;
 
@@ -31,12 +44,13 @@ export type QrAction = keyof typeof Transitions;
 export type StoredStatus =
   | typeof QrStatus.Pending
   | typeof QrStatus.Scanned
+  | typeof QrStatus.StepUp
   | typeof QrStatus.Authorized
   | typeof QrStatus.Cancelled;
 
 /** Statuses that are still waiting for the user and therefore can expire. */
 export function isOpen(status: StoredStatus): boolean {
-  return status === QrStatus.Pending || status === QrStatus.Scanned;
+  return status === QrStatus.Pending || status === QrStatus.Scanned || status === QrStatus.StepUp;
 }
 
 /** The status a reader sees at `now`. */

@@ -2,6 +2,7 @@ import { isTerminalStatus } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
+import { bindingHashOf } from '../binding.js';
 import { envelopeSchema, ok } from '../envelope.js';
 import { SessionWatch } from '../session-watch.js';
 
@@ -12,6 +13,7 @@ const querystring = {
     // Long-poll (ours): wait up to this many seconds for a change after `seq`.
     wait: { type: 'string', pattern: '^[0-9]{1,2}$' },
     seq: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    binding: { type: 'string', maxLength: 64 },
   },
   required: ['random'],
 } as const;
@@ -29,12 +31,17 @@ const response = {
       userInfo: { type: ['object', 'null'], additionalProperties: true },
       expiresIn: { type: 'integer' },
       seq: { type: 'integer' },
+      scannedResult: {
+        type: 'object',
+        properties: { code: { type: 'integer' }, message: { type: 'string' } },
+      },
     },
   }),
 } as const;
 
 interface Query {
   random: string;
+  binding?: string;
   wait?: string;
   seq?: string;
 }
@@ -52,11 +59,12 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const { random, wait } = request.query;
-      if (!wait) return ok(await s.qr.check(random));
+      const binding = bindingHashOf(request);
+      if (!wait) return ok(await s.qr.check(random, binding));
 
       const watch = new SessionWatch(s.storage.events, random);
       try {
-        let view: CheckView = await s.qr.check(random);
+        let view: CheckView = await s.qr.check(random, binding);
         const since = request.query.seq === undefined ? view.seq : Number(request.query.seq);
         if (view.seq === since && !isTerminalStatus(view.status)) {
           const waitMs = Math.min(Number(wait), MAX_LONG_POLL_SECONDS) * 1000;
@@ -68,7 +76,7 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
             Math.min(waitMs, untilExpiry),
             AbortSignal.any([aborted.signal, app.shutdownSignal]),
           );
-          view = await s.qr.check(random);
+          view = await s.qr.check(random, binding);
         }
         return ok(view);
       } finally {

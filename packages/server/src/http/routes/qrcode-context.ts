@@ -21,7 +21,7 @@ export default function contextRoute(app: FastifyInstance, s: Services): void {
     async (request, reply) => {
       const { user } = await requireAppUser(request, s);
       reply.header('cache-control', 'no-store');
-      return ok(await s.qr.requestContext(request.query.random, user));
+      return ok(await s.qr.requestContext(request.query.random, user, request.ip));
     },
   );
 }

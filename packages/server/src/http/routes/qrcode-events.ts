@@ -2,11 +2,16 @@ import { isTerminalStatus, QrStatus } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
+import { bindingHashOf } from '../binding.js';
 import { SessionWatch } from '../session-watch.js';
 
 const querystring = {
   type: 'object',
-  properties: { random: { type: 'string', minLength: 1, maxLength: 128 } },
+  properties: {
+    random: { type: 'string', minLength: 1, maxLength: 128 },
+    // EventSource cannot send headers; the binding may ride in the URL (never logged).
+    binding: { type: 'string', maxLength: 64 },
+  },
   required: ['random'],
 } as const;
 
@@ -23,15 +28,16 @@ const frame = (view: CheckView) => `id: ${view.seq}\nevent: status\ndata: ${JSON
  * JSON answers in the envelope.
  */
 export default function eventsRoute(app: FastifyInstance, s: Services): void {
-  app.get<{ Querystring: { random: string } }>(
+  app.get<{ Querystring: { random: string; binding?: string } }>(
     '/api/v2/qrcode/events',
     { schema: { querystring } },
     async (request, reply) => {
       const { random } = request.query;
+      const binding = bindingHashOf(request);
       const watch = new SessionWatch(s.storage.events, random);
       let view: CheckView;
       try {
-        view = await s.qr.check(random);
+        view = await s.qr.check(random, binding);
       } catch (err) {
         watch.close();
         throw err;
@@ -63,7 +69,7 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
           const untilExpiry = view.expiresIn * 1000 + 50;
           const changed = await watch.next(untilExpiry, closed.signal);
           if (closed.signal.aborted) break;
-          const next = await s.qr.check(random);
+          const next = await s.qr.check(random, binding);
           // Expiry is computed, not published: the timeout above is how we notice it.
           if (
             next.seq !== view.seq ||

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { sha256Hex } from '../../domain/directory/service.js';
 import type { Services } from '../../services.js';
 import { assertOriginAllowed, headerValue } from '../auth.js';
+import { issueBinding } from '../binding.js';
 import { envelopeSchema, ok } from '../envelope.js';
 
 const body = {
@@ -25,6 +27,8 @@ const response = {
       url: { type: 'string' },
       expiresIn: { type: 'integer' },
       payload: { type: 'string' },
+      checkCode: { type: ['integer', 'null'] },
+      binding: { type: 'string' },
     },
   }),
 } as const;
@@ -49,9 +53,11 @@ export default function geneRoute(app: FastifyInstance, s: Services): void {
       const application = await s.directory.requireApp(headerValue(request, 'x-authing-app-id'));
       assertOriginAllowed(request, application);
       const customData = request.body?.customData ?? request.body?.params ?? null;
+      const binding = issueBinding(request, reply);
       const { session, payload } = await s.qr.generate({
         app: application,
         customData,
+        bindingHash: sha256Hex(binding),
         requestContext: {
           ip: request.ip,
           origin: headerValue(request, 'origin') ?? null,
@@ -64,6 +70,10 @@ export default function geneRoute(app: FastifyInstance, s: Services): void {
         url: `${s.config.publicUrl}/api/v2/qrcode/image/${session.random}.png`,
         expiresIn: application.qr.qrcodeExpiresAfter,
         payload,
+        // Ours (the seeds' SDK ignores them): the number to show when the pool asks for a check
+        // code, and the binding for clients that cannot rely on the cookie (x-scanlogin-binding).
+        checkCode: session.checkCode,
+        binding,
       });
     },
   );

@@ -3,6 +3,7 @@ import { fail } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import type { AppRecord } from '../../storage/contracts.js';
 import { assertOriginAllowed, basicCredentials, headerValue, requireAppSecret } from '../auth.js';
+import { bindingHashOf } from '../binding.js';
 import { ok } from '../envelope.js';
 
 const body = {
@@ -15,17 +16,20 @@ const body = {
  * The caller's application: proven by its secret (HTTP Basic), or, only when
  * the app allows browser exchange, named by x-authing-app-id from an allowed origin.
  */
-async function exchangingApp(request: FastifyRequest, s: Services): Promise<AppRecord> {
+async function exchangingApp(
+  request: FastifyRequest,
+  s: Services,
+): Promise<{ app: AppRecord; browser: boolean }> {
   if (basicCredentials(request)) {
     const app = await requireAppSecret(request, s);
     const named = headerValue(request, 'x-authing-app-id');
     if (named && named !== app.id) fail('INVALID_APP_CREDENTIALS');
-    return app;
+    return { app, browser: false };
   }
   const app = await s.directory.requireApp(headerValue(request, 'x-authing-app-id'));
   if (!app.qr.allowExchangeUserInfoFromBrowser) fail('BROWSER_EXCHANGE_DISABLED');
   assertOriginAllowed(request, app);
-  return app;
+  return { app, browser: true };
 }
 
 /** POST /api/v2/qrcode/userinfo: redeem a ticket (once) for the user and a token of the site's own. */
@@ -34,9 +38,10 @@ export default function userinfoRoute(app: FastifyInstance, s: Services): void {
     '/api/v2/qrcode/userinfo',
     { schema: { body } },
     async (request, reply) => {
-      const application = await exchangingApp(request, s);
+      const { app: application, browser } = await exchangingApp(request, s);
       reply.header('cache-control', 'no-store');
-      return ok(await s.qr.exchange(request.body.ticket, application));
+      const binding = browser ? { bindingHash: bindingHashOf(request) } : undefined;
+      return ok(await s.qr.exchange(request.body.ticket, application, binding));
     },
   );
 }

@@ -11,6 +11,7 @@ import {
   type ConsumedTicket,
   type CounterState,
   type CounterStore,
+  DEFAULT_POOL_SECURITY,
   type DirectoryStore,
   type KeyStore,
   type PoolRecord,
@@ -63,6 +64,8 @@ function toPool(r: Row): PoolRecord {
     name: r.name as string,
     rsaPublicKey: r.rsa_public_key as string,
     rsaPrivateKey: r.rsa_private_key as string,
+    // Settings added later take their defaults in pools stored before them.
+    security: { ...DEFAULT_POOL_SECURITY, ...parseObj(r.security) },
     createdAt: r.created_at as number,
   };
 }
@@ -99,6 +102,9 @@ function toSession(r: Row): QrSessionRecord {
     ticketUsed: r.ticket_used === 1,
     seq: r.seq as number,
     requestContext: r.request_context == null ? null : JSON.parse(r.request_context as string),
+    checkCode: (r.check_code as number | null) ?? null,
+    checkChoices: r.check_choices == null ? null : JSON.parse(r.check_choices as string),
+    bindingHash: (r.binding_hash as string | null) ?? null,
   };
 }
 
@@ -162,7 +168,7 @@ class SqliteDirectory implements DirectoryStore {
   constructor(private readonly db: Database.Database) {
     this.#s = {
       insertPool: db.prepare(
-        'INSERT INTO pools (id, name, rsa_public_key, rsa_private_key, created_at) VALUES (?, ?, ?, ?, ?)',
+        'INSERT INTO pools (id, name, rsa_public_key, rsa_private_key, security, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       getPool: db.prepare('SELECT * FROM pools WHERE id = ?'),
       listPools: db.prepare('SELECT * FROM pools ORDER BY created_at, id'),
@@ -210,7 +216,7 @@ class SqliteDirectory implements DirectoryStore {
 
   async insertPool(p: PoolRecord): Promise<void> {
     try {
-      this.#s.insertPool.run(p.id, p.name, p.rsaPublicKey, p.rsaPrivateKey, p.createdAt);
+      this.#s.insertPool.run(p.id, p.name, p.rsaPublicKey, p.rsaPrivateKey, json(p.security), p.createdAt);
     } catch (err) {
       rethrowConflict(err);
     }
@@ -221,6 +227,20 @@ class SqliteDirectory implements DirectoryStore {
   }
   async listPools(): Promise<PoolRecord[]> {
     return (this.#s.listPools.all() as Row[]).map(toPool);
+  }
+  async updatePool(
+    id: string,
+    patch: Partial<Pick<PoolRecord, 'name' | 'security'>>,
+  ): Promise<PoolRecord | null> {
+    return this.db.transaction(() => {
+      const r = this.#s.getPool.get(id) as Row | undefined;
+      if (!r) return null;
+      const next = { ...toPool(r), ...patch };
+      this.db
+        .prepare('UPDATE pools SET name = ?, security = ? WHERE id = ?')
+        .run(next.name, json(next.security), id);
+      return next;
+    })();
   }
 
   async insertApp(a: AppRecord): Promise<void> {
@@ -375,7 +395,8 @@ class SqliteSessions implements QrSessionStore {
     this.#s = {
       insert: db.prepare(
         `INSERT INTO qr_sessions (random, app_id, pool_id, status, created_at, expires_at, custom_data, user_id,
-          ticket, ticket_expires_at, ticket_used, seq, request_context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ticket, ticket_expires_at, ticket_used, seq, request_context, check_code, check_choices, binding_hash)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare('SELECT * FROM qr_sessions WHERE random = ?'),
       // The whole compare-and-set is this one statement.
@@ -384,12 +405,12 @@ class SqliteSessions implements QrSessionStore {
            user_id = CASE WHEN @setUser THEN @userId ELSE user_id END,
            ticket = CASE WHEN @setTicket THEN @ticket ELSE ticket END,
            ticket_expires_at = CASE WHEN @setTicket THEN @ticketExpiresAt ELSE ticket_expires_at END
-         WHERE random = @random AND status = @from AND expires_at > @now
+         WHERE random = @random AND (status = @from OR status = @fromAlt) AND expires_at > @now
            AND (@expectUserId IS NULL OR user_id = @expectUserId)
          RETURNING *`,
       ),
       peek: db.prepare(
-        'SELECT app_id FROM qr_sessions WHERE ticket = ? AND ticket_used = 0 AND ticket_expires_at > ?',
+        'SELECT app_id, random FROM qr_sessions WHERE ticket = ? AND ticket_used = 0 AND ticket_expires_at > ?',
       ),
       consume: db.prepare(
         `UPDATE qr_sessions SET ticket_used = 1
@@ -419,6 +440,9 @@ class SqliteSessions implements QrSessionStore {
         s.ticketUsed ? 1 : 0,
         s.seq,
         s.requestContext ? json(s.requestContext) : null,
+        s.checkCode,
+        s.checkChoices ? json(s.checkChoices) : null,
+        s.bindingHash,
       );
     } catch (err) {
       rethrowConflict(err);
@@ -432,7 +456,9 @@ class SqliteSessions implements QrSessionStore {
     const set = req.set ?? {};
     const r = this.#s.transition.get({
       random,
-      from: req.from,
+      // Each rule starts from one or two statuses (see the transitions table).
+      from: Array.isArray(req.from) ? req.from[0] : req.from,
+      fromAlt: Array.isArray(req.from) ? (req.from[1] ?? req.from[0]) : req.from,
       to: req.to,
       now: req.now,
       expectUserId: req.expectUserId ?? null,
@@ -444,9 +470,9 @@ class SqliteSessions implements QrSessionStore {
     }) as Row | undefined;
     return r ? toSession(r) : null;
   }
-  async peekTicket(ticket: string, now: number): Promise<{ appId: string } | null> {
+  async peekTicket(ticket: string, now: number): Promise<{ appId: string; random: string } | null> {
     const r = this.#s.peek.get(ticket, now) as Row | undefined;
-    return r ? { appId: r.app_id as string } : null;
+    return r ? { appId: r.app_id as string, random: r.random as string } : null;
   }
   async consumeTicket(ticket: string, appId: string, now: number): Promise<ConsumedTicket | null> {
     const r = this.#s.consume.get(ticket, appId, now) as Row | undefined;

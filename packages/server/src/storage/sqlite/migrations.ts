@@ -101,4 +101,11 @@ export const migrations: readonly string[] = [
   CREATE INDEX qr_audit_user ON qr_audit(user_id, at);
   CREATE INDEX qr_audit_pool ON qr_audit(pool_id, at);
   `,
+  // 4: pool security settings; check codes and browser binding on QR sessions.
+  `
+  ALTER TABLE pools ADD COLUMN security TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE qr_sessions ADD COLUMN check_code INTEGER;
+  ALTER TABLE qr_sessions ADD COLUMN check_choices TEXT;
+  ALTER TABLE qr_sessions ADD COLUMN binding_hash TEXT;
+  `,
 ];

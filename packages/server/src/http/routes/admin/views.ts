@@ -3,6 +3,9 @@ import type { AppRecord, PoolRecord } from '../../../storage/contracts.js';
 export const poolView = (p: PoolRecord) => ({
   id: p.id,
   name: p.name,
+  proximityPolicy: p.security.proximityPolicy,
+  checkCode: p.security.checkCode,
+  requireBinding: p.security.requireBinding,
   publicKey: p.rsaPublicKey,
   createdAt: new Date(p.createdAt).toISOString(),
 });

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services.js';
+import { appActionRoute } from './app-action.js';
+
+/**
+ * POST /api/v2/qrcode/step-up: after a scan from far away under the pool's
+ * step-up policy (status 4), the scanner re-enters their password (plain over
+ * TLS, or RSA-encrypted like login) to continue (4 → 1).
+ */
+export default function stepUpRoute(app: FastifyInstance, s: Services): void {
+  appActionRoute(
+    app,
+    s,
+    '/api/v2/qrcode/step-up',
+    (random, actor, body) => s.qr.stepUp(random, actor, body.password ?? ''),
+    { password: { type: 'string', minLength: 1, maxLength: 1024 } },
+    ['password'],
+  );
+}
