@@ -17,6 +17,11 @@ export const ErrorCodes = {
   },
   ROUTE_NOT_FOUND: { code: 1004, status: 404, message: 'There is no such endpoint.' },
   RATE_LIMITED: { code: 1005, status: 429, message: 'Too many requests; slow down and retry later.' },
+  HEADERS_TOO_LARGE: {
+    code: 1006,
+    status: 431,
+    message: 'The request line or headers are too large (a URL of more than about 16 KB?).',
+  },
 
   // Who is calling.
   LOGIN_REQUIRED: {

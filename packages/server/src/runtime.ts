@@ -2,6 +2,7 @@ import type { Config } from './config/schema.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { DirectoryService } from './domain/directory/service.js';
 import { QrLoginService } from './domain/qr-login/service.js';
+import { RateLimiter } from './domain/rate-limit.js';
 import { KeyRing } from './domain/tokens/keys.js';
 import { TokenService } from './domain/tokens/tokens.js';
 import { openCountryLookup } from './geoip.js';
@@ -48,5 +49,6 @@ export async function createRuntime(
     clock,
     geo,
   );
-  return { config, clock, storage, directory, keys, tokens, qr, geo };
+  const limiter = new RateLimiter(storage.counters, clock);
+  return { config, clock, storage, directory, keys, tokens, qr, geo, limiter };
 }

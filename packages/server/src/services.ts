@@ -3,6 +3,7 @@ import type { Clock } from './domain/clock.js';
 import type { DirectoryService } from './domain/directory/service.js';
 import type { CountryLookup } from './domain/geo.js';
 import type { QrLoginService } from './domain/qr-login/service.js';
+import type { RateLimiter } from './domain/rate-limit.js';
 import type { KeyRing } from './domain/tokens/keys.js';
 import type { TokenService } from './domain/tokens/tokens.js';
 import type { Storage } from './storage/contracts.js';
@@ -18,4 +19,5 @@ export interface Services {
   qr: QrLoginService;
   /** Country lookups for IP addresses; null when no database is available. */
   geo: CountryLookup | null;
+  limiter: RateLimiter;
 }

@@ -32,6 +32,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export const GENEROUS_LIMITS = {
+  RATE_GENE_PER_IP: '1000000',
+  RATE_GENE_PER_APP: '1000000',
+  RATE_CHECK_PER_CODE: '1000000',
+  RATE_APP_PER_USER: '1000000',
+  RATE_LOGIN_PER_IP: '1000000',
+};
+
 /**
  * A live service on 127.0.0.1 with a random port, an in-memory SQLite database
  * and the first-start seed (default pool, demo app, alice and bob).
@@ -53,6 +61,8 @@ export async function startTestServer(
       DATABASE_FILE: ':memory:',
       DEMO_ORIGINS: 'http://localhost:3001',
       PORT: String(port),
+      // Suites fire many requests from one address; the limits have their own tests.
+      ...GENEROUS_LIMITS,
       ...opts.env,
     },
     opts.config,

@@ -167,6 +167,48 @@ export const configSchema = {
     default: 50,
     description: 'Failed logins from one IP address (15 min window) before it must wait (doubling).',
   },
+  rateGenePerIp: {
+    env: 'RATE_GENE_PER_IP',
+    type: 'integer',
+    min: 1,
+    max: 1_000_000,
+    default: 60,
+    description: 'QR codes one IP address may create per minute.',
+  },
+  rateGenePerApp: {
+    env: 'RATE_GENE_PER_APP',
+    type: 'integer',
+    min: 1,
+    max: 10_000_000,
+    default: 6000,
+    description: 'QR codes one application may create per minute (all its visitors together).',
+  },
+  rateCheckPerCode: {
+    env: 'RATE_CHECK_PER_CODE',
+    type: 'integer',
+    min: 1,
+    max: 1_000_000,
+    default: 30,
+    description:
+      'Status reads (check, long-poll, SSE connects) of one code from one IP per 10 s; polling every 800 ms needs 13. Faster gets 429 with Retry-After.',
+  },
+  rateAppPerUser: {
+    env: 'RATE_APP_PER_USER',
+    type: 'integer',
+    min: 1,
+    max: 1_000_000,
+    default: 120,
+    description:
+      'App calls (scanned, confirm, cancel, context, history, step-up) one user may make per minute.',
+  },
+  rateLoginPerIp: {
+    env: 'RATE_LOGIN_PER_IP',
+    type: 'integer',
+    min: 1,
+    max: 1_000_000,
+    default: 60,
+    description: 'Login attempts from one IP address per minute (failures also back off per account).',
+  },
   seedDemo: {
     env: 'SEED_DEMO',
     type: 'boolean',

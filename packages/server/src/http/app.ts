@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { ErrorCodes } from '@scanlogin/protocol';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { Services } from '../services.js';
 import { requireAdmin } from './admin-auth.js';
 import { registerCors } from './cors.js';
+import { errorEnvelope } from './envelope.js';
 import { registerErrorHandling } from './errors.js';
 import adminAppRoutes from './routes/admin/apps.js';
 import adminAuditRoutes from './routes/admin/audit.js';
@@ -96,6 +103,23 @@ export async function buildHttp(
     // Wrong types are errors, not something to coerce; unknown fields are ignored
     // because the seeds' SDK sends fields we do not use.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // Errors raised before routing still leave in the envelope.
+    frameworkErrors: (_error, _request, reply: FastifyReply) => {
+      reply
+        .code(400)
+        .header('cache-control', 'no-store')
+        .send(errorEnvelope('INVALID_REQUEST', 'The URL is malformed.'));
+    },
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      if (!socket.writable) return;
+      const name = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'INVALID_REQUEST';
+      const body = JSON.stringify(errorEnvelope(name));
+      socket.end(
+        `HTTP/1.1 ${ErrorCodes[name].status} ${name === 'INVALID_REQUEST' ? 'Bad Request' : 'Request Header Fields Too Large'}\r\n` +
+          `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+          `cache-control: no-store\r\nconnection: close\r\n\r\n${body}`,
+      );
+    },
   } as FastifyServerOptions);
 
   // JSON only: Fastify would otherwise parse text/plain and let it reach validation.

@@ -25,6 +25,7 @@ export async function requireAppUser(
     fail('INVALID_TOKEN', 'This token cannot approve QR logins; use the app token.');
   const user = (await s.directory.getUser(claims.sub)) ?? fail('INVALID_TOKEN');
   if (user.blocked) fail('USER_BLOCKED');
+  await s.limiter.hit(`app:user:${user.id}`, s.config.rateAppPerUser, 60_000);
   return { user, claims };
 }
 

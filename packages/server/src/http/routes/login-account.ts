@@ -23,6 +23,7 @@ export default function loginAccountRoute(app: FastifyInstance, s: Services): vo
     '/api/v2/login/account',
     { schema: { body } },
     async (request, reply) => {
+      await s.limiter.hit(`login:ip:${request.ip}`, s.config.rateLoginPerIp, 60_000);
       const { pool, appId } = await poolOfRequest(request, s, false);
       const user = await s.directory.authenticate({
         poolId: pool.id,

@@ -20,6 +20,16 @@ const querystring = {
 
 export const MAX_LONG_POLL_SECONDS = 30;
 
+/** Too-fast polling of one code from one address gets 429 + Retry-After (RFC 8628's slow_down). */
+export function limitStatusReads(s: Services, random: string, ip: string): Promise<void> {
+  return s.limiter.hit(
+    `status:${random}:${ip}`,
+    s.config.rateCheckPerCode,
+    10_000,
+    'Polling too fast: slow down and retry after the time in Retry-After.',
+  );
+}
+
 // A cached serializer: check is the hottest read, so its answer is compiled once.
 const response = {
   200: envelopeSchema({
@@ -60,6 +70,7 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
       reply.header('cache-control', 'no-store');
       const { random, wait } = request.query;
       const binding = bindingHashOf(request);
+      await limitStatusReads(s, random, request.ip);
       if (!wait) return ok(await s.qr.check(random, binding));
 
       const watch = new SessionWatch(s.storage.events, random);

@@ -4,6 +4,7 @@ import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { bindingHashOf } from '../binding.js';
 import { SessionWatch } from '../session-watch.js';
+import { limitStatusReads } from './qrcode-check.js';
 
 const querystring = {
   type: 'object',
@@ -34,6 +35,7 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
     async (request, reply) => {
       const { random } = request.query;
       const binding = bindingHashOf(request);
+      await limitStatusReads(s, random, request.ip);
       const watch = new SessionWatch(s.storage.events, random);
       let view: CheckView;
       try {

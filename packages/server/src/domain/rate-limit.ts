@@ -1,0 +1,27 @@
+import type { CounterStore } from '../storage/contracts.js';
+import type { Clock } from './clock.js';
+import { fail } from './errors.js';
+
+/**
+ * Fixed-window limits over the shared counter store, so a limit holds across
+ * every instance that shares it. Over the limit, the caller gets 429 with
+ * Retry-After: the end of the window (RFC 8628's `slow_down`, said in HTTP).
+ */
+export class RateLimiter {
+  constructor(
+    private readonly counters: CounterStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Counts one hit on `key`; throws RATE_LIMITED once more than `max` fall in the window. */
+  async hit(key: string, max: number, windowMs: number, message?: string): Promise<void> {
+    const now = this.clock.now();
+    const { count, resetAt } = await this.counters.increment(`rl:${key}`, windowMs, now);
+    if (count > max) {
+      const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
+      fail('RATE_LIMITED', message ?? `Too many requests; retry in ${retryAfter} s.`, {
+        'retry-after': String(retryAfter),
+      });
+    }
+  }
+}
