@@ -407,6 +407,7 @@ const NASTY_STRINGS = [
   '"; DROP TABLE users; --',
   '<script>alert(1)</script>',
   '../../../../etc/passwd',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log4j-style probe, literally
   '${jndi:ldap://127.0.0.1/x}',
   '%00%ff%',
   '__proto__',
