@@ -9,6 +9,10 @@ export interface GenerateResult {
   expiresIn: number;
   /** The exact text inside the code, so clients can render it themselves. */
   payload: string;
+  /** With a check code (pool option): the number the page shows. Ours. */
+  checkCode?: number | null;
+  /** The browser binding secret, for clients that send it as `x-scanlogin-binding`. Ours. */
+  binding?: string;
   customLogo?: string;
 }
 
@@ -27,6 +31,8 @@ export interface CheckResult {
   scannedResult?: { code: number; message: string; data?: unknown };
   /** Seconds left before the code expires (0 once terminal). Ours; ignored by the stock SDK. */
   expiresIn?: number;
+  /** Orders the code's changes: the SSE event id and the long-poll cursor. Ours. */
+  seq?: number;
 }
 
 /** `data` of the three app calls (scanned / confirm / cancel). */

@@ -1,0 +1,163 @@
+import { asScanLoginError, ScanLoginError } from './errors.js';
+import { statusDispatcher } from './status.js';
+import type { HttpClient } from './transport/http.js';
+import type {
+  ExchangedUser,
+  GeneCodeOptions,
+  GeneCodeResult,
+  PollingTimer,
+  QrCodeStatus,
+  ScanningHandle,
+  StartPollingOptions,
+  StartScanningOptions,
+} from './types.js';
+import { Scanning } from './widget/scanning.js';
+
+/** What `stopPolling` accepts: a timer, the promise `startPolling` returns, or a scanning handle. */
+export type Stoppable = PollingTimer | Promise<PollingTimer> | ScanningHandle | null | undefined;
+
+/**
+ * `client.qrcode`: the seeds' QR login module, same names and semantics, with
+ * `startScanning` drawing the code itself and waiting by push.
+ */
+export class QrCodeAuthenticationClient {
+  readonly #http: HttpClient;
+  readonly #lang: () => string;
+  readonly #pollers = new Set<PollingTimer>();
+  readonly #widgets = new Set<Scanning>();
+
+  /** @internal Created by {@link AuthenticationClient}. */
+  constructor(
+    http: HttpClient,
+    lang: () => string,
+    private readonly scene = 'APP_AUTH',
+  ) {
+    this.#http = http;
+    this.#lang = lang;
+  }
+
+  /**
+   * Generates a code. `payload` is the exact text to put in the QR code;
+   * `url` an image of it.
+   */
+  async geneCode(options: GeneCodeOptions = {}): Promise<GeneCodeResult> {
+    const { context, customData, extIdpConnId, withCustomData } = options;
+    const data = await this.#http.request<GeneCodeResult>('POST', '/api/v2/qrcode/gene', {
+      body: {
+        autoMergeQrCode: false,
+        scene: this.scene,
+        context,
+        params: customData,
+        extIdpConnId,
+        withCustomData,
+      },
+    });
+    if (typeof data.binding === 'string') this.#http.binding = data.binding;
+    return data;
+  }
+
+  /** The current status of a code: `{random, status, ticket, userInfo, ...}`. */
+  checkStatus(random: string): Promise<QrCodeStatus> {
+    return this.#http.request('GET', `/api/v2/qrcode/check?random=${encodeURIComponent(random)}`);
+  }
+
+  /**
+   * Redeems a ticket for the full user (with `token`). Works from the browser
+   * only if the app allows it (`allowExchangeUserInfoFromBrowser`); otherwise
+   * redeem the ticket on your server with the app secret.
+   */
+  exchangeUserInfo(ticket: string): Promise<ExchangedUser> {
+    return this.#http.request('POST', '/api/v2/qrcode/userinfo', { body: { ticket } });
+  }
+
+  /**
+   * Polls a code's status every `interval` ms (default 800; the first check one
+   * interval after the start) and calls the callbacks; stops after a final
+   * status, or after a failed check (calling `onError`). Resolves to the
+   * timer, which `stopPolling` or `clearInterval` stops.
+   *
+   * Unlike the seeds' SDK, checks never overlap (a slow answer makes the next
+   * tick skip) and no callback fires once the polling was stopped.
+   */
+  async startPolling(random: string, options: StartPollingOptions = {}): Promise<PollingTimer> {
+    const { interval = 800, onStart, onError } = options;
+    let started = false;
+    let busy = false;
+    const stop = () => {
+      clearInterval(timer);
+      this.#pollers.delete(timer);
+    };
+    const dispatch = statusDispatcher({
+      ...options,
+      onFailed: (message) => onError?.(new ScanLoginError(5, message, null, 200)),
+    });
+    const timer: PollingTimer = setInterval(async () => {
+      if (!started) {
+        started = true;
+        onStart?.(timer);
+      }
+      if (busy) return;
+      busy = true;
+      try {
+        const data = await this.checkStatus(random);
+        if (this.#pollers.has(timer) && dispatch(data)) stop();
+      } catch (e) {
+        if (!this.#pollers.has(timer)) return;
+        stop();
+        onError?.(asScanLoginError(e));
+      } finally {
+        busy = false;
+      }
+    }, interval);
+    this.#pollers.add(timer);
+    return timer;
+  }
+
+  /**
+   * Stops what `startPolling` started (its timer, or the promise of it), or a
+   * `startScanning` widget's waiting (the handle given to `onStart`).
+   */
+  async stopPolling(timer: Stoppable): Promise<void> {
+    if (timer && typeof (timer as ScanningHandle).stop === 'function') {
+      (timer as ScanningHandle).stop();
+      return;
+    }
+    // The seeds' startPolling is async: code that forgot to await passes the promise.
+    const t = await timer;
+    if (t === null || t === undefined) return;
+    clearInterval(t as PollingTimer);
+    this.#pollers.delete(t as PollingTimer);
+  }
+
+  /**
+   * Draws a QR code in the element with id `domId` (or in a centred box
+   * mounted for it) and walks it through the login: scanned (with the
+   * user's avatar and name), success, cancelled (a fresh code), expired (a
+   * refresh button), network trouble (retries with backoff). Waits by
+   * Server-Sent Events, else long-poll, else polling.
+   *
+   * Resolves, at once, to a handle that can stop or remove the widget.
+   */
+  async startScanning(domId: string, options: StartScanningOptions = {}): Promise<ScanningHandle> {
+    const widget = new Scanning(
+      {
+        http: this.#http,
+        lang: this.#lang(),
+        geneCode: (o) => this.geneCode(o),
+        exchangeUserInfo: (t) => this.exchangeUserInfo(t),
+      },
+      domId,
+      options,
+      (w) => this.#widgets.delete(w),
+    );
+    this.#widgets.add(widget);
+    return widget;
+  }
+
+  /** Stops every polling and removes every widget this client started. */
+  destroy(): void {
+    for (const t of this.#pollers) clearInterval(t);
+    this.#pollers.clear();
+    for (const w of [...this.#widgets]) w.destroy();
+  }
+}

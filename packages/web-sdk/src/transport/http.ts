@@ -1,0 +1,96 @@
+import type { Envelope } from '@scanlogin/protocol';
+import { NETWORK_ERROR, ScanLoginError } from '../errors.js';
+
+/** Request header carrying the browser binding; see {@link HttpClient.binding}. */
+export const BINDING_HEADER = 'x-scanlogin-binding';
+
+/** What the HTTP layer needs to know of the client's options. */
+export interface HttpSettings {
+  appId: string;
+  /** Base URL of the service, no trailing slash; '' for the page's own origin. */
+  appHost: string;
+  lang: string;
+  userPoolId?: string;
+  tenantId?: string;
+}
+
+/** Per-request options of {@link HttpClient.request}. */
+export interface RequestOptions {
+  body?: unknown;
+  /** Aborts the request (destroying a widget aborts its long-polls). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The seeds' request conventions on `fetch`: their headers, JSON bodies,
+ * cookies sent cross-origin (`credentials: 'include'`, like axios's
+ * `withCredentials`), and the `{code, message, data}` envelope unwrapped:
+ * `data` when `code === 200`, a {@link ScanLoginError} otherwise.
+ */
+export class HttpClient {
+  /**
+   * The browser binding: a secret the service hands out with each code (one
+   * per browser, reused) so that only the browser that asked for a code sees
+   * its ticket and can redeem it. The service also sets it as an HttpOnly
+   * cookie, which is all the seeds' SDK has; sending it ourselves as
+   * `x-scanlogin-binding` keeps the binding working where third-party cookies
+   * are blocked. Learned from `gene` answers; null until then.
+   */
+  binding: string | null = null;
+
+  constructor(readonly settings: HttpSettings) {}
+
+  /** The absolute URL of `path` on the service. */
+  url(path: string): string {
+    return this.settings.appHost + path;
+  }
+
+  headers(): Record<string, string> {
+    const s = this.settings;
+    const h: Record<string, string> = {
+      accept: 'application/json',
+      'x-authing-app-id': s.appId,
+      'x-authing-request-from': 'sdk',
+      'x-authing-lang': s.lang,
+    };
+    if (s.userPoolId) h['x-authing-userpool-id'] = s.userPoolId;
+    if (s.tenantId) h['x-authing-app-tenant-id'] = s.tenantId;
+    if (this.binding) h[BINDING_HEADER] = this.binding;
+    return h;
+  }
+
+  async request<T>(method: 'GET' | 'POST', path: string, opts: RequestOptions = {}): Promise<T> {
+    const headers = this.headers();
+    const init: RequestInit = { method, headers, credentials: 'include', cache: 'no-store' };
+    if (opts.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(opts.body);
+    }
+    if (opts.signal) init.signal = opts.signal;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(this.url(path), init);
+      text = await res.text();
+    } catch (e) {
+      if (opts.signal?.aborted) throw e; // the caller's own abort is not a network fault
+      throw new ScanLoginError(NETWORK_ERROR, e instanceof Error ? e.message : String(e));
+    }
+    let envelope: Partial<Envelope<T>> & { statusCode?: number };
+    try {
+      envelope = JSON.parse(text);
+    } catch {
+      throw new ScanLoginError(NETWORK_ERROR, `HTTP ${res.status}: the answer is not JSON`, null, res.status);
+    }
+    // The seeds' SDK also accepts `statusCode` in place of `code`.
+    if (envelope.code === 200 || (envelope.code === undefined && envelope.statusCode === 200)) {
+      return envelope.data as T;
+    }
+    throw new ScanLoginError(
+      envelope.code ?? envelope.statusCode ?? res.status,
+      envelope.message ?? `HTTP ${res.status}`,
+      envelope.data ?? null,
+      res.status,
+    );
+  }
+}

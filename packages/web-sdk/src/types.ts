@@ -1,0 +1,157 @@
+import type { CheckResult, GenerateResult, QrUserPreview } from '@scanlogin/protocol';
+import type { ScanLoginError } from './errors.js';
+import type { Tips } from './i18n.js';
+
+/** Options of `new AuthenticationClient(...)`, as in the seeds' SDK (the parts that apply here). */
+export interface AuthenticationClientOptions {
+  /** The application id (`x-authing-app-id`). */
+  appId: string;
+  /**
+   * Base URL of the Scanlogin service, e.g. `https://login.example.com`.
+   * Defaults to the page's own origin.
+   */
+  appHost?: string;
+  /** `zh-CN` (the default, as in the seeds' SDK) or `en-US`: the widget's texts and `x-authing-lang`. */
+  lang?: 'zh-CN' | 'en-US' | (string & {});
+  /** Sent as `x-authing-userpool-id` when set. */
+  userPoolId?: string;
+  /** Sent as `x-authing-app-tenant-id` when set. */
+  tenantId?: string;
+}
+
+/** A width and height in CSS pixels. */
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** What the page learns of the user: `nickname` and `photo` before approval, the full user after. */
+export type QrUserInfo = QrUserPreview & Record<string, unknown>;
+
+/** The user an exchanged ticket returns, `token` included. */
+export type ExchangedUser = Record<string, unknown> & {
+  id?: string;
+  token?: string;
+  nickname?: string | null;
+  photo?: string | null;
+};
+
+/** `data` of the gene call: the protocol's, plus what newer services add. */
+export type GeneCodeResult = GenerateResult & {
+  /** The number to show on the page when the pool asks for a check code; null otherwise. */
+  checkCode?: number | null;
+  /** The browser binding secret (see `HttpClient.binding`). */
+  binding?: string;
+};
+
+/** `data` of the check call, as handed to `onResult`. */
+export type QrCodeStatus = CheckResult & { seq?: number };
+
+/** Options of `geneCode`, passed on to `POST /api/v2/qrcode/gene`. */
+export interface GeneCodeOptions {
+  /** Custom data written into the code (`params` on the wire). */
+  customData?: Record<string, unknown>;
+  /** Request context for the service's pipeline. */
+  context?: Record<string, unknown>;
+  withCustomData?: boolean;
+  /** The extra identity provider connection id of multi-tenant setups. */
+  extIdpConnId?: string;
+}
+
+/** Status callbacks shared by `startPolling` and `startScanning`. */
+export interface StatusCallbacks {
+  /** Every status the SDK receives. */
+  onResult?: (data: QrCodeStatus) => unknown;
+  /** Once, when the phone scanned; `userInfo` has the scanner's `nickname` and `photo`. */
+  onScanned?: (userInfo: QrUserInfo) => unknown;
+  /** Once, when the user approved; redeem `ticket` with `exchangeUserInfo` (or on your server). */
+  onSuccess?: (userInfo: QrUserInfo, ticket: string) => unknown;
+  /** Once, when the user cancelled on the phone. */
+  onCancel?: () => unknown;
+  /** Once, when the code expired. */
+  onExpired?: () => unknown;
+  /** More authentication is needed (status 4): the `scannedResult` fields. */
+  onMfa?: (code: number, message: string, data: unknown) => unknown;
+  /** The whole `scannedResult` of status 4. */
+  onAuthFlow?: (flow: Record<string, unknown>) => unknown;
+}
+
+/** Options of `startPolling`; the seeds' semantics. */
+export interface StartPollingOptions extends StatusCallbacks {
+  /** Milliseconds between checks; the first check happens one interval after the start. Default 800. */
+  interval?: number;
+  /** At the first tick, with the timer that `stopPolling` (or `clearInterval`) stops. */
+  onStart?: (timer: PollingTimer) => unknown;
+  /**
+   * A check failed (the polling then stops) or the service reported an error
+   * (status 5). The argument is a {@link ScanLoginError}: it has `code` and
+   * `message` like the seeds' thrown object, and stringifies to the message.
+   */
+  onError?: (error: ScanLoginError) => unknown;
+}
+
+/** What `setInterval` returns where the SDK runs. */
+export type PollingTimer = ReturnType<typeof setInterval>;
+
+/** How `startScanning` waits for the phone. */
+export type WatchMode = 'sse' | 'long-poll' | 'polling';
+
+/** Options of `startScanning`: the seeds' options and callbacks, and a few of ours (marked). */
+export interface StartScanningOptions extends GeneCodeOptions, StatusCallbacks {
+  /** On success, redeem the ticket in the browser and pass the full user to `onSuccess`. Default false. */
+  autoExchangeUserInfo?: boolean;
+  /** Polling interval in milliseconds, when the SDK has to poll. Default 800. */
+  interval?: number;
+  /** Size of the code, quiet zone included. Default 240 × 240. */
+  size?: Size;
+  /** Size of the box mounted when no element has the given id. Default 300 × 300. */
+  containerSize?: Size;
+  /** Texts, over the defaults of the client's `lang`. */
+  tips?: Partial<Tips>;
+  /**
+   * Ours: fetch a fresh code shortly before the current one expires, while
+   * the page is visible and nobody has scanned it. Default false.
+   */
+  autoRefresh?: boolean;
+  /**
+   * Ours: the ways to wait for the phone, tried in this order until one works.
+   * Default `['sse', 'long-poll', 'polling']`; behind a proxy that buffers
+   * responses, `['polling']` is the safe choice.
+   */
+  transports?: WatchMode[];
+  /** Each time a code starts being watched, with the handle `stopPolling` accepts. */
+  onStart?: (handle: ScanningHandle) => unknown;
+  /** A failure while waiting, or a status 5 error: the message. */
+  onError?: (message: string) => unknown;
+  /** The code's `random` and image `url`, once generated. */
+  onCodeLoaded?: (random: string, url: string) => unknown;
+  /** The code's `random` and image `url`, once drawn on the page. */
+  onCodeShow?: (random: string, url: string) => unknown;
+  /** A code could not be generated: the message. */
+  onCodeLoadFailed?: (message: string) => unknown;
+  /** A code was replaced or the widget destroyed. */
+  onCodeDestroyed?: (random: string) => unknown;
+  /** The user pressed the retry button after a failure. */
+  onRetry?: () => unknown;
+}
+
+/**
+ * The running widget that `startScanning` resolves to. Ours: the seeds' SDK
+ * returns nothing and cannot be stopped.
+ */
+export interface ScanningHandle {
+  /** The code shown now, or null while none is. */
+  readonly random: string | null;
+  /** How the widget waits for the phone right now. */
+  readonly transport: WatchMode | null;
+  /** The number the user must pick on the phone, for pools that ask for one; else null. */
+  readonly checkCode: number | null;
+  /** The widget's root element. */
+  readonly element: HTMLElement;
+  /** Replaces the code with a fresh one. */
+  refresh(): void;
+  /** Stops waiting (streams, requests, timers); the widget stays as it is. */
+  stop(): void;
+  /** Stops and removes the widget (and the box mounted for it, if any). */
+  destroy(): void;
+}
