@@ -1,0 +1,182 @@
+/**
+ * Turns what the service reports (request context, history entries) into the
+ * lines the confirm and history screens show. Pure: no DOM.
+ */
+import type { RequestContext } from '@scanlogin/app-sdk';
+
+/** One of the user's recent QR logins, as `GET /api/v2/qrcode/history` answers it. */
+export interface HistoryEntry {
+  id: string;
+  at: string;
+  outcome: 'approved' | 'denied' | 'redeemed' | string;
+  random?: string;
+  app?: { id?: string; name?: string | null } | null;
+  origin?: string | null;
+  ip?: string | null;
+  place?: string | null;
+  browser?: string | null;
+  os?: string | null;
+  deviceIp?: string | null;
+}
+
+/** What the confirm screen shows, each value ready for `textContent`. */
+export interface ConfirmView {
+  appName: string;
+  /** An image the page may show without reaching another host (a data: URL or same-origin path), else null. */
+  logo: string | null;
+  /** The first letter of the app's name, shown when there is no usable logo. */
+  initial: string;
+  origin: string;
+  originKnown: boolean;
+  where: string;
+  device: string;
+  time: string;
+  expiresAt: number | null;
+  /** With a check code: the numbers to pick from (one is on the website); null without. */
+  checkChoices: number[] | null;
+  /** Set when the service finds the phone far from the browser that asked. */
+  proximityWarning: string | null;
+}
+
+export const UNKNOWN_ORIGIN = 'Unknown website (the browser did not say)';
+
+/** "203.0.113.9, Berlin (Germany)" or "203.0.113.9 (location unknown)". */
+export function placeLine(ip: string | null | undefined, place: string | null | undefined): string {
+  const address = ip?.trim() || 'an unknown address';
+  const at = place?.trim();
+  return at ? `${at} (${address})` : `${address} (location unknown)`;
+}
+
+/** "Chrome 131 on Linux"; either half may be missing. */
+export function deviceLine(browser: string | null | undefined, os: string | null | undefined): string {
+  const b = browser?.trim();
+  const o = os?.trim();
+  if (b && o) return `${b} on ${o}`;
+  if (b) return b;
+  if (o) return `A browser on ${o}`;
+  return 'Unknown browser';
+}
+
+/** "just now", "12 seconds ago", "3 minutes ago", "in the future" (clock skew). */
+export function ago(thenMs: number, nowMs: number): string {
+  const s = Math.round((nowMs - thenMs) / 1000);
+  if (s < -5) return 'moments ago';
+  if (s < 5) return 'just now';
+  if (s < 90) return `${s} seconds ago`;
+  const m = Math.round(s / 60);
+  if (m < 90) return `${m} minutes ago`;
+  const h = Math.round(m / 60);
+  if (h < 36) return `${h} hours ago`;
+  return `${Math.round(h / 24)} days ago`;
+}
+
+function parseTime(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** "14:03:12 (12 seconds ago)" in the user's locale; older times carry the date. */
+export function timeLine(iso: string | null | undefined, nowMs: number, locale?: string): string {
+  const t = parseTime(iso);
+  if (t === null) return 'Unknown time';
+  const sameDay = new Date(t).toDateString() === new Date(nowMs).toDateString();
+  const fmt = new Intl.DateTimeFormat(
+    locale,
+    sameDay
+      ? { hour: '2-digit', minute: '2-digit', second: '2-digit' }
+      : { dateStyle: 'medium', timeStyle: 'short' },
+  );
+  return `${fmt.format(t)} (${ago(t, nowMs)})`;
+}
+
+/** A logo the page can show under its Content-Security-Policy (no other host is ever contacted). */
+export function safeLogo(logo: string | null | undefined, pageOrigin: string): string | null {
+  if (!logo) return null;
+  if (/^data:image\/(png|jpeg|gif|webp|svg\+xml)[;,]/i.test(logo)) return logo;
+  try {
+    const url = new URL(logo, pageOrigin);
+    return url.origin === pageOrigin ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The check-code numbers of a request context, if the pool uses check codes. */
+export function checkChoicesOf(ctx: RequestContext | null): number[] | null {
+  const v = ctx?.['checkCodeChoices'];
+  if (!Array.isArray(v) || v.length === 0) return null;
+  return v.every((n) => Number.isInteger(n) && n >= 0 && n <= 99) ? (v as number[]) : null;
+}
+
+/** A warning when the service sees the phone far from the browser that asked, else null. */
+export function proximityWarning(ctx: RequestContext | null): string | null {
+  const p = ctx?.['proximity'] as { mismatch?: unknown; phonePlace?: unknown } | null | undefined;
+  if (!ctx || typeof p !== 'object' || p === null || p.mismatch !== true) return null;
+  const phone = typeof p.phonePlace === 'string' && p.phonePlace.trim() ? p.phonePlace.trim() : null;
+  const browser = ctx.place?.trim() || ctx.ip?.trim() || null;
+  const where = [
+    browser ? `the request came from ${browser}` : null,
+    phone ? `your phone is in ${phone}` : null,
+  ].filter(Boolean);
+  return `Your phone seems to be far from the browser that asked${where.length ? ` (${where.join('; ')})` : ''}. Deny unless you are sure it is you.`;
+}
+
+/** Everything the confirm screen shows about a request. */
+export function confirmView(
+  ctx: RequestContext | null,
+  nowMs: number,
+  pageOrigin: string,
+  locale?: string,
+): ConfirmView {
+  const appName = ctx?.app?.name?.trim() || 'an unknown application';
+  const origin = ctx?.origin?.trim() || '';
+  return {
+    appName,
+    logo: safeLogo(ctx?.app?.logo, pageOrigin),
+    initial: (ctx?.app?.name?.trim()?.[0] ?? '?').toUpperCase(),
+    origin: origin || UNKNOWN_ORIGIN,
+    originKnown: origin !== '',
+    where: ctx ? placeLine(ctx.ip, ctx.place) : 'Not reported by this service',
+    device: ctx ? deviceLine(ctx.browser, ctx.os) : 'Not reported by this service',
+    time: ctx ? timeLine(ctx.createdAt, nowMs, locale) : 'Not reported by this service',
+    expiresAt: parseTime(ctx?.expiresAt),
+    checkChoices: checkChoicesOf(ctx),
+    proximityWarning: proximityWarning(ctx),
+  };
+}
+
+/** "Expires in 42 s" / "Expired"; null when unknown. */
+export function expiryLine(expiresAt: number | null, nowMs: number): string | null {
+  if (expiresAt === null) return null;
+  const s = Math.ceil((expiresAt - nowMs) / 1000);
+  if (s <= 0) return 'This request has expired.';
+  if (s < 120) return `This request expires in ${s} s.`;
+  return `This request expires in ${Math.ceil(s / 60)} min.`;
+}
+
+export function outcomeLabel(outcome: string): string {
+  switch (outcome) {
+    case 'approved':
+      return 'Approved';
+    case 'denied':
+      return 'Denied';
+    case 'redeemed':
+      return 'Signed in';
+    default:
+      return outcome;
+  }
+}
+
+/** The lines of one history entry. */
+export function historyView(e: HistoryEntry, nowMs: number, locale?: string) {
+  return {
+    site: e.app?.name?.trim() || 'Unknown application',
+    origin: e.origin?.trim() || UNKNOWN_ORIGIN,
+    where: placeLine(e.ip, e.place),
+    device: deviceLine(e.browser, e.os),
+    time: timeLine(e.at, nowMs, locale),
+    outcome: outcomeLabel(e.outcome),
+    outcomeKey: e.outcome,
+  };
+}

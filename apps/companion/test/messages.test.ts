@@ -1,0 +1,265 @@
+/**
+ * The companion's words: every failure it can meet gets its own message and a
+ * way on; the confirm and history lines read well with and without a place.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  parseQrPayload,
+  QrPayloadError,
+  type QrPayloadErrorReason,
+  ScanloginError,
+} from '@scanlogin/app-sdk';
+import { ErrorCodes, type ErrorName } from '@scanlogin/protocol';
+import {
+  ago,
+  checkChoicesOf,
+  confirmView,
+  deviceLine,
+  expiryLine,
+  historyView,
+  placeLine,
+  proximityWarning,
+  safeLogo,
+  UNKNOWN_ORIGIN,
+} from '../src/format.js';
+import { actionLabel, describeProblem, type NextStep, type ProblemId } from '../src/messages.js';
+import { clearSession, loadSession, SESSION_KEY, saveSession } from '../src/session.js';
+
+const server = (name: ErrorName, extra: { retryAfterSeconds?: number; requestId?: string } = {}) =>
+  new ScanloginError({
+    kind: 'server',
+    code: ErrorCodes[name].code,
+    message: ErrorCodes[name].message,
+    status: ErrorCodes[name].status,
+    ...extra,
+  });
+
+describe('describeProblem', () => {
+  const cases: [string, unknown, 'scan' | 'decide' | 'sign-in' | 'history', ProblemId, NextStep][] = [
+    ['server says expired', server('QR_EXPIRED'), 'decide', 'expired', 'scan-again'],
+    ['parser says expired', new QrPayloadError('expired', 'x'), 'scan', 'expired', 'scan-again'],
+    ['unknown code', server('QR_NOT_FOUND'), 'scan', 'unknown-code', 'scan-again'],
+    ['another pool', server('QR_OTHER_POOL'), 'scan', 'other-pool', 'scan-again'],
+    ['scanned by someone else', server('QR_SCANNED_BY_OTHER'), 'scan', 'scanned-by-other', 'scan-again'],
+    ['already used or cancelled', server('QR_WRONG_STATE'), 'scan', 'used-or-cancelled', 'scan-again'],
+    ['cancelled while deciding', server('QR_WRONG_STATE'), 'decide', 'used-or-cancelled', 'scan-again'],
+    ['network lost', ScanloginError.client('network', 'x'), 'decide', 'network', 'retry'],
+    ['timeout', ScanloginError.client('timeout', 'x'), 'scan', 'timeout', 'retry'],
+    ['token expired', server('INVALID_TOKEN'), 'scan', 'signed-out', 'sign-in'],
+    ['not signed in', server('LOGIN_REQUIRED'), 'history', 'signed-out', 'sign-in'],
+    ['wrong password', server('WRONG_CREDENTIALS'), 'sign-in', 'wrong-credentials', 'retry'],
+    ['blocked', server('USER_BLOCKED'), 'scan', 'blocked', 'sign-in'],
+    ['a proxy answered', ScanloginError.client('bad-response', 'x'), 'scan', 'bad-response', 'retry'],
+    ['service down', server('STORAGE_UNAVAILABLE'), 'decide', 'unavailable', 'retry'],
+    ['wrong check code', server('CHECK_CODE_WRONG'), 'decide', 'wrong-check-code', 'scan-again'],
+    ['check code missing', server('CHECK_CODE_REQUIRED'), 'decide', 'check-code-required', 'scan-again'],
+    ['too far for the pool', server('PROXIMITY_DENIED'), 'scan', 'too-far', 'scan-again'],
+    ['step-up needed', server('STEP_UP_REQUIRED'), 'decide', 'step-up-required', 'scan-again'],
+    ['step-up password wrong', server('STEP_UP_FAILED'), 'decide', 'wrong-password', 'retry'],
+    ['not even an error', 'boom', 'scan', 'unexpected', 'scan-again'],
+  ];
+  for (const [what, err, stage, id, first] of cases) {
+    it(`${what} → ${id}`, () => {
+      const p = describeProblem(err, stage);
+      assert.equal(p.id, id);
+      assert.equal(p.actions[0], first);
+      assert.ok(p.title.length > 5 && p.detail.length > 10, `${p.title} / ${p.detail}`);
+    });
+  }
+
+  it('gives each failure its own message', () => {
+    const titles = new Map<string, string>();
+    for (const [, err, stage, id] of cases) {
+      const { title } = describeProblem(err, stage);
+      const seen = titles.get(title);
+      assert.ok(seen === undefined || seen === id, `"${title}" used for ${seen} and ${id}`);
+      titles.set(title, id);
+    }
+  });
+
+  it('tells expired, not-a-login-code and damaged codes apart for every parser reason', () => {
+    const expected: Record<QrPayloadErrorReason, ProblemId> = {
+      expired: 'expired',
+      'not-json': 'not-login-code',
+      'not-login-code': 'not-login-code',
+      'too-long': 'not-login-code',
+      'missing-field': 'damaged-code',
+      'bad-field': 'damaged-code',
+      'bad-date': 'damaged-code',
+      'bad-signature': 'bad-signature',
+    };
+    for (const [reason, id] of Object.entries(expected)) {
+      assert.equal(describeProblem(new QrPayloadError(reason as QrPayloadErrorReason, 'x'), 'scan').id, id);
+    }
+    // What the parser really throws for everyday non-login codes.
+    for (const text of ['https://example.com', 'WIFI:S:home;T:WPA;P:secret;;', '{"scene":"PAY"}']) {
+      let err: unknown;
+      try {
+        parseQrPayload(text);
+      } catch (e) {
+        err = e;
+      }
+      assert.equal(describeProblem(err, 'scan').id, 'not-login-code', text);
+    }
+  });
+
+  it('says how long to wait when the service says so', () => {
+    assert.match(
+      describeProblem(server('TOO_MANY_LOGIN_ATTEMPTS', { retryAfterSeconds: 30 }), 'sign-in').detail,
+      /30 seconds/,
+    );
+    assert.match(
+      describeProblem(server('RATE_LIMITED', { retryAfterSeconds: 600 }), 'scan').detail,
+      /10 minutes/,
+    );
+  });
+
+  it('only offers ways on the history screen can take', () => {
+    assert.deepEqual(describeProblem(ScanloginError.client('network', 'x'), 'history').actions, ['retry']);
+    assert.deepEqual(describeProblem(ScanloginError.client('network', 'x'), 'sign-in').actions, ['retry']);
+  });
+
+  it('names every way on', () => {
+    for (const step of ['scan-again', 'retry', 'sign-in', 'home'] as const) assert.ok(actionLabel(step));
+  });
+});
+
+describe('confirm screen lines', () => {
+  const now = Date.parse('2026-03-01T12:00:30Z');
+  const ctx = {
+    random: 'r',
+    app: { id: 'a', name: 'Demo website', logo: null },
+    origin: 'http://127.0.0.1:3001',
+    ip: '203.0.113.9',
+    place: 'Berlin, Germany',
+    browser: 'Chrome 131',
+    os: 'Linux',
+    reportedByBrowser: true,
+    createdAt: '2026-03-01T12:00:00Z',
+    expiresAt: '2026-03-01T12:02:00Z',
+  };
+
+  it('shows the place when known and says so when not', () => {
+    assert.equal(placeLine('203.0.113.9', 'Berlin, Germany'), 'Berlin, Germany (203.0.113.9)');
+    assert.equal(placeLine('203.0.113.9', null), '203.0.113.9 (location unknown)');
+    assert.equal(placeLine('', null), 'an unknown address (location unknown)');
+  });
+
+  it('reads browser and OS', () => {
+    assert.equal(deviceLine('Chrome 131', 'Linux'), 'Chrome 131 on Linux');
+    assert.equal(deviceLine(null, 'iOS'), 'A browser on iOS');
+    assert.equal(deviceLine(null, null), 'Unknown browser');
+  });
+
+  it('builds the whole view', () => {
+    const v = confirmView(ctx, now, 'https://login.example', 'en-GB');
+    assert.equal(v.appName, 'Demo website');
+    assert.equal(v.origin, 'http://127.0.0.1:3001');
+    assert.equal(v.originKnown, true);
+    assert.equal(v.where, 'Berlin, Germany (203.0.113.9)');
+    assert.equal(v.device, 'Chrome 131 on Linux');
+    assert.match(v.time, /30 seconds ago/);
+    assert.equal(v.initial, 'D');
+    assert.equal(v.logo, null);
+    assert.equal(expiryLine(v.expiresAt, now), 'This request expires in 90 s.');
+    assert.equal(expiryLine(v.expiresAt, now + 200_000), 'This request has expired.');
+
+    const bare = confirmView({ ...ctx, origin: null, place: null }, now, 'https://login.example');
+    assert.equal(bare.origin, UNKNOWN_ORIGIN);
+    assert.equal(bare.originKnown, false);
+    assert.equal(bare.where, '203.0.113.9 (location unknown)');
+
+    const none = confirmView(null, now, 'https://login.example');
+    assert.equal(none.originKnown, false);
+    assert.match(none.where, /not reported/i);
+  });
+
+  it('reads check-code choices and the distance warning', () => {
+    assert.deepEqual(checkChoicesOf({ ...ctx, checkCodeChoices: [12, 47, 80] }), [12, 47, 80]);
+    assert.equal(checkChoicesOf({ ...ctx, checkCodeChoices: null }), null);
+    assert.equal(checkChoicesOf({ ...ctx, checkCodeChoices: ['12'] }), null);
+    assert.equal(checkChoicesOf(ctx), null);
+    assert.equal(
+      confirmView({ ...ctx, checkCodeChoices: [1, 2, 3] }, now, 'https://x').checkChoices?.length,
+      3,
+    );
+
+    const far = {
+      ...ctx,
+      place: 'United Kingdom',
+      proximity: { verdict: 'mismatch', phonePlace: 'United States', mismatch: true, policy: 'warn' },
+    };
+    assert.match(proximityWarning(far) ?? '', /United Kingdom.*United States/);
+    assert.equal(proximityWarning({ ...far, proximity: { ...far.proximity, mismatch: false } }), null);
+    assert.equal(proximityWarning(ctx), null);
+    assert.equal(proximityWarning(null), null);
+  });
+
+  it('never shows a logo from another host', () => {
+    const page = 'https://login.example';
+    assert.equal(safeLogo('https://cdn.elsewhere.example/logo.png', page), null);
+    assert.equal(safeLogo('//cdn.elsewhere.example/logo.png', page), null);
+    assert.equal(safeLogo('javascript:alert(1)', page), null);
+    assert.equal(safeLogo('data:text/html,<script>', page), null);
+    assert.equal(safeLogo('/logos/a.png', page), 'https://login.example/logos/a.png');
+    assert.equal(safeLogo('data:image/png;base64,AAAA', page), 'data:image/png;base64,AAAA');
+  });
+
+  it('words relative times', () => {
+    assert.equal(ago(now, now), 'just now');
+    assert.equal(ago(now - 12_000, now), '12 seconds ago');
+    assert.equal(ago(now - 5 * 60_000, now), '5 minutes ago');
+    assert.equal(ago(now - 3 * 3600_000, now), '3 hours ago');
+  });
+
+  it('reads history entries', () => {
+    const v = historyView(
+      {
+        id: '1',
+        at: '2026-03-01T11:59:00Z',
+        outcome: 'denied',
+        app: { id: 'a', name: 'Demo website' },
+        origin: 'http://127.0.0.1:3001',
+        ip: '127.0.0.1',
+        browser: null,
+        os: null,
+        deviceIp: '127.0.0.1',
+      },
+      now,
+    );
+    assert.equal(v.site, 'Demo website');
+    assert.equal(v.outcome, 'Denied');
+    assert.equal(v.where, '127.0.0.1 (location unknown)');
+    assert.match(v.time, /2 minutes ago/);
+  });
+});
+
+describe('saved session', () => {
+  const memory = () => {
+    const m = new Map<string, string>();
+    return {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+      m,
+    };
+  };
+
+  it('round-trips and clears', () => {
+    const store = memory();
+    assert.equal(loadSession(store), null);
+    saveSession(store, { token: 't', poolId: 'p', name: 'Alice', username: 'alice' });
+    assert.deepEqual(loadSession(store), { token: 't', poolId: 'p', name: 'Alice', username: 'alice' });
+    clearSession(store);
+    assert.equal(loadSession(store), null);
+  });
+
+  it('ignores damaged or foreign data', () => {
+    const store = memory();
+    for (const raw of ['{', '[]', '{"token":""}', '{"token":"t"}', 'null']) {
+      store.m.set(SESSION_KEY, raw);
+      assert.equal(loadSession(store), null, raw);
+    }
+  });
+});
