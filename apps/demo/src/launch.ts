@@ -44,7 +44,12 @@ const credsFile = join(config.dataDir, 'demo-app.json');
 let creds: { appId: string; appSecret: string } | null = existsSync(credsFile)
   ? JSON.parse(readFileSync(credsFile, 'utf8'))
   : null;
-if (!creds || !(await services.directory.getApp(creds.appId))) {
+if (server.firstStart?.app) {
+  // First start: keep the secret the banner just printed, so the README's walk works with it.
+  creds = { appId: server.firstStart.app.id, appSecret: server.firstStart.app.secret };
+  writeFileSync(credsFile, JSON.stringify(creds), { mode: 0o600 });
+} else if (!creds || !(await services.directory.getApp(creds.appId))) {
+  // The file was lost: the only way back to a usable secret is a new one.
   const demoApp = (await services.directory.store.listApps()).find((a) => a.name === 'Demo website');
   if (!demoApp) throw new Error('No "Demo website" app: start once with SEED_DEMO=true on a fresh DATA_DIR.');
   const { secret } = await services.directory.rotateAppSecret(demoApp.id);

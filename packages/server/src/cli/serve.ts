@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { firstStart, formatFirstStart } from '../bootstrap.js';
+import { type FirstStartReport, firstStart, formatFirstStart } from '../bootstrap.js';
 import type { Config } from '../config/schema.js';
 import { buildHttp } from '../http/app.js';
 import { createRuntime } from '../runtime.js';
@@ -12,6 +12,8 @@ export interface RunningServer {
   url: string;
   /** The certificate served when TLS is on (its files, names, whether this start made it); else null. */
   tls: Omit<ResolvedTls, 'key'> | null;
+  /** What the first start created (with the secrets shown once), or null on later starts. */
+  firstStart: FirstStartReport | null;
   close(): Promise<void>;
 }
 
@@ -62,7 +64,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     return closing;
   };
   const tlsInfo = tls ? (({ key: _key, ...info }) => info)(tls) : null;
-  return { app, services, url, tls: tlsInfo, close };
+  return { app, services, url, tls: tlsInfo, firstStart: report, close };
 }
 
 /** `scanlogin serve`: runs until SIGINT/SIGTERM, then drains requests and closes storage. */
