@@ -18,7 +18,7 @@ import { type DirectoryService, safeEqual } from '../directory/service.js';
 import { type UserView, userView } from '../directory/views.js';
 import { fail } from '../errors.js';
 import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
-import { newObjectId, newQrRandom, newTicket } from '../ids.js';
+import { newObjectId, newQrRandom, newTicket, randomToken } from '../ids.js';
 import type { TokenService } from '../tokens/tokens.js';
 import { effectiveStatus, isOpen, type QrAction, statusDescription, Transitions } from './state-machine.js';
 import { parseUserAgent } from './user-agent.js';
@@ -183,7 +183,7 @@ export class QrLoginService {
       base.ticket = live ? s.ticket : null;
       const app = live ? await this.directory.getApp(s.appId) : null;
       if (app?.qr.returnFullUserInfo) {
-        base.userInfo = this.#webUser(user, app, s.random);
+        base.userInfo = this.#webUser(user, app);
         return base;
       }
     }
@@ -362,7 +362,7 @@ export class QrLoginService {
     if (user.blocked) fail('USER_BLOCKED');
     const session = await this.sessions.getSession(consumed.random);
     if (session) await this.#record(session, 'redeemed', null);
-    return this.#webUser(user, app, consumed.random);
+    return this.#webUser(user, app);
   }
 
   async #record(s: QrSessionRecord, outcome: QrLoginOutcome, deviceIp: string | null): Promise<void> {
@@ -408,13 +408,14 @@ export class QrLoginService {
     return views;
   }
 
-  #webUser(user: UserRecord, app: AppRecord, random: string): UserView {
+  #webUser(user: UserRecord, app: AppRecord): UserView {
     const issued = this.tokens.issue({
       userId: user.id,
       poolId: user.poolId,
       audience: app.id,
       use: 'web',
-      sid: `qr_${random}`,
+      // The web session's own id: unrelated to the QR id, which was public in the image.
+      sid: `qr_${randomToken(16)}`,
     });
     return userView(user, { token: issued.token, exp: issued.claims.exp });
   }
