@@ -61,6 +61,8 @@ describe('demo website login in Chromium (our web SDK)', () => {
     const page = await browser.newPage();
     await page.goto(`${demo.url}/login`);
     const { random } = await shownCode(page);
+    // The same id is offered as text for people who cannot scan.
+    assert.equal(await page.locator('#code-random').textContent(), random);
 
     assertOk(await appAction(s, 'scanned', random, token));
     await page.getByText('Alice').first().waitFor({ timeout: 15_000 });

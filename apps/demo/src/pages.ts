@@ -31,6 +31,9 @@ export function loginPage(opts: { appId: string; appHost: string; sdkPath: strin
     `<h1>Log in to the demo site</h1>
 <p>Scan the code with the Scanlogin companion app, or any app that speaks the QR login protocol.</p>
 <div id="qrcode"></div>
+<details id="cant-scan"><summary>Can't scan?</summary>
+  <p>The code's id, for the app calls by hand (see the README): <code id="code-random"></code></p>
+</details>
 <p id="login-error" role="alert" hidden></p>
 <script src="${esc(opts.sdkPath)}"></script>
 <script>
@@ -38,6 +41,9 @@ export function loginPage(opts: { appId: string; appHost: string; sdkPath: strin
   const client = new ScanLogin.AuthenticationClient({ appId: config.appId, appHost: config.appHost, lang: 'en-US' });
   client.qrcode.startScanning('qrcode', {
     autoExchangeUserInfo: false,
+    onCodeShow: (random) => {
+      document.getElementById('code-random').textContent = random;
+    },
     onSuccess: async (userInfo, ticket) => {
       // The ticket goes to our own backend, which redeems it with the app secret.
       const res = await fetch('/auth/ticket', {
