@@ -103,21 +103,30 @@ export class KeyRing {
   }
 
   /**
-   * The key that signs now: the newest one that has been published long
-   * enough, among those not retired; on a fresh install (one young key) that key.
+   * The key that signs now: the newest one published long enough, among those
+   * not retired. If none is that old yet (a fresh install, or a rotation soon
+   * after it), the longest-known one: the key that was signing before a
+   * rotation keeps signing until its successor matures.
    */
   #pickActive(): LoadedKey | null {
     const now = this.clock.now();
     let mature: LoadedKey | null = null;
-    let newest: LoadedKey | null = null;
+    let known: LoadedKey | null = null;
     for (const k of this.#keys.values()) {
       const r = k.record;
       if (r.retiredAt !== null && r.retiredAt <= now) continue;
-      if (!newest || r.createdAt > newest.record.createdAt) newest = k;
       if (r.createdAt + this.activationDelayMs <= now && (!mature || r.createdAt > mature.record.createdAt))
         mature = k;
+      // Oldest first; on a tie, the key already scheduled to retire is the one that was signing.
+      if (
+        !known ||
+        r.createdAt < known.record.createdAt ||
+        (r.createdAt === known.record.createdAt && r.retiredAt !== null && known.record.retiredAt === null)
+      ) {
+        known = k;
+      }
     }
-    return mature ?? newest;
+    return mature ?? known;
   }
 
   /**
