@@ -303,12 +303,14 @@ describe('POST /api/v2/token/validate', () => {
 
 describe('POST /api/admin/keys/rotate', () => {
   let s: TestServer;
+  // Real "now" (jose checks expiry), moved by hand past the activation delay.
+  const clock = new ManualClock(Date.now());
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
   });
   after(() => s.close());
 
-  test('after a rotation old tokens still verify and new tokens carry the new kid', async () => {
+  test('a rotation publishes the new key at once, signs with it after the activation delay, and old tokens still verify', async () => {
     const before = await appLogin(s);
     const oldKid = decodeProtectedHeader(before).kid;
     assert.equal(typeof oldKid, 'string');
@@ -321,13 +323,16 @@ describe('POST /api/admin/keys/rotate', () => {
       keys: { kid: string }[];
     };
     assert.deepEqual(jwks.keys.map((k) => k.kid).sort(), [oldKid, rotated.kid].sort());
+    // Published first, signing later: verifiers learn the key before any token names it.
+    assert.equal(decodeProtectedHeader(await appLogin(s)).kid, oldKid);
 
+    clock.advance(s.services.config.keyActivationDelay * 1000);
     const afterToken = await appLogin(s);
     assert.equal(decodeProtectedHeader(afterToken).kid, rotated.kid);
 
     // Both verify against the published keys (a fresh JWKS fetch, as a relying party would after a miss).
-    await verifyWithJwks(s, before, s.seed.app.id);
-    await verifyWithJwks(s, afterToken, s.seed.app.id);
+    await verifyWithJwks(s, before, s.seed.app.id, clock);
+    await verifyWithJwks(s, afterToken, s.seed.app.id, clock);
     // And the server still honours the old one.
     assert.equal(
       assertOk(await call(s.url, 'POST', '/api/v2/token/validate', { body: { token: before } })).active,
