@@ -1,8 +1,7 @@
 import { sha256Hex } from './domain/directory/service.js';
 import { randomToken } from './domain/ids.js';
-import { ADMIN_TOKEN_HASH_META } from './http/admin-auth.js';
-import { DEFAULT_POOL_META } from './http/routes/pool-of-request.js';
 import type { Services } from './services.js';
+import { META } from './storage/contracts.js';
 
 export interface FirstStartReport {
   adminToken: string | null;
@@ -41,12 +40,12 @@ function avatar(letter: string, hue: number): string {
  */
 export async function firstStart(s: Services): Promise<FirstStartReport | null> {
   const store = s.directory.store;
-  if (await store.getMeta(DEFAULT_POOL_META)) return null;
+  if (await store.getMeta(META.defaultPoolId)) return null;
   const pool = await s.directory.createPool('Default pool');
   let adminToken: string | null = null;
   if (!s.config.adminToken) {
     adminToken = `sla_${randomToken(32)}`;
-    await store.setMeta(ADMIN_TOKEN_HASH_META, sha256Hex(adminToken));
+    await store.setMeta(META.adminTokenHash, sha256Hex(adminToken));
   }
   const report: FirstStartReport = {
     adminToken,
@@ -75,7 +74,7 @@ export async function firstStart(s: Services): Promise<FirstStartReport | null> 
     }
   }
   // Written last: if anything above failed, the next start tries again.
-  await store.setMeta(DEFAULT_POOL_META, pool.id);
+  await store.setMeta(META.defaultPoolId, pool.id);
   return report;
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+
 import { firstStart, formatFirstStart } from '../bootstrap.js';
 import { ConfigError, flagsToEnv, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -6,9 +7,9 @@ import { sha256Hex } from '../domain/directory/service.js';
 import { userView } from '../domain/directory/views.js';
 import { ServiceError } from '../domain/errors.js';
 import { randomToken } from '../domain/ids.js';
-import { ADMIN_TOKEN_HASH_META } from '../http/admin-auth.js';
 import { appView, poolView } from '../http/routes/admin/views.js';
 import { createRuntime } from '../runtime.js';
+import { META } from '../storage/contracts.js';
 import { serveCommand } from './serve.js';
 
 const HELP = `scanlogin: self-hosted QR login
@@ -129,7 +130,7 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
         return print({ kid: await s.keys.rotate() });
       case 'admin reset-token': {
         const token = `sla_${randomToken(32)}`;
-        await s.directory.store.setMeta(ADMIN_TOKEN_HASH_META, sha256Hex(token));
+        await s.directory.store.setMeta(META.adminTokenHash, sha256Hex(token));
         process.stdout.write(`New admin token (shown once): ${token}\n`);
         return;
       }

@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { safeEqual, sha256Hex } from '../domain/directory/service.js';
 import { fail } from '../domain/errors.js';
 import type { Services } from '../services.js';
+import { META } from '../storage/contracts.js';
 import { bearerToken } from './auth.js';
-
-export const ADMIN_TOKEN_HASH_META = 'adminTokenHash';
 
 /** Adds an admin-credential check to every route registered in `scope`. */
 export function requireAdmin(scope: FastifyInstance, s: Services): void {
@@ -13,7 +12,7 @@ export function requireAdmin(scope: FastifyInstance, s: Services): void {
     if (!given) return fail('ADMIN_AUTH_REQUIRED');
     const expected = s.config.adminToken
       ? sha256Hex(s.config.adminToken)
-      : await s.directory.store.getMeta(ADMIN_TOKEN_HASH_META);
+      : await s.directory.store.getMeta(META.adminTokenHash);
     if (!expected || !safeEqual(sha256Hex(given), expected)) fail('ADMIN_AUTH_REQUIRED');
   });
 }

@@ -93,6 +93,14 @@ export type UserPatch = Partial<
 >;
 export type AppPatch = Partial<Pick<AppRecord, 'name' | 'logo' | 'allowedOrigins' | 'qr' | 'secretHash'>>;
 
+/** Keys of the directory's meta table. */
+export const META = {
+  /** The pool used when a request names none. */
+  defaultPoolId: 'defaultPoolId',
+  /** SHA-256 (hex) of the admin credential. */
+  adminTokenHash: 'adminTokenHash',
+} as const;
+
 /** Pools, applications and users. Unique fields clash with `ConflictError`. */
 export interface DirectoryStore {
   insertPool(pool: PoolRecord): Promise<void>;

@@ -281,16 +281,9 @@ export class DirectoryService {
     const account = input.account.trim();
     const accountKey = `login:acct:${pool.id}:${account.toLowerCase()}`;
     const ipKey = `login:ip:${input.ip}`;
-    const now = this.clock.now();
-    for (const key of [accountKey, ipKey]) {
-      const wait = await this.counters.get(`${key}:wait`, now);
-      if (wait) {
-        const retryAfter = String(Math.max(1, Math.ceil((wait.resetAt - now) / 1000)));
-        fail('TOO_MANY_LOGIN_ATTEMPTS', undefined, { 'retry-after': retryAfter });
-      }
-    }
+    await this.#assertNoWait([accountKey, ipKey]);
 
-    const password = decryptPassword(pool.rsaPrivateKey, input.password) ?? input.password;
+    const password = plainPassword(pool, input.password);
     const user =
       (await this.store.findUserByAccount(pool.id, account)) ??
       (account.includes('@') ? await this.store.findUserByAccount(pool.id, account.toLowerCase()) : null);
@@ -311,18 +304,24 @@ export class DirectoryService {
    */
   async verifyUserPassword(user: UserRecord, password: string, ip: string): Promise<boolean> {
     const key = `stepup:${user.id}`;
-    const now = this.clock.now();
-    const wait = await this.counters.get(`${key}:wait`, now);
-    if (wait) {
-      const retryAfter = String(Math.max(1, Math.ceil((wait.resetAt - now) / 1000)));
-      fail('TOO_MANY_LOGIN_ATTEMPTS', undefined, { 'retry-after': retryAfter });
-    }
-    const pool = await this.requirePool(user.poolId);
-    const plain = decryptPassword(pool.rsaPrivateKey, password) ?? password;
+    await this.#assertNoWait([key]);
+    const plain = plainPassword(await this.requirePool(user.poolId), password);
     if (await verifyPassword(user.passwordHash, plain)) return true;
     await this.#recordFailure(key, this.throttle.accountFailures);
     await this.#recordFailure(`login:ip:${ip}`, this.throttle.ipFailures);
     return false;
+  }
+
+  /** Refuses while any of these keys is in its backoff wait (429 with Retry-After). */
+  async #assertNoWait(keys: string[]): Promise<void> {
+    const now = this.clock.now();
+    for (const key of keys) {
+      const wait = await this.counters.get(`${key}:wait`, now);
+      if (wait) {
+        const retryAfter = String(Math.max(1, Math.ceil((wait.resetAt - now) / 1000)));
+        fail('TOO_MANY_LOGIN_ATTEMPTS', undefined, { 'retry-after': retryAfter });
+      }
+    }
   }
 
   async #recordFailure(key: string, threshold: number): Promise<void> {
@@ -333,4 +332,9 @@ export class DirectoryService {
       await this.counters.increment(`${key}:wait`, delay, now);
     }
   }
+}
+
+/** A password as typed: decrypted if the client RSA-encrypted it with the pool's key. */
+function plainPassword(pool: PoolRecord, value: string): string {
+  return decryptPassword(pool.rsaPrivateKey, value) ?? value;
 }

@@ -2,9 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { fail } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import type { PoolRecord } from '../../storage/contracts.js';
+import { META } from '../../storage/contracts.js';
 import { headerValue } from '../auth.js';
-
-export const DEFAULT_POOL_META = 'defaultPoolId';
 
 /**
  * The pool a request is about: the pool of the app in x-authing-app-id, else
@@ -22,7 +21,7 @@ export async function poolOfRequest(
   }
   const poolId = headerValue(request, 'x-authing-userpool-id');
   if (poolId) return { pool: await s.directory.requirePool(poolId), appId: null };
-  const fallback = fallbackToDefault ? await s.directory.store.getMeta(DEFAULT_POOL_META) : null;
+  const fallback = fallbackToDefault ? await s.directory.store.getMeta(META.defaultPoolId) : null;
   if (fallback) return { pool: await s.directory.requirePool(fallback), appId: null };
   return fail(
     'APP_ID_REQUIRED',
