@@ -16,6 +16,7 @@ import {
   type QrSessionRecord,
   type Storage,
   type UserRecord,
+  type WebSessionRecord,
 } from './contracts.js';
 
 let n = 0;
@@ -71,25 +72,30 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
       updatedAt: T0,
       ...over,
     });
-    const session = (over: Partial<QrSessionRecord> = {}): QrSessionRecord => ({
-      random: id('qr'),
-      appId: 'app-x',
-      poolId,
-      status: QrStatus.Pending,
-      createdAt: T0,
-      expiresAt: T0 + 120_000,
-      customData: null,
-      userId: null,
-      ticket: null,
-      ticketExpiresAt: null,
-      ticketUsed: false,
-      seq: 0,
-      requestContext: null,
-      checkCode: null,
-      checkChoices: null,
-      bindingHash: null,
-      ...over,
-    });
+    const session = (over: Partial<QrSessionRecord> = {}): QrSessionRecord => {
+      const random = over.random ?? id('qr');
+      return {
+        random,
+        publicId: random,
+        publicIdExpiresAt: null,
+        appId: 'app-x',
+        poolId,
+        status: QrStatus.Pending,
+        createdAt: T0,
+        expiresAt: T0 + 120_000,
+        customData: null,
+        userId: null,
+        ticket: null,
+        ticketExpiresAt: null,
+        ticketUsed: false,
+        seq: 0,
+        requestContext: null,
+        checkCode: null,
+        checkChoices: null,
+        bindingHash: null,
+        ...over,
+      };
+    };
 
     describe('directory', () => {
       it('stores and lists pools', async () => {
@@ -343,6 +349,54 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         assert.equal((await st.sessions.getSession(s.random))?.ticketUsed, true);
       });
 
+      it('finds a session by its public id and rotates that id only while the code waits', async () => {
+        const s = session({ publicId: id('pub'), publicIdExpiresAt: T0 + 30_000 });
+        await st.sessions.createSession(s);
+        assert.deepEqual(await st.sessions.findByPublicId(s.publicId), s);
+        assert.equal(await st.sessions.findByPublicId(s.random), null, 'the page key is not a public id');
+
+        const next = id('pub');
+        const rotated = await st.sessions.rotatePublicId(s.random, {
+          publicId: next,
+          publicIdExpiresAt: T0 + 60_000,
+          now: T0 + 30_000,
+        });
+        assert.equal(rotated?.publicId, next);
+        assert.equal(rotated?.publicIdExpiresAt, T0 + 60_000);
+        assert.equal(rotated?.seq, s.seq, 'a rotation is not a status change');
+        assert.equal(await st.sessions.findByPublicId(s.publicId), null, 'the old id stops resolving');
+        assert.equal((await st.sessions.findByPublicId(next))?.random, s.random);
+
+        const expired = await st.sessions.rotatePublicId(s.random, {
+          publicId: id('pub'),
+          publicIdExpiresAt: T0 + 200_000,
+          now: T0 + 120_000,
+        });
+        assert.equal(expired, null, 'an expired code does not rotate');
+
+        await st.sessions.transition(s.random, {
+          from: QrStatus.Pending,
+          to: QrStatus.Scanned,
+          now: T0 + 31_000,
+          set: { userId: 'u' },
+        });
+        const late = await st.sessions.rotatePublicId(s.random, {
+          publicId: id('pub'),
+          publicIdExpiresAt: T0 + 90_000,
+          now: T0 + 32_000,
+        });
+        assert.equal(late, null, 'a scanned code keeps the id the phone holds');
+        assert.equal((await st.sessions.findByPublicId(next))?.userId, 'u');
+        assert.equal(
+          await st.sessions.rotatePublicId('missing', {
+            publicId: id('pub'),
+            publicIdExpiresAt: T0,
+            now: T0,
+          }),
+          null,
+        );
+      });
+
       it('deletes only sessions nobody can use any more', async () => {
         const now = T0 + 10_000_000;
         const live = session({ expiresAt: now + 1 });
@@ -369,6 +423,62 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         assert.ok(await st.sessions.getSession(ticketLive.random));
         assert.equal(await st.sessions.getSession(dead.random), null);
         assert.equal(await st.sessions.getSession(ticketUsed.random), null);
+      });
+    });
+
+    describe('web sessions', () => {
+      const web = (userId: string, over: Partial<WebSessionRecord> = {}): WebSessionRecord => ({
+        id: id('ws'),
+        poolId,
+        userId,
+        appId: 'app-w',
+        random: id('qr'),
+        createdAt: T0,
+        expiresAt: T0 + 3_600_000,
+        revokedAt: null,
+        requestContext: { ip: '198.51.100.4', origin: 'https://site.example', userAgent: 'UA' },
+        ...over,
+      });
+
+      it('stores sessions and lists the live ones of a user, newest first', async () => {
+        const u = id('user');
+        const older = web(u);
+        const newer = web(u, { createdAt: T0 + 10 });
+        const expired = web(u, { expiresAt: T0 + 5 });
+        const someoneElse = web(id('user'));
+        for (const w of [older, newer, expired, someoneElse]) await st.webSessions.insert(w);
+        assert.deepEqual(await st.webSessions.get(older.id), older);
+        assert.equal(await st.webSessions.get('missing'), null);
+        assert.deepEqual(
+          (await st.webSessions.listLive(u, T0 + 100)).map((w) => w.id),
+          [newer.id, older.id],
+        );
+        await assert.rejects(st.webSessions.insert(older), ConflictError);
+      });
+
+      it('revokes one session of its own user, once', async () => {
+        const u = id('user');
+        const w = web(u);
+        await st.webSessions.insert(w);
+        assert.equal(await st.webSessions.revoke(w.id, id('user'), T0 + 1), false, 'another user');
+        assert.equal(await st.webSessions.revoke(w.id, u, T0 + 1), true);
+        assert.equal(await st.webSessions.revoke(w.id, u, T0 + 2), false, 'already revoked');
+        assert.equal((await st.webSessions.get(w.id))?.revokedAt, T0 + 1);
+        assert.deepEqual(await st.webSessions.listLive(u, T0 + 3), []);
+      });
+
+      it('revokes all live sessions of a user and forgets expired ones', async () => {
+        const u = id('user');
+        const other = id('user');
+        const a = web(u);
+        const b = web(u, { createdAt: T0 + 1 });
+        const keep = web(other);
+        for (const w of [a, b, keep]) await st.webSessions.insert(w);
+        assert.equal(await st.webSessions.revokeAll(u, T0 + 10), 2);
+        assert.equal(await st.webSessions.revokeAll(u, T0 + 11), 0);
+        assert.equal((await st.webSessions.get(keep.id))?.revokedAt, null);
+        assert.ok((await st.webSessions.deleteExpired(T0 + 3_600_000)) >= 3);
+        assert.equal(await st.webSessions.get(a.id), null);
       });
     });
 

@@ -39,12 +39,19 @@ export interface PoolSecurity {
   checkCode: boolean;
   /** The ticket is shown only to the browser holding the code's binding secret. */
   requireBinding: boolean;
+  /**
+   * Seconds each public id of a waiting code lives before the page must
+   * rotate it (0: never). Only pages that ask for rotation get it (our SDK
+   * does); the stock SDK shows a static image and keeps one id.
+   */
+  rotateQrEvery: number;
 }
 
 export const DEFAULT_POOL_SECURITY: Readonly<PoolSecurity> = Object.freeze({
   proximityPolicy: 'warn',
   checkCode: false,
   requireBinding: true,
+  rotateQrEvery: 30,
 });
 
 export interface PoolRecord {
@@ -166,7 +173,16 @@ export interface RequestContext {
 }
 
 export interface QrSessionRecord {
+  /** The session's key, known to the page that asked. */
   random: string;
+  /**
+   * The id printed in the QR code, which phones act on. Equal to `random`
+   * unless the page asked for rotation: then it changes on the pool's
+   * schedule, old ids stop resolving, and `random` never leaves the page.
+   */
+  publicId: string;
+  /** When the current `publicId` can no longer be scanned; null: as long as the code lives. */
+  publicIdExpiresAt: number | null;
   appId: string;
   poolId: string;
   status: StoredStatus;
@@ -201,6 +217,12 @@ export interface TransitionRequest {
   set?: Partial<Pick<QrSessionRecord, 'userId' | 'ticket' | 'ticketExpiresAt'>>;
 }
 
+export interface PublicIdRotation {
+  publicId: string;
+  publicIdExpiresAt: number;
+  now: number;
+}
+
 export interface ConsumedTicket {
   random: string;
   appId: string;
@@ -212,6 +234,14 @@ export interface ConsumedTicket {
 export interface QrSessionStore {
   createSession(session: QrSessionRecord): Promise<void>;
   getSession(random: string): Promise<QrSessionRecord | null>;
+  /** The session whose current public id this is; a rotated-away id finds nothing. */
+  findByPublicId(publicId: string): Promise<QrSessionRecord | null>;
+  /**
+   * Atomically gives a pending, unexpired code a new public id (the old one
+   * stops resolving at once). Returns the new record, or null if the code is
+   * no longer pending at `now`.
+   */
+  rotatePublicId(random: string, next: PublicIdRotation): Promise<QrSessionRecord | null>;
   /**
    * Atomic compare-and-set: applies the change only if the stored status is
    * `from`, the code has not expired at `now`, and (if given) the scanner is
@@ -275,6 +305,39 @@ export interface AuditStore {
   listByPool(poolId: string, limit: number, before?: number): Promise<AuditRecord[]>;
 }
 
+/**
+ * A website's session born of a QR login: its own id (the token's `sid`) and
+ * lifetime, never the phone's. The user lists and revokes them from the app;
+ * a revoked session's tokens fail validation at once.
+ */
+export interface WebSessionRecord {
+  id: string;
+  poolId: string;
+  userId: string;
+  appId: string;
+  /** The public id of the QR code it was born of (for matching with the audit log). */
+  random: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  /** The browser that asked for the code (site, IP, User-Agent). */
+  requestContext: RequestContext | null;
+}
+
+/** Durable: a token's session must be checkable on every request by every instance. */
+export interface WebSessionStore {
+  insert(session: WebSessionRecord): Promise<void>;
+  get(id: string): Promise<WebSessionRecord | null>;
+  /** The user's sessions neither revoked nor expired at `now`, newest first. */
+  listLive(userId: string, now: number): Promise<WebSessionRecord[]>;
+  /** Revokes one live session of the user; false if there is none such. */
+  revoke(id: string, userId: string, at: number): Promise<boolean>;
+  /** Revokes every live session of the user; returns how many. */
+  revokeAll(userId: string, at: number): Promise<number>;
+  /** Forgets sessions expired before `now`; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
 /** Everything a running service needs from storage. */
 export interface Storage {
   directory: DirectoryStore;
@@ -283,6 +346,7 @@ export interface Storage {
   counters: CounterStore;
   events: SessionEvents;
   audit: AuditStore;
+  webSessions: WebSessionStore;
   /** Reports whether the backends answer (for /health). */
   ping(): Promise<void>;
   close(): Promise<void>;

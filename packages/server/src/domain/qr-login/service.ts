@@ -118,8 +118,11 @@ export class QrLoginService {
       fail('INVALID_REQUEST', `customData must be at most ${MAX_CUSTOM_DATA_BYTES} bytes of JSON.`);
     }
     const now = this.clock.now();
+    const random = newQrRandom();
     const session: QrSessionRecord = {
-      random: newQrRandom(),
+      random,
+      publicId: random,
+      publicIdExpiresAt: null,
       appId: app.id,
       poolId: app.poolId,
       status: QrStatus.Pending,

@@ -15,6 +15,7 @@ import {
   type DirectoryStore,
   type KeyStore,
   type PoolRecord,
+  type PublicIdRotation,
   type QrSessionRecord,
   type QrSessionStore,
   type SigningKeyRecord,
@@ -22,6 +23,8 @@ import {
   type TransitionRequest,
   type UserPatch,
   type UserRecord,
+  type WebSessionRecord,
+  type WebSessionStore,
 } from '../contracts.js';
 import { LocalSessionEvents } from '../local-events.js';
 import { migrations } from './migrations.js';
@@ -90,6 +93,8 @@ function toUser(r: Row): UserRecord {
 function toSession(r: Row): QrSessionRecord {
   return {
     random: r.random as string,
+    publicId: r.public_id as string,
+    publicIdExpiresAt: (r.public_id_expires_at as number | null) ?? null,
     appId: r.app_id as string,
     poolId: r.pool_id as string,
     status: r.status as StoredStatus,
@@ -144,6 +149,7 @@ export class SqliteStorage implements Storage {
   readonly counters: CounterStore;
   readonly events = new LocalSessionEvents();
   readonly audit: AuditStore;
+  readonly webSessions: WebSessionStore;
 
   constructor(file: string) {
     this.db = openSqlite(file);
@@ -152,6 +158,7 @@ export class SqliteStorage implements Storage {
     this.sessions = new SqliteSessions(this.db);
     this.counters = new SqliteCounters(this.db);
     this.audit = new SqliteAudit(this.db);
+    this.webSessions = new SqliteWebSessions(this.db);
   }
 
   async ping(): Promise<void> {
@@ -395,10 +402,17 @@ class SqliteSessions implements QrSessionStore {
     this.#s = {
       insert: db.prepare(
         `INSERT INTO qr_sessions (random, app_id, pool_id, status, created_at, expires_at, custom_data, user_id,
-          ticket, ticket_expires_at, ticket_used, seq, request_context, check_code, check_choices, binding_hash)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ticket, ticket_expires_at, ticket_used, seq, request_context, check_code, check_choices, binding_hash,
+          public_id, public_id_expires_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare('SELECT * FROM qr_sessions WHERE random = ?'),
+      byPublicId: db.prepare('SELECT * FROM qr_sessions WHERE public_id = ?'),
+      rotate: db.prepare(
+        `UPDATE qr_sessions SET public_id = @publicId, public_id_expires_at = @publicIdExpiresAt
+         WHERE random = @random AND status = 0 AND expires_at > @now
+         RETURNING *`,
+      ),
       // The whole compare-and-set is this one statement.
       transition: db.prepare(
         `UPDATE qr_sessions SET status = @to, seq = seq + 1,
@@ -443,6 +457,8 @@ class SqliteSessions implements QrSessionStore {
         s.checkCode,
         s.checkChoices ? json(s.checkChoices) : null,
         s.bindingHash,
+        s.publicId,
+        s.publicIdExpiresAt,
       );
     } catch (err) {
       rethrowConflict(err);
@@ -451,6 +467,18 @@ class SqliteSessions implements QrSessionStore {
   async getSession(random: string): Promise<QrSessionRecord | null> {
     const r = this.#s.get.get(random) as Row | undefined;
     return r ? toSession(r) : null;
+  }
+  async findByPublicId(publicId: string): Promise<QrSessionRecord | null> {
+    const r = this.#s.byPublicId.get(publicId) as Row | undefined;
+    return r ? toSession(r) : null;
+  }
+  async rotatePublicId(random: string, next: PublicIdRotation): Promise<QrSessionRecord | null> {
+    try {
+      const r = this.#s.rotate.get({ random, ...next }) as Row | undefined;
+      return r ? toSession(r) : null;
+    } catch (err) {
+      return rethrowConflict(err);
+    }
   }
   async transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null> {
     const set = req.set ?? {};
@@ -564,5 +592,77 @@ class SqliteAudit implements AuditStore {
   }
   async listByPool(poolId: string, limit: number, before = Number.MAX_SAFE_INTEGER): Promise<AuditRecord[]> {
     return (this.#s.byPool.all(poolId, before, limit) as Row[]).map(toAudit);
+  }
+}
+
+function toWebSession(r: Row): WebSessionRecord {
+  return {
+    id: r.id as string,
+    poolId: r.pool_id as string,
+    userId: r.user_id as string,
+    appId: r.app_id as string,
+    random: r.random as string,
+    createdAt: r.created_at as number,
+    expiresAt: r.expires_at as number,
+    revokedAt: (r.revoked_at as number | null) ?? null,
+    requestContext: r.request_context == null ? null : JSON.parse(r.request_context as string),
+  };
+}
+
+class SqliteWebSessions implements WebSessionStore {
+  readonly #s;
+  constructor(db: Database.Database) {
+    this.#s = {
+      insert: db.prepare(
+        `INSERT INTO web_sessions (id, pool_id, user_id, app_id, random, created_at, expires_at, revoked_at,
+          request_context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      get: db.prepare('SELECT * FROM web_sessions WHERE id = ?'),
+      listLive: db.prepare(
+        `SELECT * FROM web_sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?
+         ORDER BY created_at DESC, id DESC`,
+      ),
+      revoke: db.prepare(
+        `UPDATE web_sessions SET revoked_at = @at
+         WHERE id = @id AND user_id = @userId AND revoked_at IS NULL AND expires_at > @at`,
+      ),
+      revokeAll: db.prepare(
+        'UPDATE web_sessions SET revoked_at = @at WHERE user_id = @userId AND revoked_at IS NULL AND expires_at > @at',
+      ),
+      deleteExpired: db.prepare('DELETE FROM web_sessions WHERE expires_at <= ?'),
+    };
+  }
+  async insert(w: WebSessionRecord): Promise<void> {
+    try {
+      this.#s.insert.run(
+        w.id,
+        w.poolId,
+        w.userId,
+        w.appId,
+        w.random,
+        w.createdAt,
+        w.expiresAt,
+        w.revokedAt,
+        w.requestContext ? json(w.requestContext) : null,
+      );
+    } catch (err) {
+      rethrowConflict(err);
+    }
+  }
+  async get(id: string): Promise<WebSessionRecord | null> {
+    const r = this.#s.get.get(id) as Row | undefined;
+    return r ? toWebSession(r) : null;
+  }
+  async listLive(userId: string, now: number): Promise<WebSessionRecord[]> {
+    return (this.#s.listLive.all(userId, now) as Row[]).map(toWebSession);
+  }
+  async revoke(id: string, userId: string, at: number): Promise<boolean> {
+    return this.#s.revoke.run({ id, userId, at }).changes === 1;
+  }
+  async revokeAll(userId: string, at: number): Promise<number> {
+    return this.#s.revokeAll.run({ userId, at }).changes;
+  }
+  async deleteExpired(now: number): Promise<number> {
+    return this.#s.deleteExpired.run(now).changes;
   }
 }

@@ -108,4 +108,25 @@ export const migrations: readonly string[] = [
   ALTER TABLE qr_sessions ADD COLUMN check_choices TEXT;
   ALTER TABLE qr_sessions ADD COLUMN binding_hash TEXT;
   `,
+  // 5: rotating public ids of waiting codes; web sessions born of QR logins.
+  `
+  ALTER TABLE qr_sessions ADD COLUMN public_id TEXT;
+  ALTER TABLE qr_sessions ADD COLUMN public_id_expires_at INTEGER;
+  UPDATE qr_sessions SET public_id = random;
+  CREATE UNIQUE INDEX qr_sessions_public_id ON qr_sessions(public_id);
+
+  CREATE TABLE web_sessions (
+    id TEXT PRIMARY KEY,
+    pool_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    app_id TEXT NOT NULL,
+    random TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    request_context TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX web_sessions_user ON web_sessions(user_id, created_at);
+  CREATE INDEX web_sessions_expiry ON web_sessions(expires_at);
+  `,
 ];
