@@ -107,6 +107,16 @@ export const ErrorCodes = {
     status: 403,
     message: 'Only the browser that asked for this QR code can redeem its ticket.',
   },
+  QR_CODE_REPLACED: {
+    code: 2254,
+    status: 410,
+    message: 'This QR code has been replaced by a newer one; scan the code on the page again.',
+  },
+  WEB_SESSION_NOT_FOUND: {
+    code: 2255,
+    status: 404,
+    message: 'There is no such active web session.',
+  },
 
   // Management.
   ADMIN_AUTH_REQUIRED: {

@@ -11,6 +11,12 @@ export interface QrPayload {
   expireAt?: string;
   expiresIn?: number;
   customData: Record<string, unknown>;
+  /**
+   * Ours: a compact JWS (ES256, `typ: scanlogin-qr+jwt`, a key of the
+   * service's JWKS) over `{ sub: random, aud: userPoolId, exp }`. Apps that
+   * know it refuse codes without a valid one; older apps ignore the field.
+   */
+  sig?: string;
 }
 
 /** Builds the payload text exactly as the seeds show it (field order included). */
@@ -20,6 +26,7 @@ export function formatQrPayload(p: {
   createdAt: number;
   expiresAt: number;
   customData?: Record<string, unknown> | null;
+  sig?: string | null;
 }): string {
   return JSON.stringify({
     scene: 'APP_AUTH',
@@ -28,5 +35,9 @@ export function formatQrPayload(p: {
     createdAt: new Date(p.createdAt).toISOString(),
     expireAt: new Date(p.expiresAt).toISOString(),
     customData: p.customData ?? {},
+    ...(p.sig ? { sig: p.sig } : {}),
   });
 }
+
+/** The JWS `typ` of a signed login code: never accepted where a token is expected. */
+export const QR_SIGNATURE_TYPE = 'scanlogin-qr+jwt';

@@ -5,6 +5,7 @@ import { QrLoginService } from './domain/qr-login/service.js';
 import { RateLimiter } from './domain/rate-limit.js';
 import { KeyRing } from './domain/tokens/keys.js';
 import { TokenService } from './domain/tokens/tokens.js';
+import { WebSessionService } from './domain/web-sessions/service.js';
 import { openCountryLookup } from './geoip.js';
 import type { Services } from './services.js';
 import type { Storage } from './storage/contracts.js';
@@ -40,6 +41,14 @@ export async function createRuntime(
     webTokenTtlSeconds: config.webTokenTtl,
   });
   const geo = openCountryLookup(config.geoipDatabase);
+  const webSessions = new WebSessionService(
+    storage.webSessions,
+    directory,
+    tokens,
+    clock,
+    config.webTokenTtl * 1000,
+    geo,
+  );
   const qr = new QrLoginService(
     storage.sessions,
     storage.events,
@@ -47,8 +56,9 @@ export async function createRuntime(
     directory,
     tokens,
     clock,
+    webSessions,
     geo,
   );
   const limiter = new RateLimiter(storage.counters, clock);
-  return { config, clock, storage, directory, keys, tokens, qr, geo, limiter };
+  return { config, clock, storage, directory, keys, tokens, qr, webSessions, geo, limiter };
 }

@@ -6,6 +6,7 @@ import type { QrLoginService } from './domain/qr-login/service.js';
 import type { RateLimiter } from './domain/rate-limit.js';
 import type { KeyRing } from './domain/tokens/keys.js';
 import type { TokenService } from './domain/tokens/tokens.js';
+import type { WebSessionService } from './domain/web-sessions/service.js';
 import type { Storage } from './storage/contracts.js';
 
 /** Everything the HTTP layer and the CLI are given; built once by `createRuntime`. */
@@ -17,6 +18,7 @@ export interface Services {
   keys: KeyRing;
   tokens: TokenService;
   qr: QrLoginService;
+  webSessions: WebSessionService;
   /** Country lookups for IP addresses; null when no database is available. */
   geo: CountryLookup | null;
   limiter: RateLimiter;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer } from 'node:net';
-import { ErrorCodes, type ErrorName } from '@scanlogin/protocol';
+import { ErrorCodes, type ErrorName, QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import forge from 'node-forge';
 import { type FirstStartReport, firstStart } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/load.js';
@@ -330,4 +331,25 @@ export function jwtClaims(token: string): Record<string, Json> {
   const part = token.split('.')[1];
   assert.ok(part, 'a compact JWS');
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+}
+
+/**
+ * Checks a QR payload's `sig` the way an app must: against the service's
+ * published keys, for this code's public id and pool, not expired. Returns
+ * the signature's claims.
+ */
+export async function verifyQrSignature(s: TestServer, payloadText: string): Promise<Json> {
+  const payload = JSON.parse(payloadText);
+  assert.equal(typeof payload.sig, 'string', 'the payload is signed');
+  const jwks = createLocalJWKSet(await (await fetch(`${s.url}/.well-known/jwks.json`)).json());
+  const { payload: claims, protectedHeader } = await jwtVerify(payload.sig, jwks, {
+    typ: QR_SIGNATURE_TYPE,
+    algorithms: ['ES256'],
+    audience: payload.userPoolId,
+    subject: payload.random,
+    currentDate: new Date(s.services.clock.now()),
+  });
+  assert.equal(protectedHeader.typ, QR_SIGNATURE_TYPE);
+  assert.equal(claims.exp, Math.ceil(Date.parse(payload.expireAt) / 1000));
+  return claims;
 }

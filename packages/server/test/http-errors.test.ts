@@ -581,6 +581,21 @@ describe('every registry code a route can produce comes back in the envelope wit
           jar: false,
         });
       },
+      QR_CODE_REPLACED: async () => {
+        const code = assertOk(
+          await call(s.url, 'POST', '/api/v2/qrcode/gene', {
+            body: { rotate: true },
+            headers: { 'x-authing-app-id': app },
+          }),
+        );
+        // The page stopped rotating; its last picture outlives the public id's period.
+        clock.advance((code.rotatesIn + 1) * 1000);
+        return appAction(s, 'scanned', JSON.parse(code.payload).random, alice);
+      },
+      WEB_SESSION_NOT_FOUND: () =>
+        call(s.url, 'DELETE', `/api/v2/qrcode/web-sessions/${MISSING}`, {
+          headers: { authorization: `Bearer ${alice}` },
+        }),
       HEADERS_TOO_LARGE: () => call(s.url, 'GET', `/api/v2/qrcode/check?random=${'x'.repeat(20_000)}`),
       RATE_LIMITED: async () => {
         const { random } = await generate(s);

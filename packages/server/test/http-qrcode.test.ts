@@ -25,6 +25,7 @@ import {
   loginAs,
   startTestServer,
   type TestServer,
+  verifyQrSignature,
 } from './helpers.js';
 
 const ALLOWED_ORIGIN = 'http://localhost:3001';
@@ -55,7 +56,9 @@ describe('POST /api/v2/qrcode/gene', () => {
       'createdAt',
       'expireAt',
       'customData',
+      'sig',
     ]);
+    await verifyQrSignature(s, data.payload);
     assert.equal(payload.scene, 'APP_AUTH');
     assert.equal(payload.random, data.random);
     assert.equal(payload.userPoolId, s.seed.pool.id);
@@ -340,7 +343,7 @@ describe('GET /api/v2/qrcode/image/:random.(png|svg)', () => {
   });
   after(() => s.close());
 
-  test('the PNG at the generated url holds exactly the payload and is readable from any origin', async () => {
+  test('the PNG at the generated url holds the payload, freshly signed, and is readable from any origin', async () => {
     const data = await generateFor(s, s.seed.app.id, { params: { hello: 'world' } });
     const res = await fetch(data.url, { headers: { origin: 'https://any-site.test' } });
     assert.equal(res.status, 200);
@@ -353,8 +356,12 @@ describe('GET /api/v2/qrcode/image/:random.(png|svg)', () => {
     // jsqr is CommonJS: under NodeNext its default export is the `default` property of the module.
     const decoded = jsqr.default(new Uint8ClampedArray(png.data), png.width, png.height);
     assert.ok(decoded, 'the image is a readable QR code');
-    assert.equal(decoded.data, data.payload);
-    assert.equal(JSON.parse(decoded.data).customData.hello, 'world');
+    // ECDSA signatures are randomised: the image carries its own signature of the same claims.
+    const { sig: _a, ...inImage } = JSON.parse(decoded.data);
+    const { sig: _b, ...answered } = JSON.parse(data.payload);
+    assert.deepEqual(inImage, answered);
+    await verifyQrSignature(s, decoded.data);
+    assert.equal(inImage.customData.hello, 'world');
   });
 
   test('the SVG beside it, also with Access-Control-Allow-Origin: *', async () => {

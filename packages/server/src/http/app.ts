@@ -28,10 +28,12 @@ import eventsRoute from './routes/qrcode-events.js';
 import geneRoute from './routes/qrcode-gene.js';
 import historyRoute from './routes/qrcode-history.js';
 import imageRoute from './routes/qrcode-image.js';
+import rotateRoute from './routes/qrcode-rotate.js';
 import scannedRoute from './routes/qrcode-scanned.js';
 import stepUpRoute from './routes/qrcode-step-up.js';
 import userinfoRoute from './routes/qrcode-userinfo.js';
 import tokenValidateRoute from './routes/token-validate.js';
+import webSessionRoutes from './routes/web-sessions.js';
 import wellKnownRoute from './routes/well-known.js';
 
 declare module 'fastify' {
@@ -44,10 +46,12 @@ type Route = (app: FastifyInstance, s: Services) => void;
 
 const publicRoutes: Route[] = [
   geneRoute,
+  rotateRoute,
   checkRoute,
   eventsRoute,
   contextRoute,
   historyRoute,
+  webSessionRoutes,
   imageRoute,
   scannedRoute,
   confirmRoute,

@@ -18,8 +18,9 @@ import { type DirectoryService, safeEqual } from '../directory/service.js';
 import { type UserView, userView } from '../directory/views.js';
 import { fail } from '../errors.js';
 import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
-import { newObjectId, newQrRandom, newTicket, randomToken } from '../ids.js';
+import { newObjectId, newQrRandom, newTicket } from '../ids.js';
 import type { TokenService } from '../tokens/tokens.js';
+import type { WebSessionService } from '../web-sessions/service.js';
 import { effectiveStatus, isOpen, type QrAction, statusDescription, Transitions } from './state-machine.js';
 import { parseUserAgent } from './user-agent.js';
 
@@ -90,6 +91,17 @@ export interface GenerateInput {
   requestContext?: RequestContext | null;
   /** SHA-256 (hex) of the requesting browser's binding secret. */
   bindingHash?: string | null;
+  /** The page will rotate the code's public id on the pool's schedule (see `rotate`). */
+  rotate?: boolean;
+}
+
+/** A code as the page shows it. */
+export interface IssuedCode {
+  session: QrSessionRecord;
+  /** The text of the QR code (signed). */
+  payload: string;
+  /** Seconds until the page must rotate the public id; null when it does not rotate. */
+  rotatesIn: number | null;
 }
 
 /** The biggest customData we put into a QR code (bytes of JSON): keeps codes scannable. */
@@ -107,10 +119,11 @@ export class QrLoginService {
     private readonly directory: DirectoryService,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
+    private readonly webSessions: WebSessionService,
     private readonly geo: CountryLookup | null = null,
   ) {}
 
-  async generate(input: GenerateInput): Promise<{ session: QrSessionRecord; payload: string }> {
+  async generate(input: GenerateInput): Promise<IssuedCode> {
     const { app } = input;
     const pool = await this.directory.requirePool(app.poolId);
     const customData = input.customData ?? null;
@@ -118,16 +131,19 @@ export class QrLoginService {
       fail('INVALID_REQUEST', `customData must be at most ${MAX_CUSTOM_DATA_BYTES} bytes of JSON.`);
     }
     const now = this.clock.now();
+    const expiresAt = now + app.qr.qrcodeExpiresAfter * 1000;
+    const rotateMs = input.rotate ? pool.security.rotateQrEvery * 1000 : 0;
     const random = newQrRandom();
     const session: QrSessionRecord = {
       random,
-      publicId: random,
-      publicIdExpiresAt: null,
+      // A rotating code never shows its key: the page keeps `random`, the QR carries a public id.
+      publicId: rotateMs > 0 ? newQrRandom() : random,
+      publicIdExpiresAt: rotateMs > 0 ? Math.min(expiresAt, now + rotateMs) : null,
       appId: app.id,
       poolId: app.poolId,
       status: QrStatus.Pending,
       createdAt: now,
-      expiresAt: now + app.qr.qrcodeExpiresAfter * 1000,
+      expiresAt,
       customData,
       userId: null,
       ticket: null,
@@ -139,16 +155,61 @@ export class QrLoginService {
       bindingHash: pool.security.requireBinding ? (input.bindingHash ?? null) : null,
     };
     await this.sessions.createSession(session);
-    return { session, payload: this.payloadOf(session) };
+    return this.#issued(session);
   }
 
+  /**
+   * Gives a waiting code a new public id (the page calls this on the
+   * schedule `generate` announced): the old id stops working at once, the
+   * session behind it lives on. Only the browser that asked may rotate.
+   */
+  async rotate(random: string, bindingHash: string | null): Promise<IssuedCode> {
+    const current = await this.requireSession(random);
+    if (!isBound(current, bindingHash))
+      fail('BINDING_MISMATCH', 'Only the browser that asked may rotate this code.');
+    if (current.publicIdExpiresAt === null)
+      fail('QR_WRONG_STATE', 'This QR code was created without rotation.');
+    const pool = await this.directory.requirePool(current.poolId);
+    const now = this.clock.now();
+    const periodMs = pool.security.rotateQrEvery * 1000 || current.expiresAt - now;
+    const next = await this.sessions.rotatePublicId(random, {
+      publicId: newQrRandom(),
+      publicIdExpiresAt: Math.min(current.expiresAt, now + periodMs),
+      now,
+    });
+    if (next) return this.#issued(next);
+    const latest = await this.requireSession(random);
+    const status = effectiveStatus(latest.status, latest.expiresAt, now);
+    if (status === QrStatus.Expired) return fail('QR_EXPIRED');
+    return fail(
+      'QR_WRONG_STATE',
+      `The QR code is ${statusDescription[status].toLowerCase()}; only a waiting code rotates.`,
+    );
+  }
+
+  #issued(session: QrSessionRecord): IssuedCode {
+    const rotatesAt = session.publicIdExpiresAt;
+    const rotatesIn =
+      rotatesAt === null || rotatesAt >= session.expiresAt
+        ? null
+        : Math.max(0, Math.floor((rotatesAt - this.clock.now()) / 1000));
+    return { session, payload: this.payloadOf(session), rotatesIn };
+  }
+
+  /**
+   * The QR text: the seeds' JSON for the current public id, with a signature
+   * (`sig`) that the app checks before its confirm screen. The payload's
+   * expiry is the public id's, so apps also refuse a rotated-away code.
+   */
   payloadOf(s: QrSessionRecord): string {
+    const expiresAt = s.publicIdExpiresAt ?? s.expiresAt;
     return formatQrPayload({
-      random: s.random,
+      random: s.publicId,
       userPoolId: s.poolId,
       createdAt: s.createdAt,
-      expiresAt: s.expiresAt,
+      expiresAt,
       customData: s.customData,
+      sig: this.tokens.signQrCode({ publicId: s.publicId, poolId: s.poolId, expiresAt }),
     });
   }
 
@@ -178,15 +239,14 @@ export class QrLoginService {
       const e = ErrorCodes.STEP_UP_REQUIRED;
       base.scannedResult = { code: e.code, message: e.message };
     }
-    const bound = s.bindingHash === null || (bindingHash !== null && safeEqual(bindingHash, s.bindingHash));
-    if (status === QrStatus.Authorized && bound) {
+    if (status === QrStatus.Authorized && isBound(s, bindingHash)) {
       // The ticket (and, with returnFullUserInfo, a token) only while it can still be redeemed:
       // the random is printed in the QR image, so a spent or stale approval must reveal nothing.
       const live = !s.ticketUsed && s.ticketExpiresAt !== null && s.ticketExpiresAt > now;
       base.ticket = live ? s.ticket : null;
       const app = live ? await this.directory.getApp(s.appId) : null;
-      if (app?.qr.returnFullUserInfo) {
-        base.userInfo = this.#webUser(user, app);
+      if (app?.qr.returnFullUserInfo && s.ticket) {
+        base.userInfo = await this.#webUser(user, app, s, s.ticket);
         return base;
       }
     }
@@ -196,11 +256,11 @@ export class QrLoginService {
 
   /** The request's context for the confirm screen; only the user who scanned may read it. */
   async requestContext(
-    random: string,
+    publicId: string,
     user: UserRecord,
     phoneIp: string | null = null,
   ): Promise<RequestContextView> {
-    const s = await this.requireSession(random);
+    const s = await this.#requirePublic(publicId);
     if (s.poolId !== user.poolId) fail('QR_OTHER_POOL');
     if (s.userId === null) fail('QR_WRONG_STATE', 'Mark the QR code scanned before reading its context.');
     if (s.userId !== user.id) fail('QR_SCANNED_BY_OTHER');
@@ -210,7 +270,7 @@ export class QrLoginService {
     const agent = parseUserAgent(ctx?.userAgent);
     const near = this.#proximity(s, phoneIp);
     return {
-      random: s.random,
+      random: s.publicId,
       app: { id: s.appId, name: app?.name ?? 'Unknown application', logo: app?.logo ?? null },
       origin: ctx?.origin ?? null,
       ip: ctx?.ip ?? '',
@@ -241,9 +301,12 @@ export class QrLoginService {
    * (the confirm screen warns), `step-up` moves to status 4 until the phone
    * proves more, `deny` cancels the code (the page gets a fresh one).
    */
-  async scan(random: string, who: UserRecord | Actor): Promise<ActionResult> {
+  async scan(publicId: string, who: UserRecord | Actor): Promise<ActionResult> {
     const { user, ip } = actorOf(who);
-    const current = await this.#sessionFor(random, user);
+    const current = await this.#sessionFor(publicId, user);
+    const stale = current.publicIdExpiresAt !== null && current.publicIdExpiresAt <= this.clock.now();
+    // A page that stopped rotating (closed, asleep) leaves an old picture behind: refuse it.
+    if (stale && current.status === QrStatus.Pending) fail('QR_CODE_REPLACED');
     const policy = (await this.directory.requirePool(current.poolId)).security.proximityPolicy;
     const mismatch =
       current.status === QrStatus.Pending && this.#proximity(current, ip).verdict === 'mismatch';
@@ -256,9 +319,9 @@ export class QrLoginService {
   }
 
   /** The scanner proves more (their password) after a step-up: status 4 → 1. */
-  async stepUp(random: string, who: UserRecord | Actor, password: string): Promise<ActionResult> {
+  async stepUp(publicId: string, who: UserRecord | Actor, password: string): Promise<ActionResult> {
     const { user, ip } = actorOf(who);
-    const current = await this.#sessionFor(random, user);
+    const current = await this.#sessionFor(publicId, user);
     if (current.status === QrStatus.StepUp && current.userId === user.id) {
       const ok = await this.directory.verifyUserPassword(user, password, ip ?? '');
       if (!ok) return fail('STEP_UP_FAILED');
@@ -268,12 +331,12 @@ export class QrLoginService {
 
   /** The scanner approves; with a check code the right number must come along. */
   async confirm(
-    random: string,
+    publicId: string,
     who: UserRecord | Actor,
     opts: { checkCode?: number } = {},
   ): Promise<ActionResult> {
     const { user, ip } = actorOf(who);
-    const current = await this.#sessionFor(random, user);
+    const current = await this.#sessionFor(publicId, user);
     if (current.checkCode !== null && current.status === QrStatus.Scanned && current.userId === user.id) {
       if (opts.checkCode === undefined) return fail('CHECK_CODE_REQUIRED');
       if (opts.checkCode !== current.checkCode) {
@@ -290,13 +353,18 @@ export class QrLoginService {
     });
   }
 
-  cancel(random: string, who: UserRecord | Actor): Promise<ActionResult> {
+  cancel(publicId: string, who: UserRecord | Actor): Promise<ActionResult> {
     const { user, ip } = actorOf(who);
-    return this.#sessionFor(random, user).then((current) => this.#apply('cancel', current, user, ip));
+    return this.#sessionFor(publicId, user).then((current) => this.#apply('cancel', current, user, ip));
   }
 
-  async #sessionFor(random: string, user: UserRecord): Promise<QrSessionRecord> {
-    const current = await this.requireSession(random);
+  /** Phones act on the id printed in the QR code, never on the page's key. */
+  async #requirePublic(publicId: string): Promise<QrSessionRecord> {
+    return (await this.sessions.findByPublicId(publicId)) ?? fail('QR_NOT_FOUND');
+  }
+
+  async #sessionFor(publicId: string, user: UserRecord): Promise<QrSessionRecord> {
+    const current = await this.#requirePublic(publicId);
     if (current.poolId !== user.poolId) fail('QR_OTHER_POOL');
     return current;
   }
@@ -310,7 +378,7 @@ export class QrLoginService {
     set?: { userId?: string; ticket?: string; ticketExpiresAt?: number },
   ): Promise<ActionResult> {
     const rule = Transitions[action];
-    const { random } = current;
+    const { random, publicId } = current;
     const next = await this.sessions.transition(random, {
       from: rule.from,
       to: rule.to,
@@ -322,14 +390,14 @@ export class QrLoginService {
       this.events.publish(next);
       const outcome = AUDITED[action];
       if (outcome) await this.#record(next, outcome, ip);
-      return { random, status: next.status, description: statusDescription[next.status] };
+      return { random: publicId, status: next.status, description: statusDescription[next.status] };
     }
     // The compare-and-set lost: explain why from what is stored now.
     const latest = await this.requireSession(random);
     const status = effectiveStatus(latest.status, latest.expiresAt, this.clock.now());
     const rescan = action === 'scan' || action === 'scanNeedsStepUp';
     if (rescan && (status === QrStatus.Scanned || status === QrStatus.StepUp) && latest.userId === user.id) {
-      return { random, status, description: statusDescription[status] }; // a repeated scan is harmless
+      return { random: publicId, status, description: statusDescription[status] }; // a repeated scan is harmless
     }
     if (status === QrStatus.Expired) return fail('QR_EXPIRED');
     if (latest.userId !== null && latest.userId !== user.id) return fail('QR_SCANNED_BY_OTHER');
@@ -363,9 +431,9 @@ export class QrLoginService {
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
     if (user.blocked) fail('USER_BLOCKED');
-    const session = await this.sessions.getSession(consumed.random);
-    if (session) await this.#record(session, 'redeemed', null);
-    return this.#webUser(user, app);
+    const session = (await this.sessions.getSession(consumed.random)) ?? fail('TICKET_INVALID');
+    await this.#record(session, 'redeemed', null);
+    return this.#webUser(user, app, session, ticket);
   }
 
   async #record(s: QrSessionRecord, outcome: QrLoginOutcome, deviceIp: string | null): Promise<void> {
@@ -376,7 +444,7 @@ export class QrLoginService {
       poolId: s.poolId,
       userId: s.userId,
       appId: s.appId,
-      random: s.random,
+      random: s.publicId,
       outcome,
       requestContext: s.requestContext,
       deviceIp,
@@ -411,14 +479,23 @@ export class QrLoginService {
     return views;
   }
 
-  #webUser(user: UserRecord, app: AppRecord): UserView {
+  /** The user as the website sees them, with a token of the login's own web session. */
+  async #webUser(user: UserRecord, app: AppRecord, s: QrSessionRecord, ticket: string): Promise<UserView> {
+    const session = await this.webSessions.open({
+      poolId: user.poolId,
+      userId: user.id,
+      app,
+      random: s.publicId,
+      ticket,
+      requestContext: s.requestContext,
+    });
     const issued = this.tokens.issue({
       userId: user.id,
       poolId: user.poolId,
       audience: app.id,
       use: 'web',
-      // The web session's own id: unrelated to the QR id, which was public in the image.
-      sid: `qr_${randomToken(16)}`,
+      sid: session.id,
+      expiresAt: session.expiresAt,
     });
     return userView(user, { token: issued.token, exp: issued.claims.exp });
   }
@@ -434,6 +511,11 @@ const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {
   cancel: 'denied',
   refuse: 'denied',
 };
+
+/** Whether the reader holds the binding of the browser that asked (or the code has none). */
+function isBound(s: QrSessionRecord, bindingHash: string | null): boolean {
+  return s.bindingHash === null || (bindingHash !== null && safeEqual(bindingHash, s.bindingHash));
+}
 
 function actorOf(who: UserRecord | Actor): { user: UserRecord; ip: string | null } {
   return 'user' in who ? { user: who.user, ip: who.ip ?? null } : { user: who, ip: null };

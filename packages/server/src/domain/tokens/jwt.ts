@@ -7,15 +7,24 @@ import { type KeyObject, sign, verify } from 'node:crypto';
  */
 export interface JwtSigner {
   kid: string;
-  sign(claims: Record<string, unknown>): string;
+  /** `typ` tells token kinds apart (RFC 8725 §3.11): `JWT` for tokens, another for signed QR codes. */
+  sign(claims: Record<string, unknown>, typ?: string): string;
 }
 
 export function createSigner(kid: string, privateKey: KeyObject): JwtSigner {
-  const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid })).toString('base64url');
+  const headers = new Map<string, string>();
+  const headerFor = (typ: string): string => {
+    let h = headers.get(typ);
+    if (h === undefined) {
+      h = Buffer.from(JSON.stringify({ alg: 'ES256', typ, kid })).toString('base64url');
+      headers.set(typ, h);
+    }
+    return h;
+  };
   return {
     kid,
-    sign(claims) {
-      const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    sign(claims, typ = 'JWT') {
+      const input = `${headerFor(typ)}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
       const sig = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
       return `${input}.${sig.toString('base64url')}`;
     },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
 import { fail } from '../errors.js';
 import { decodeJwt, verifySignature } from './jwt.js';
@@ -55,15 +56,18 @@ export class TokenService {
     audience: string;
     use: TokenUse;
     sid?: string;
+    /** Ends no later than this (ms), e.g. with its web session. */
+    expiresAt?: number;
   }): IssuedToken {
     const iat = Math.floor(this.clock.now() / 1000);
     const ttl = input.use === 'app' ? this.opts.appTokenTtlSeconds : this.opts.webTokenTtlSeconds;
+    const cap = input.expiresAt === undefined ? Number.POSITIVE_INFINITY : Math.floor(input.expiresAt / 1000);
     const claims: TokenClaims = {
       iss: this.opts.issuer,
       sub: input.userId,
       aud: input.audience,
       iat,
-      exp: iat + ttl,
+      exp: Math.min(iat + ttl, cap),
       jti: randomUUID(),
       userpool_id: input.poolId,
       token_use: input.use,
@@ -73,10 +77,24 @@ export class TokenService {
     return { token: this.keys.signer.sign(claims as unknown as Record<string, unknown>), claims };
   }
 
+  /**
+   * Signs a login code's public id for the app to check before its confirm
+   * screen (`sig` in the QR payload). Short claim names keep the QR small;
+   * the `typ` keeps it from ever passing as a token.
+   */
+  signQrCode(input: { publicId: string; poolId: string; expiresAt: number }): string {
+    const claims = { sub: input.publicId, aud: input.poolId, exp: Math.ceil(input.expiresAt / 1000) };
+    return this.keys.signer.sign(claims, QR_SIGNATURE_TYPE);
+  }
+
   /** Verifies signature, issuer, expiry and shape. Throws INVALID_TOKEN otherwise. */
   async verify(token: string): Promise<TokenClaims> {
     const decoded = decodeJwt(token);
-    if (decoded?.header.alg !== 'ES256' || typeof decoded.header.kid !== 'string') {
+    if (
+      decoded?.header.alg !== 'ES256' ||
+      typeof decoded.header.kid !== 'string' ||
+      (decoded.header.typ !== undefined && decoded.header.typ !== 'JWT')
+    ) {
       return fail('INVALID_TOKEN');
     }
     const key = await this.keys.publicKey(decoded.header.kid);

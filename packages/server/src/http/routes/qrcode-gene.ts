@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sha256Hex } from '../../domain/directory/service.js';
+import type { IssuedCode } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { assertOriginAllowed, headerValue } from '../auth.js';
 import { issueBinding } from '../binding.js';
@@ -16,26 +17,45 @@ const body = {
     context: { type: ['object', 'null'] },
     withCustomData: { type: 'boolean' },
     extIdpConnId: { type: ['string', 'null'], maxLength: 128 },
+    // Ours: the page will rotate the code's public id on the pool's schedule.
+    rotate: { type: 'boolean' },
   },
+} as const;
+
+/** What the page gets for a code, from `gene` and from `rotate`. */
+export const codeAnswerProperties = {
+  random: { type: 'string' },
+  url: { type: 'string' },
+  expiresIn: { type: 'integer' },
+  payload: { type: 'string' },
+  checkCode: { type: ['integer', 'null'] },
+  rotatesIn: { type: ['integer', 'null'] },
 } as const;
 
 const response = {
   200: envelopeSchema({
     type: 'object',
-    properties: {
-      random: { type: 'string' },
-      url: { type: 'string' },
-      expiresIn: { type: 'integer' },
-      payload: { type: 'string' },
-      checkCode: { type: ['integer', 'null'] },
-      binding: { type: 'string' },
-    },
+    properties: { ...codeAnswerProperties, binding: { type: 'string' } },
   }),
 } as const;
 
 interface Body {
   params?: Record<string, unknown> | null;
   customData?: Record<string, unknown> | null;
+  rotate?: boolean;
+}
+
+export function codeAnswer(s: Services, { session, payload, rotatesIn }: IssuedCode) {
+  return {
+    random: session.random,
+    url: `${s.config.publicUrl}/api/v2/qrcode/image/${session.random}.png`,
+    expiresIn: Math.max(0, Math.ceil((session.expiresAt - s.clock.now()) / 1000)),
+    payload,
+    // Ours (the seeds' SDK ignores them): the number to show when the pool asks for a check
+    // code, and when to ask for a new public id (`rotate`) if the page opted into rotation.
+    checkCode: session.checkCode,
+    rotatesIn,
+  };
 }
 
 /** POST /api/v2/qrcode/gene: a fresh code for the app named in x-authing-app-id. */
@@ -56,10 +76,11 @@ export default function geneRoute(app: FastifyInstance, s: Services): void {
       await s.limiter.hit(`gene:app:${application.id}`, s.config.rateGenePerApp, 60_000);
       const customData = request.body?.customData ?? request.body?.params ?? null;
       const binding = issueBinding(request, reply);
-      const { session, payload } = await s.qr.generate({
+      const issued = await s.qr.generate({
         app: application,
         customData,
         bindingHash: sha256Hex(binding),
+        rotate: request.body?.rotate === true,
         requestContext: {
           ip: request.ip,
           origin: headerValue(request, 'origin') ?? null,
@@ -67,16 +88,8 @@ export default function geneRoute(app: FastifyInstance, s: Services): void {
         },
       });
       reply.header('cache-control', 'no-store');
-      return ok({
-        random: session.random,
-        url: `${s.config.publicUrl}/api/v2/qrcode/image/${session.random}.png`,
-        expiresIn: application.qr.qrcodeExpiresAfter,
-        payload,
-        // Ours (the seeds' SDK ignores them): the number to show when the pool asks for a check
-        // code, and the binding for clients that cannot rely on the cookie (x-scanlogin-binding).
-        checkCode: session.checkCode,
-        binding,
-      });
+      // The binding also in the body, for clients that cannot rely on the cookie (x-scanlogin-binding).
+      return ok({ ...codeAnswer(s, issued), binding });
     },
   );
 }

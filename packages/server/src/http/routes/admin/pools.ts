@@ -7,6 +7,8 @@ const securityProps = {
   proximityPolicy: { type: 'string', enum: ['allow', 'warn', 'step-up', 'deny'] },
   checkCode: { type: 'boolean' },
   requireBinding: { type: 'boolean' },
+  // 0 turns rotation off; below 10 s a phone can barely scan before the id changes.
+  rotateQrEvery: { type: 'integer', anyOf: [{ const: 0 }, { minimum: 10, maximum: 3600 }] },
 } as const;
 
 interface PoolBody {
@@ -14,6 +16,7 @@ interface PoolBody {
   proximityPolicy?: 'allow' | 'warn' | 'step-up' | 'deny';
   checkCode?: boolean;
   requireBinding?: boolean;
+  rotateQrEvery?: number;
 }
 
 const securityOf = (b: PoolBody) => {

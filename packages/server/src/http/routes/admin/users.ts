@@ -103,4 +103,23 @@ export default function adminUserRoutes(app: FastifyInstance, s: Services): void
       return ok(null);
     },
   );
+
+  // Remediation: an admin can see where a user is signed in through QR logins and end it all.
+  app.get<{ Params: { id: string } }>(
+    '/api/admin/users/:id/web-sessions',
+    { schema: { params: idParams } },
+    async (request) => {
+      const user = (await s.directory.getUser(request.params.id)) ?? fail('NOT_FOUND');
+      return ok(await s.webSessions.list(user.id));
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/admin/users/:id/web-sessions',
+    { schema: { params: idParams } },
+    async (request) => {
+      const user = (await s.directory.getUser(request.params.id)) ?? fail('NOT_FOUND');
+      return ok({ revoked: await s.webSessions.revokeAll(user.id) });
+    },
+  );
 }

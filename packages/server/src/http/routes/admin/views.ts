@@ -6,6 +6,7 @@ export const poolView = (p: PoolRecord) => ({
   proximityPolicy: p.security.proximityPolicy,
   checkCode: p.security.checkCode,
   requireBinding: p.security.requireBinding,
+  rotateQrEvery: p.security.rotateQrEvery,
   publicKey: p.rsaPublicKey,
   createdAt: new Date(p.createdAt).toISOString(),
 });

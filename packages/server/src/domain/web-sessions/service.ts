@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import type {
+  AppRecord,
+  RequestContext,
+  WebSessionRecord,
+  WebSessionStore,
+} from '../../storage/contracts.js';
+import { ConflictError } from '../../storage/contracts.js';
+import type { Clock } from '../clock.js';
+import type { DirectoryService } from '../directory/service.js';
+import { fail } from '../errors.js';
+import { type CountryLookup, locateIp } from '../geo.js';
+import { parseUserAgent } from '../qr-login/user-agent.js';
+import type { TokenClaims, TokenService } from '../tokens/tokens.js';
+
+/** A web session as the user's app lists it: which site, from where, since when. */
+export interface WebSessionView {
+  id: string;
+  app: { id: string; name: string };
+  origin: string | null;
+  ip: string | null;
+  place: string | null;
+  browser: string | null;
+  os: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface NewWebSession {
+  poolId: string;
+  userId: string;
+  app: AppRecord;
+  /** The public id of the QR code the login came from. */
+  random: string;
+  /** The ticket of that login: the session id is derived from it (see `webSessionId`). */
+  ticket: string;
+  requestContext: RequestContext | null;
+}
+
+/**
+ * A login's web session id, derived from its ticket: the same login always
+ * yields the same session (a page reading the full user on every `check` must
+ * not open a new session each time), and since the ticket is a secret that is
+ * never stored beside the id, the id reveals nothing about it.
+ */
+export function webSessionId(ticket: string): string {
+  return `ws_${createHash('sha256').update(ticket).digest('base64url').slice(0, 32)}`;
+}
+
+/**
+ * The websites' sessions born of QR logins. Each has its own lifetime (the
+ * web token's), the user lists and revokes them from the phone, and a web
+ * token is only valid while its session is: revocation takes effect on the
+ * next validation, on every instance, because the check reads shared storage.
+ */
+export class WebSessionService {
+  constructor(
+    private readonly store: WebSessionStore,
+    private readonly directory: DirectoryService,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+    private readonly lifetimeMs: number,
+    private readonly geo: CountryLookup | null = null,
+  ) {}
+
+  /** Opens the session of one approved login (idempotent); returns its id. */
+  async open(input: NewWebSession): Promise<WebSessionRecord> {
+    const now = this.clock.now();
+    const record: WebSessionRecord = {
+      id: webSessionId(input.ticket),
+      poolId: input.poolId,
+      userId: input.userId,
+      appId: input.app.id,
+      random: input.random,
+      createdAt: now,
+      expiresAt: now + this.lifetimeMs,
+      revokedAt: null,
+      requestContext: input.requestContext,
+    };
+    try {
+      await this.store.insert(record);
+      return record;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      return (await this.store.get(record.id)) ?? record;
+    }
+  }
+
+  /**
+   * Verifies a token and, for a website's token, that its session is still
+   * live. Throws INVALID_TOKEN otherwise.
+   */
+  async verifyToken(token: string): Promise<TokenClaims> {
+    const claims = await this.tokens.verify(token);
+    if (claims.token_use === 'web') {
+      const session = claims.sid ? await this.store.get(claims.sid) : null;
+      const now = this.clock.now();
+      if (
+        !session ||
+        session.revokedAt !== null ||
+        session.expiresAt <= now ||
+        session.userId !== claims.sub
+      ) {
+        return fail('INVALID_TOKEN', 'The token is invalid, has expired, or its session was revoked.');
+      }
+    }
+    return claims;
+  }
+
+  async list(userId: string): Promise<WebSessionView[]> {
+    const live = await this.store.listLive(userId, this.clock.now());
+    const views: WebSessionView[] = [];
+    for (const w of live) {
+      const app = await this.directory.getApp(w.appId);
+      const agent = parseUserAgent(w.requestContext?.userAgent);
+      views.push({
+        id: w.id,
+        app: { id: w.appId, name: app?.name ?? 'Deleted application' },
+        origin: w.requestContext?.origin ?? null,
+        ip: w.requestContext?.ip ?? null,
+        place: locateIp(w.requestContext?.ip, this.geo).place,
+        browser: agent.browser,
+        os: agent.os,
+        createdAt: new Date(w.createdAt).toISOString(),
+        expiresAt: new Date(w.expiresAt).toISOString(),
+      });
+    }
+    return views;
+  }
+
+  async revoke(userId: string, id: string): Promise<void> {
+    if (!(await this.store.revoke(id, userId, this.clock.now()))) fail('WEB_SESSION_NOT_FOUND');
+  }
+
+  revokeAll(userId: string): Promise<number> {
+    return this.store.revokeAll(userId, this.clock.now());
+  }
+
+  deleteExpired(): Promise<number> {
+    return this.store.deleteExpired(this.clock.now());
+  }
+}
