@@ -25,6 +25,7 @@ export type ProblemId =
   | 'not-login-code'
   | 'damaged-code'
   | 'bad-signature'
+  | 'unsigned-code'
   | 'network'
   | 'timeout'
   | 'signed-out'
@@ -81,6 +82,13 @@ function payloadProblem(reason: QrPayloadErrorReason): Problem {
         'bad-signature',
         'This code could not be verified',
         'The code does not carry a valid signature of this login service. Do not use it: refresh the login page on the website and scan the new code.',
+        ['scan-again', 'home'],
+      );
+    case 'unsigned':
+      return problem(
+        'unsigned-code',
+        'This code is not signed',
+        'Login codes of this service carry its signature; this one does not, so it may not come from the real website. Do not use it: open the login page yourself and scan its code.',
         ['scan-again', 'home'],
       );
     default:
@@ -144,6 +152,7 @@ export function describeProblem(err: unknown, stage: Stage): Problem {
 
   switch (err.errorName) {
     case 'QR_EXPIRED':
+    case 'QR_CODE_REPLACED':
       return EXPIRED;
     case 'QR_NOT_FOUND':
       return problem(

@@ -88,6 +88,7 @@ describe('describeProblem', () => {
       'bad-field': 'damaged-code',
       'bad-date': 'damaged-code',
       'bad-signature': 'bad-signature',
+      unsigned: 'unsigned-code',
     };
     for (const [reason, id] of Object.entries(expected)) {
       assert.equal(describeProblem(new QrPayloadError(reason as QrPayloadErrorReason, 'x'), 'scan').id, id);

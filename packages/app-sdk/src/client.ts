@@ -2,8 +2,15 @@ import { type AppActionResult, ErrorCodes } from '@scanlogin/protocol';
 import { isScanloginError, ScanloginError } from './errors.js';
 import { type ParsedQr, parseQrPayload } from './payload.js';
 import { type CallOptions, type FetchLike, type Request, send, type TransportConfig } from './transport.js';
-import type { AppUser, PoolConfig, RequestContext, ScanloginAppOptions, ScanResult } from './types.js';
-import { type QrPayloadVerifier, type QrVerification, unverified } from './verify.js';
+import type {
+  AppUser,
+  PoolConfig,
+  RequestContext,
+  ScanloginAppOptions,
+  ScanResult,
+  WebSession,
+} from './types.js';
+import { jwksVerifier, type QrPayloadVerifier, type QrVerification } from './verify.js';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const HOST = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i;
@@ -21,7 +28,7 @@ export class ScanloginApp {
   readonly #transport: TransportConfig;
   readonly #appId: string | undefined;
   readonly #userPoolId: string | undefined;
-  readonly #verifier: QrPayloadVerifier | undefined;
+  readonly #verifier: QrPayloadVerifier | null;
   readonly #onTokenChange: ((token: string | null) => void) | undefined;
   readonly #now: () => number;
   readonly #clockToleranceMs: number;
@@ -43,7 +50,7 @@ export class ScanloginApp {
     };
     this.#appId = options.appId || undefined;
     this.#userPoolId = options.userPoolId || undefined;
-    this.#verifier = options.verifier;
+    this.#verifier = options.verifier === undefined ? jwksVerifier() : options.verifier;
     this.#onTokenChange = options.onTokenChange;
     this.#now = options.now ?? Date.now;
     this.#clockToleranceMs = options.clockToleranceMs ?? 0;
@@ -112,20 +119,19 @@ export class ScanloginApp {
   }
 
   /**
-   * Proves where a parsed code came from, before a confirm screen is shown.
-   *
-   * EXTENSION POINT: codes are not signed yet, so without a `verifier` option
-   * this resolves `{ status: 'unsigned' }` (or `'unchecked'` for a code that
-   * carries a `sig`) and checks nothing. Once the service signs codes, a
-   * JWKS-backed `QrPayloadVerifier` plugs in here and every app that already
-   * calls this method is protected. Throws what the verifier throws
-   * (`QrPayloadError` with reason `bad-signature`).
+   * Proves a parsed code was made by this service, before a confirm screen is
+   * shown. By default (`jwksVerifier()`) the code's signature must check out
+   * against the service's published keys: an unsigned code is refused
+   * (`QrPayloadError` reason `unsigned`), a forged or altered one too
+   * (`bad-signature`), and an old picture of a rotating code (`expired`).
+   * With `verifier: null` nothing is checked (`{ status: 'unchecked' }`).
    */
   async verifyQrPayload(qr: ParsedQr, opts: CallOptions = {}): Promise<QrVerification> {
-    if (!this.#verifier) return unverified(qr);
+    if (!this.#verifier) return { status: 'unchecked' };
     return this.#verifier.verify(qr, {
       host: this.#transport.host,
       fetch: this.#transport.fetch,
+      now: this.#now(),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
   }
@@ -141,10 +147,43 @@ export class ScanloginApp {
   /**
    * Approves the login (`POST /api/v2/qrcode/confirm`); the website gets a
    * ticket. The code must have been marked scanned by this user
-   * (else `QR_WRONG_STATE` 2243 or `QR_SCANNED_BY_OTHER` 2244).
+   * (else `QR_WRONG_STATE` 2243 or `QR_SCANNED_BY_OTHER` 2244). When the pool
+   * asks for a check code (`context.checkCodeChoices`), pass the number the
+   * user picked as `checkCode`: a wrong pick refuses the login (`CHECK_CODE_WRONG`).
    */
-  confirm(random: string, opts: CallOptions = {}): Promise<AppActionResult> {
-    return this.#action('/api/v2/qrcode/confirm', random, opts);
+  confirm(random: string, opts: CallOptions & { checkCode?: number } = {}): Promise<AppActionResult> {
+    const extra = opts.checkCode === undefined ? {} : { checkCode: opts.checkCode };
+    return this.#action('/api/v2/qrcode/confirm', random, opts, extra);
+  }
+
+  /**
+   * After a step-up (status 4: the page is far from the phone and the pool
+   * wants more proof), sends the user's password again
+   * (`POST /api/v2/qrcode/step-up`); the code returns to scanned (status 1).
+   */
+  stepUp(random: string, password: string, opts: CallOptions = {}): Promise<AppActionResult> {
+    return this.#action('/api/v2/qrcode/step-up', random, opts, { password });
+  }
+
+  /** The websites this user is signed in to through QR logins, newest first. */
+  listWebSessions(opts: CallOptions = {}): Promise<WebSession[]> {
+    return this.#send<WebSession[]>({ method: 'GET', path: '/api/v2/qrcode/web-sessions' }, opts, true);
+  }
+
+  /** Signs one website out: its tokens fail validation from now on. */
+  async revokeWebSession(id: string, opts: CallOptions = {}): Promise<void> {
+    const path = `/api/v2/qrcode/web-sessions/${encodeURIComponent(id)}`;
+    await this.#send<unknown>({ method: 'DELETE', path }, opts, true);
+  }
+
+  /** Signs every website out that a QR login of this user signed in; returns how many. */
+  async revokeAllWebSessions(opts: CallOptions = {}): Promise<number> {
+    const answer = await this.#send<{ revoked?: unknown }>(
+      { method: 'DELETE', path: '/api/v2/qrcode/web-sessions' },
+      opts,
+      true,
+    );
+    return typeof answer?.revoked === 'number' ? answer.revoked : 0;
   }
 
   /** Refuses the login (`POST /api/v2/qrcode/cancel`); same preconditions as `confirm`. */
@@ -191,8 +230,14 @@ export class ScanloginApp {
     return { qr, verification, scanned, context };
   }
 
-  async #action(path: string, random: string, opts: CallOptions): Promise<AppActionResult> {
-    const result = await this.#send<AppActionResult>({ method: 'POST', path, body: { random } }, opts, true);
+  async #action(
+    path: string,
+    random: string,
+    opts: CallOptions,
+    extra: Record<string, unknown> = {},
+  ): Promise<AppActionResult> {
+    const body = { random, ...extra };
+    const result = await this.#send<AppActionResult>({ method: 'POST', path, body }, opts, true);
     if (!isObject(result) || typeof result.random !== 'string' || typeof result.status !== 'number') {
       throw ScanloginError.client('bad-response', 'The answer has no QR status.');
     }

@@ -4,7 +4,7 @@
  * ```ts
  * const app = new ScanloginApp({ host: 'https://login.example.com', appId });
  * await app.login(account, password);
- * const { qr, context } = await app.scan(scannedText); // parse, verify, mark scanned
+ * const { qr, context } = await app.scan(scannedText); // parse, verify the signature, mark scanned
  * // show the confirm screen with `context`, then:
  * await app.confirm(qr.random); // or app.cancel(qr.random)
  * ```
@@ -28,5 +28,13 @@ export {
 export type { ParsedQr, ParseQrOptions, QrPayloadErrorReason } from './payload.js';
 export { MAX_QR_TEXT_LENGTH, parseQrPayload, QrPayloadError } from './payload.js';
 export type { CallOptions, FetchLike } from './transport.js';
-export type { AppUser, PoolConfig, RequestContext, ScanloginAppOptions, ScanResult } from './types.js';
-export type { QrPayloadVerifier, QrVerification, QrVerifierContext } from './verify.js';
+export type {
+  AppUser,
+  PoolConfig,
+  RequestContext,
+  ScanloginAppOptions,
+  ScanResult,
+  WebSession,
+} from './types.js';
+export type { JwksVerifierOptions, QrPayloadVerifier, QrVerification, QrVerifierContext } from './verify.js';
+export { jwksVerifier } from './verify.js';

@@ -25,8 +25,10 @@ const MAX_ID_LENGTH = 128;
  *   before it was created (see `field`).
  * - `expired`: well formed, but its expiry time has passed. The server is the
  *   final judge; this saves a round trip and gives a clear message.
- * - `bad-signature`: reserved for a `QrPayloadVerifier` (signed codes are
- *   planned); `parseQrPayload` never produces it.
+ * - `unsigned`: the code carries no signature and the verifier requires one
+ *   (from `verifyQrPayload`/`scan`, never from `parseQrPayload`).
+ * - `bad-signature`: the signature is not the service's, or does not cover
+ *   this code (from a `QrPayloadVerifier`; `parseQrPayload` never produces it).
  */
 export type QrPayloadErrorReason =
   | 'too-long'
@@ -36,6 +38,7 @@ export type QrPayloadErrorReason =
   | 'bad-field'
   | 'bad-date'
   | 'expired'
+  | 'unsigned'
   | 'bad-signature';
 
 /** A scanned text that is not a usable Scanlogin login code. */

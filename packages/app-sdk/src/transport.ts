@@ -19,7 +19,7 @@ export interface TransportConfig {
 }
 
 export interface Request {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Path and query, starting with `/`. */
   path: string;
   headers: Record<string, string>;

@@ -17,8 +17,12 @@ export interface ScanloginAppOptions {
   fetch?: FetchLike;
   /** Milliseconds before a call fails with kind `timeout` (default 15,000; 0 disables). */
   timeoutMs?: number;
-  /** Checks a code's signature in `verifyQrPayload`; see `QrPayloadVerifier`. None by default. */
-  verifier?: QrPayloadVerifier;
+  /**
+   * Checks a code's signature in `verifyQrPayload`/`scan`. Default:
+   * `jwksVerifier()`, which refuses unsigned and forged codes. `null` checks
+   * nothing (only for a service that does not sign its codes).
+   */
+  verifier?: QrPayloadVerifier | null;
   /** Called whenever the token changes (login, `setToken`, logout): persist it in secure storage here. */
   onTokenChange?: (token: string | null) => void;
   /** The clock for the expiry check in `scan`, in epoch milliseconds (default `Date.now`). */
@@ -85,10 +89,25 @@ export interface RequestContext {
 /** What `scan` gathered: everything a confirm screen needs. */
 export interface ScanResult {
   qr: ParsedQr;
-  /** Whether the code's origin was proven; today always `unsigned` unless a verifier is set. */
+  /** Whether the code's origin was proven (`verified` with the default verifier). */
   verification: QrVerification;
   /** The service's answer to `markScanned` (status 1, scanned). */
   scanned: AppActionResult;
   /** What the service saw of the website's request; `null` when this service does not offer it. */
   context: RequestContext | null;
+}
+
+/** A website signed in through one of the user's QR logins (`listWebSessions`). */
+export interface WebSession {
+  id: string;
+  app: { id: string; name: string };
+  /** The web origin of the page that asked for the code, when the browser sent one. */
+  origin: string | null;
+  ip: string | null;
+  place: string | null;
+  browser: string | null;
+  os: string | null;
+  /** ISO 8601. */
+  createdAt: string;
+  expiresAt: string;
 }

@@ -1,14 +1,14 @@
-import type { ParsedQr } from './payload.js';
+import { QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
+import { type ParsedQr, QrPayloadError } from './payload.js';
 import type { FetchLike } from './transport.js';
 
 /**
  * What the app knows about who made a code, after `verifyQrPayload`:
  *
- * - `verified`: a verifier checked the code's signature against the service's keys.
- * - `unsigned`: the code carries no signature. Every code is unsigned today,
- *   so this is not an error yet; the confirm screen should rely on the
- *   request context (which site, where from) instead.
- * - `unchecked`: the code carries a signature but no verifier is configured.
+ * - `verified`: the code's signature checked out against the service's keys.
+ * - `unsigned`: the code carries no signature and the verifier was told to
+ *   allow that (a service that does not sign); rely on the request context.
+ * - `unchecked`: no verifier is configured (`verifier: null`); nothing was checked.
  */
 export type QrVerification =
   | { status: 'verified'; keyId: string | null }
@@ -21,24 +21,147 @@ export interface QrVerifierContext {
   host: string;
   /** The client's fetch, so a verifier works wherever the client does. */
   fetch: FetchLike;
+  /** The client's clock (epoch milliseconds). */
+  now: number;
   signal?: AbortSignal;
 }
 
 /**
- * EXTENSION POINT for signed login codes (planned: a compact JWS in the
- * payload's `sig` field, signed with a key from the service's JWKS).
- *
- * A verifier proves a parsed code was made by the service. It resolves with
- * `{ status: 'verified' }`, or throws `QrPayloadError` with reason
- * `bad-signature` (or a `ScanloginError` when the keys cannot be fetched).
- * Pass one as `ScanloginApp` option `verifier`; `verifyQrPayload` (and
- * `scan`) call it before anything is shown to the user. None is built in yet.
+ * A verifier proves a parsed code was made by the service before anything
+ * is shown to the user. It resolves with a `QrVerification`, or throws
+ * `QrPayloadError` (reasons `unsigned`, `bad-signature`, `expired`) or a
+ * `ScanloginError` when the keys cannot be fetched. `ScanloginApp` uses
+ * `jwksVerifier()` unless its `verifier` option says otherwise.
  */
 export interface QrPayloadVerifier {
   verify(qr: ParsedQr, ctx: QrVerifierContext): Promise<QrVerification>;
 }
 
-/** The outcome when no verifier is configured: says whether the code was signed, checks nothing. */
-export function unverified(qr: ParsedQr): QrVerification {
-  return qr.sig === null ? { status: 'unsigned' } : { status: 'unchecked' };
+export interface JwksVerifierOptions {
+  /**
+   * Accept codes without a signature (resolving `unsigned`) instead of
+   * refusing them. Only for services that do not sign codes; default false.
+   */
+  allowUnsigned?: boolean;
+  /** How far past the signature's expiry a code is still accepted, for phones whose clock runs ahead (ms, default 0). */
+  clockToleranceMs?: number;
+}
+
+interface Jwk {
+  kid?: string;
+  kty?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+}
+
+/**
+ * Checks the `sig` of our codes: a compact JWS (ES256, `typ`
+ * `scanlogin-qr+jwt`) by a key of the service's JWKS, whose `sub` is the
+ * code's id, `aud` its user pool, and `exp` not passed. A code copied onto a
+ * phishing page still verifies (it is genuine); what this stops is a code
+ * made up or altered by someone else, and an old picture of a rotating code.
+ *
+ * Keys are fetched once and again only for an unknown key id (a rotation),
+ * at most once a minute. Uses WebCrypto, so it runs where `crypto.subtle`
+ * does (browsers in a secure context, React Native with a polyfill, Node 20).
+ */
+export function jwksVerifier(options: JwksVerifierOptions = {}): QrPayloadVerifier {
+  const keys = new Map<string, CryptoKey>();
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let fetchedFrom = '';
+
+  async function keyFor(kid: string, ctx: QrVerifierContext): Promise<CryptoKey | undefined> {
+    if (fetchedFrom !== ctx.host) {
+      keys.clear();
+      fetchedAt = Number.NEGATIVE_INFINITY;
+      fetchedFrom = ctx.host;
+    }
+    if (!keys.has(kid) && ctx.now - fetchedAt >= 60_000) {
+      fetchedAt = ctx.now;
+      const res = await ctx.fetch(`${ctx.host}/.well-known/jwks.json`, {
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      const set = (await res.json()) as { keys?: Jwk[] };
+      for (const jwk of set.keys ?? []) {
+        if (jwk.kid && jwk.kty === 'EC' && jwk.crv === 'P-256' && !keys.has(jwk.kid)) {
+          const material = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
+          const imported = await crypto.subtle.importKey(
+            'jwk',
+            material,
+            { name: 'ECDSA', namedCurve: 'P-256' },
+            false,
+            ['verify'],
+          );
+          keys.set(jwk.kid, imported);
+        }
+      }
+    }
+    return keys.get(kid);
+  }
+
+  return {
+    async verify(qr, ctx) {
+      if (qr.sig === null) {
+        if (options.allowUnsigned) return { status: 'unsigned' };
+        throw new QrPayloadError('unsigned', 'This login code is not signed by the service; it was refused.');
+      }
+      const forged = () =>
+        new QrPayloadError('bad-signature', 'This login code was not made by the service.');
+      const parts = qr.sig.split('.');
+      if (parts.length !== 3) throw forged();
+      const [h, p, s] = parts as [string, string, string];
+      const header = decodeJson(h);
+      const claims = decodeJson(p);
+      if (!header || !claims || header.alg !== 'ES256' || header.typ !== QR_SIGNATURE_TYPE) throw forged();
+      if (typeof header.kid !== 'string') throw forged();
+      const key = await keyFor(header.kid, ctx);
+      const signature = base64UrlBytes(s);
+      if (!key || !signature || signature.length !== 64) throw forged();
+      const valid = await crypto.subtle.verify(
+        { name: 'ECDSA', hash: 'SHA-256' },
+        key,
+        signature,
+        new TextEncoder().encode(`${h}.${p}`),
+      );
+      if (
+        !valid ||
+        claims.sub !== qr.random ||
+        claims.aud !== qr.userPoolId ||
+        typeof claims.exp !== 'number'
+      ) {
+        throw forged();
+      }
+      if (ctx.now >= claims.exp * 1000 + Math.max(0, options.clockToleranceMs ?? 0)) {
+        throw new QrPayloadError(
+          'expired',
+          'This login code has been replaced or has expired; scan the page again.',
+        );
+      }
+      return { status: 'verified', keyId: header.kid };
+    },
+  };
+}
+
+function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> | null {
+  // A length of 4n+1 is never valid base64 (atob would throw).
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function decodeJson(segment: string): Record<string, unknown> | null {
+  const bytes = base64UrlBytes(segment);
+  if (!bytes) return null;
+  try {
+    const v = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : null;
+  } catch {
+    return null;
+  }
 }

@@ -9,6 +9,7 @@ import {
   isExpired,
   isNetworkError,
   isScanloginError,
+  jwksVerifier,
   parseQrPayload,
   QrPayloadError,
   type QrPayloadVerifier,
@@ -269,11 +270,36 @@ describe('ScanloginApp: verifyQrPayload and scan', () => {
       ? json({ code: 1004, message: 'There is no such endpoint.', data: null }, 404)
       : ok({ random: (req.body as { random: string }).random, status: 1, description: 'd' });
 
-  test('without a verifier a code is reported unsigned (or unchecked when it has a sig)', async () => {
-    const app = new ScanloginApp({ host: 'https://h', fetch: async () => ok(null), now: () => now });
-    assert.deepEqual(await app.verifyQrPayload(parseQrPayload(text, { now })), { status: 'unsigned' });
-    const signed = parseQrPayload(JSON.stringify({ ...JSON.parse(text), sig: 'h.p.s' }), { now });
-    assert.deepEqual(await app.verifyQrPayload(signed), { status: 'unchecked' });
+  test('by default an unsigned code is refused before anything is sent', async () => {
+    const { fetch, seen } = fakeFetch(action);
+    const app = new ScanloginApp({ host: 'https://h', token: 't', fetch, now: () => now });
+    await assert.rejects(
+      app.scan(text),
+      (err) => err instanceof QrPayloadError && err.reason === 'unsigned' && /not signed/.test(err.message),
+    );
+    assert.equal(seen.length, 0);
+  });
+
+  test('a malformed signature is refused as forged; verifier null checks nothing; allowUnsigned lets unsigned through', async () => {
+    const { fetch } = fakeFetch(action);
+    const app = new ScanloginApp({ host: 'https://h', token: 't', fetch, now: () => now });
+    for (const sig of ['h.p.s', 'only-one-part', 'a.b.c.d']) {
+      const qr = parseQrPayload(JSON.stringify({ ...JSON.parse(text), sig }), { now });
+      await assert.rejects(
+        app.verifyQrPayload(qr),
+        (err) => err instanceof QrPayloadError && err.reason === 'bad-signature',
+        sig,
+      );
+    }
+    const unchecked = new ScanloginApp({ host: 'https://h', fetch, verifier: null, now: () => now });
+    assert.deepEqual(await unchecked.verifyQrPayload(parseQrPayload(text, { now })), { status: 'unchecked' });
+    const lenient = new ScanloginApp({
+      host: 'https://h',
+      fetch,
+      verifier: jwksVerifier({ allowUnsigned: true }),
+      now: () => now,
+    });
+    assert.deepEqual(await lenient.verifyQrPayload(parseQrPayload(text, { now })), { status: 'unsigned' });
   });
 
   test('a configured verifier runs before the code is marked scanned, and can stop it', async () => {
@@ -310,7 +336,7 @@ describe('ScanloginApp: verifyQrPayload and scan', () => {
   test('scan: parse, mark scanned, fetch the context; context null on a service without it', async () => {
     let contextAnswer: Response = ok({ app: { name: 'Demo' }, origin: 'https://demo' });
     const { fetch, seen } = fakeFetch((req) => (req.url.includes('/context') ? contextAnswer : action(req)));
-    const app = new ScanloginApp({ host: 'https://h', token: 't', fetch, now: () => now });
+    const app = new ScanloginApp({ host: 'https://h', token: 't', fetch, verifier: null, now: () => now });
     const result = await app.scan(text);
     assert.equal(result.qr.random, 'r9');
     assert.equal(result.scanned.status, 1);
@@ -340,6 +366,7 @@ describe('ScanloginApp: verifyQrPayload and scan', () => {
       fetch,
       now: () => now + 120_000,
       clockToleranceMs: 1_000,
+      verifier: null,
     });
     assert.equal((await tolerant.scan(text)).qr.random, 'r9');
   });

@@ -4,9 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { QrStatus } from '@scanlogin/protocol';
+import { formatQrPayload, QrStatus } from '@scanlogin/protocol';
 import { ManualClock } from '../../server/src/domain/clock.js';
-import { basic, call, generate, startTestServer, type TestServer } from '../../server/test/helpers.js';
+import {
+  basic,
+  CookieJar,
+  call,
+  createTenant,
+  generate,
+  startTestServer,
+  type TestServer,
+} from '../../server/test/helpers.js';
 import {
   hasErrorName,
   isAuthError,
@@ -67,7 +75,8 @@ describe('app SDK against a live server', () => {
     assert.equal(qr.random, code.random);
     assert.equal(qr.userPoolId, s.seed.pool.id);
     assert.equal(qr.expiresAt.getTime() - qr.createdAt.getTime(), code.expiresIn * 1000);
-    assert.deepEqual(await app.verifyQrPayload(qr), { status: 'unsigned' });
+    const verification = await app.verifyQrPayload(qr);
+    assert.equal(verification.status, 'verified');
 
     const scanned = await app.markScanned(qr.random);
     assert.equal(scanned.random, qr.random);
@@ -97,7 +106,7 @@ describe('app SDK against a live server', () => {
     const result = await resumed.scan(code.payload);
     assert.equal(result.qr.random, code.random);
     assert.equal(result.scanned.status, QrStatus.Scanned);
-    assert.equal(result.verification.status, 'unsigned');
+    assert.equal(result.verification.status, 'verified');
     assert.equal((await resumed.confirm(code.random)).status, QrStatus.Authorized);
     assert.equal((await websiteRedeems(code.random)).body.data.username, 'alice');
   });
@@ -242,6 +251,169 @@ describe('app SDK: expiry against a live server with a frozen clock', () => {
     await app.markScanned(code.random);
     clock.advance(code.expiresIn * 1000 + 1);
     assert.equal(isExpired(await thrown(app.confirm(code.random))), true);
+  });
+});
+
+describe('app SDK: signed codes are verified before the confirm screen', () => {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  let s: TestServer;
+  let app: ScanloginApp;
+  before(async () => {
+    s = await startTestServer({ clock });
+    app = new ScanloginApp({ host: s.url, appId: s.seed.app.id, now: () => clock.now() });
+    await app.login('alice', 'alice-demo-pass');
+  });
+  after(() => s.close());
+
+  const refused = (text: string, reason: string) =>
+    assert.rejects(app.scan(text), (err) => err instanceof QrPayloadError && err.reason === reason);
+  const statusOf = async (random: string) =>
+    (await call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}`)).body.data.status;
+
+  test('a forged code is refused and nothing reaches the service', async () => {
+    const genuine = JSON.parse((await generate(s)).payload);
+    const victim = await generate(s);
+    // Someone else's code id under a genuine signature: the signature does not cover it.
+    await refused(JSON.stringify({ ...genuine, random: victim.random }), 'bad-signature');
+    // Another pool's name under a genuine signature.
+    await refused(JSON.stringify({ ...genuine, userPoolId: 'another-pool' }), 'bad-signature');
+    // A signature whose key the service never published.
+    const [h, p, sig] = genuine.sig.split('.');
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+    const unknownKid = Buffer.from(JSON.stringify({ ...header, kid: 'not-ours' })).toString('base64url');
+    await refused(JSON.stringify({ ...genuine, sig: `${unknownKid}.${p}.${sig}` }), 'bad-signature');
+    // A flipped byte of the signature.
+    const flipped = `${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
+    await refused(JSON.stringify({ ...genuine, sig: `${h}.${p}.${flipped}` }), 'bad-signature');
+    // A code that was never signed.
+    await refused(
+      formatQrPayload({
+        random: victim.random,
+        userPoolId: s.seed.pool.id,
+        createdAt: clock.now(),
+        expiresAt: clock.now() + 60_000,
+      }),
+      'unsigned',
+    );
+    assert.equal(await statusOf(victim.random), QrStatus.Pending, 'the victim code was never marked scanned');
+  });
+
+  test('an old picture of a rotating code is refused (expired), the current one verifies', async () => {
+    const jar = new CookieJar();
+    const code = (
+      await call(s.url, 'POST', '/api/v2/qrcode/gene', {
+        body: { rotate: true },
+        headers: { 'x-authing-app-id': s.seed.app.id },
+        jar,
+      })
+    ).body.data;
+    assert.equal(typeof code.rotatesIn, 'number');
+    clock.advance(code.rotatesIn * 1000);
+    const next = (await call(s.url, 'POST', '/api/v2/qrcode/rotate', { body: { random: code.random }, jar }))
+      .body.data;
+    await assert.rejects(app.scan(code.payload), (err) => isExpired(err));
+    const scanned = await app.scan(next.payload);
+    assert.equal(scanned.verification.status, 'verified');
+    assert.equal(scanned.scanned.status, QrStatus.Scanned);
+  });
+});
+
+describe('app SDK: check code, step-up and web sessions against a live server', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+  });
+  after(() => s.close());
+
+  test('confirm with the check code the user picked; a wrong pick refuses the login', async () => {
+    const t = await createTenant(s, {}, undefined, { checkCode: true });
+    const app = new ScanloginApp({ host: s.url, appId: t.appId });
+    await app.login(t.username, t.password);
+    const code = (
+      await call(s.url, 'POST', '/api/v2/qrcode/gene', { body: {}, headers: { 'x-authing-app-id': t.appId } })
+    ).body.data;
+    const { context } = await app.scan(code.payload);
+    const choices = context?.checkCodeChoices as number[];
+    assert.equal(choices.length, 3);
+    assert.ok(choices.includes(code.checkCode));
+    assert.equal((await thrown(app.confirm(code.random))).errorName, 'CHECK_CODE_REQUIRED');
+    assert.equal((await app.confirm(code.random, { checkCode: code.checkCode })).status, QrStatus.Authorized);
+
+    const other = (
+      await call(s.url, 'POST', '/api/v2/qrcode/gene', { body: {}, headers: { 'x-authing-app-id': t.appId } })
+    ).body.data;
+    await app.scan(other.payload);
+    const wrong = choices.find((n) => n !== other.checkCode) ?? (other.checkCode === 10 ? 11 : 10);
+    assert.equal(
+      (await thrown(app.confirm(other.random, { checkCode: wrong }))).errorName,
+      'CHECK_CODE_WRONG',
+    );
+  });
+
+  test('step-up: a far-away page needs the password again before approval', async () => {
+    const t = await createTenant(s, {}, undefined, { proximityPolicy: 'step-up' });
+    const app = new ScanloginApp({
+      host: s.url,
+      appId: t.appId,
+      fetch: (url, init) =>
+        fetch(url, {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), 'x-forwarded-for': '8.8.8.8' },
+        }),
+    });
+    await app.login(t.username, t.password);
+    const code = (
+      await call(s.url, 'POST', '/api/v2/qrcode/gene', {
+        body: {},
+        headers: { 'x-authing-app-id': t.appId, 'x-forwarded-for': '81.2.69.160' },
+      })
+    ).body.data;
+    const { scanned } = await app.scan(code.payload);
+    assert.equal(scanned.status, QrStatus.StepUp);
+    assert.equal((await thrown(app.stepUp(code.random, 'wrong-password'))).errorName, 'STEP_UP_FAILED');
+    assert.equal((await app.stepUp(code.random, t.password)).status, QrStatus.Scanned);
+    assert.equal((await app.confirm(code.random)).status, QrStatus.Authorized);
+  });
+
+  test('list the websites signed in by QR, sign one out, then all', async () => {
+    const t = await createTenant(s);
+    const app = new ScanloginApp({ host: s.url, appId: t.appId });
+    await app.login(t.username, t.password);
+    const loginOnce = async () => {
+      const jar = new CookieJar();
+      const code = (
+        await call(s.url, 'POST', '/api/v2/qrcode/gene', {
+          body: {},
+          headers: { 'x-authing-app-id': t.appId },
+          jar,
+        })
+      ).body.data;
+      await app.scan(code.payload);
+      await app.confirm(code.random);
+      const { ticket } = (await call(s.url, 'GET', `/api/v2/qrcode/check?random=${code.random}`, { jar }))
+        .body.data;
+      const user = (
+        await call(s.url, 'POST', '/api/v2/qrcode/userinfo', {
+          body: { ticket },
+          headers: { authorization: basic(t.appId, t.appSecret) },
+        })
+      ).body.data;
+      return user.token as string;
+    };
+    const active = async (token: string) =>
+      (await call(s.url, 'POST', '/api/v2/token/validate', { body: { token } })).body.data.active;
+    const first = await loginOnce();
+    const second = await loginOnce();
+    const sessions = await app.listWebSessions();
+    assert.equal(sessions.length, 2);
+    assert.equal(sessions[0]?.app.id, t.appId);
+    await app.revokeWebSession(sessions[0]!.id);
+    assert.equal(await active(second), false);
+    assert.equal(await active(first), true);
+    assert.equal((await thrown(app.revokeWebSession(sessions[0]!.id))).errorName, 'WEB_SESSION_NOT_FOUND');
+    assert.equal(await app.revokeAllWebSessions(), 1);
+    assert.equal(await active(first), false);
+    assert.deepEqual(await app.listWebSessions(), []);
   });
 });
 
