@@ -41,6 +41,9 @@ export async function startDemo(opts: DemoOptions) {
     issuer: opts.issuer ?? opts.appHost,
     audience: opts.appId,
     jwksUrl: `${serviceUrl}/.well-known/jwks.json`,
+    // Signing out from the phone ("Signed-in websites") must end this session at once.
+    checkRevocation: true,
+    serviceUrl,
   });
   // Profiles of live sessions, keyed by the token's session id. Only for display:
   // the session itself is the verified token in the cookie.

@@ -89,4 +89,46 @@ describe('@scanlogin/verify against a live service', () => {
     assert.equal((await verify(fresh)).sub, 'u');
     assert.equal((await verify(webToken)).token_use, 'web', 'tokens of the old key still verify');
   });
+
+  it('with checkRevocation, a session the user signed out from the phone fails at once', async () => {
+    const verify = createVerifier({
+      issuer: s.services.config.publicUrl,
+      audience: s.seed.app.id,
+      checkRevocation: true,
+      serviceUrl: s.url,
+    });
+    const offline = createVerifier({ issuer: s.services.config.publicUrl, audience: s.seed.app.id });
+    const { sid } = await verify(webToken);
+    assert.ok(sid);
+    const revoked = await call(s.url, 'DELETE', `/api/v2/qrcode/web-sessions/${sid}`, {
+      headers: { authorization: `Bearer ${appToken}` },
+    });
+    assert.equal(revoked.status, 200);
+    await assert.rejects(verify(webToken), /revoked/);
+    // The signature alone still checks out: that is why the online check exists.
+    assert.equal((await offline(webToken)).sid, sid);
+  });
+
+  it('with checkRevocation, an unreachable service fails closed', async () => {
+    const verify = createVerifier({
+      issuer: s.services.config.publicUrl,
+      audience: s.seed.app.id,
+      checkRevocation: true,
+      serviceUrl: s.url,
+      fetch: async () => {
+        throw new TypeError('fetch failed');
+      },
+    });
+    await assert.rejects(verify(webToken), /could not reach/);
+  });
+
+  it('never accepts a signed QR code as a token', async () => {
+    const verify = createVerifier({
+      issuer: s.services.config.publicUrl,
+      audience: s.seed.pool.id,
+      webOnly: false,
+    });
+    const { payload } = await generate(s);
+    await assert.rejects(verify(JSON.parse(payload).sig), TokenVerificationError);
+  });
 });
