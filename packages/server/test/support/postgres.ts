@@ -1,0 +1,254 @@
+/**
+ * A throwaway PostgreSQL server for tests: its own data directory under the
+ * system temp dir, 127.0.0.1 on a free port, trust authentication, fsync off.
+ * Uses the Debian packages' binaries (/usr/lib/postgresql/N/bin). As root it
+ * runs them as the `postgres` user, since initdb refuses root.
+ */
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+export interface TestPostgres {
+  /** Connection URL of the `postgres` database, as the `postgres` superuser. */
+  url: string;
+  /** URL of another database on the same server. */
+  urlOf(database: string): string;
+  /** Creates an empty database with a unique name and returns its URL. */
+  createDatabase(): Promise<string>;
+  /** Stops the server (fast shutdown: clients are disconnected); the data stays. */
+  stopServer(): Promise<void>;
+  /** Starts it again on the same data directory and port. */
+  startServerAgain(): Promise<void>;
+  /**
+   * Freezes every server process (SIGSTOP): connections stay open but nothing
+   * answers, like a server behind a dropped network link.
+   */
+  pause(): void;
+  /** Lets a paused server go on. */
+  resume(): void;
+  /** Stops the server and deletes its data directory. */
+  stop(): Promise<void>;
+}
+
+const INSTALL_HINT =
+  'PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install them with: ' +
+  'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql';
+
+/** The newest installed server's bin directory. */
+function findBinDir(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions.length === 0) throw new Error(INSTALL_HINT);
+  return join(root, versions[0]!, 'bin');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// Servers of this process that are still running, stopped synchronously if the process ends first.
+const running = new Map<string, () => void>();
+let exitHooked = false;
+
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  const cleanupAll = () => {
+    for (const cleanup of running.values()) cleanup();
+    running.clear();
+  };
+  process.on('exit', cleanupAll);
+  // A signal's default action skips 'exit' handlers: clean up, then die of the same signal.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      cleanupAll();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Starts a fresh server. Call `stop()` when done (an exit hook and a watchdog also clean up). */
+export async function startPostgres(): Promise<TestPostgres> {
+  const bin = findBinDir();
+  const asRoot = process.getuid?.() === 0;
+  // initdb refuses to run as root; as another user, run everything as ourselves.
+  const cmd = (program: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, program), ...args]] : [join(bin, program), args];
+
+  const dir = mkdtempSync(join(tmpdir(), 'scanlogin-pg-'));
+  const dataDir = join(dir, 'data');
+  try {
+    if (asRoot) {
+      const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+      const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+      chownSync(dir, uid, gid);
+    }
+    await run(
+      ...cmd('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']),
+    );
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const port = await freePort();
+  const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  const url = urlOf('postgres');
+
+  const startServer = async () => {
+    await run(
+      ...cmd('pg_ctl', [
+        '-D',
+        dataDir,
+        '-l',
+        join(dir, 'server.log'),
+        '-w',
+        '-t',
+        '30',
+        // Unix socket in the data dir: the system one may not be writable, and is not needed.
+        '-o',
+        `-c listen_addresses=127.0.0.1 -p ${port} -k ${dataDir} -c fsync=off -c full_page_writes=off`,
+        'start',
+      ]),
+    );
+    await waitUntilAccepting(url);
+  };
+  const stopServer = async () => {
+    await run(...cmd('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']));
+  };
+
+  // Last resort if this process dies before cleaning up (even SIGKILL): a
+  // detached shell waits for it to go, then stops the server and removes the dir.
+  const watchdog = spawnWatchdog(dataDir, dir);
+  const cleanupSync = () => {
+    try {
+      signalServer(dataDir, 'SIGCONT'); // a paused server would hold the signal below
+      signalServer(dataDir, 'SIGQUIT'); // immediate shutdown
+    } catch {}
+    watchdog.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  running.set(dir, cleanupSync);
+  hookExit();
+
+  try {
+    await startServer();
+  } catch (err) {
+    running.delete(dir);
+    cleanupSync();
+    throw err;
+  }
+
+  let counter = 0;
+  return {
+    url,
+    urlOf,
+    async createDatabase() {
+      const name = `test_${process.pid}_${++counter}`;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await client.end();
+      }
+      return urlOf(name);
+    },
+    stopServer,
+    startServerAgain: startServer,
+    pause: () => signalServer(dataDir, 'SIGSTOP'),
+    resume: () => signalServer(dataDir, 'SIGCONT'),
+    async stop() {
+      if (!running.delete(dir)) return;
+      try {
+        signalServer(dataDir, 'SIGCONT');
+      } catch {}
+      await run(...cmd('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop'])).catch(() => {});
+      watchdog.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function postmasterPid(dataDir: string): number | null {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sends a signal to the postmaster and each of its child processes (backends, checkpointer...). */
+function signalServer(dataDir: string, signal: NodeJS.Signals): void {
+  const pid = postmasterPid(dataDir);
+  if (!pid) throw new Error('the PostgreSQL server is not running');
+  const children = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // The parent pid is the 4th field of /proc/PID/stat, after "pid (comm) state".
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+  for (const p of [pid, ...children]) {
+    try {
+      process.kill(p, signal);
+    } catch {}
+  }
+}
+
+function spawnWatchdog(dataDir: string, dir: string): ChildProcess {
+  const script = `
+    while kill -0 "$1" 2>/dev/null; do sleep 1; done
+    if [ -f "$2/postmaster.pid" ]; then
+      pid=$(head -n 1 "$2/postmaster.pid"); kill -CONT "$pid"; kill -QUIT "$pid"; sleep 1
+    fi
+    rm -rf "$3"`;
+  const child = spawn('sh', ['-c', script, 'pg-watchdog', String(process.pid), dataDir, dir], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  child.unref();
+  return child;
+}
+
+/** pg_ctl -w already waits for "ready"; this also proves a TCP client gets through. */
+async function waitUntilAccepting(url: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      await client.end();
+      return;
+    } catch (err) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
