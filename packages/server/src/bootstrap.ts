@@ -41,6 +41,14 @@ function avatar(letter: string, hue: number): string {
 export async function firstStart(s: Services): Promise<FirstStartReport | null> {
   const store = s.directory.store;
   if (await store.getMeta(META.defaultPoolId)) return null;
+  // Several instances starting together on one new database: one seeds, the others go on.
+  // A claim left by a start that died midway is taken over after a while.
+  const now = s.clock.now();
+  if (!(await store.claimMeta(META.firstStartClaim, String(now)))) {
+    const claimedAt = Number(await store.getMeta(META.firstStartClaim));
+    if (now - claimedAt < 5 * 60_000) return null;
+    await store.setMeta(META.firstStartClaim, String(now));
+  }
   const pool = await s.directory.createPool('Default pool');
   let adminToken: string | null = null;
   if (!s.config.adminToken) {

@@ -210,6 +210,16 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         await st.directory.setMeta('k', 'v2');
         assert.equal(await st.directory.getMeta('k'), 'v2');
       });
+
+      it('lets exactly one of many concurrent claims of a meta key win', async () => {
+        const key = id('claim');
+        const wins = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => st.directory.claimMeta(key, `v${i}`)),
+        );
+        assert.equal(wins.filter(Boolean).length, 1);
+        assert.equal(await st.directory.getMeta(key), `v${wins.indexOf(true)}`);
+        assert.equal(await st.directory.claimMeta(key, 'later'), false);
+      });
     });
 
     describe('keys', () => {

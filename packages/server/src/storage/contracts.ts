@@ -106,6 +106,8 @@ export const META = {
   defaultPoolId: 'defaultPoolId',
   /** SHA-256 (hex) of the admin credential. */
   adminTokenHash: 'adminTokenHash',
+  /** Claimed by the one instance that seeds a new installation, so several starting at once seed once. */
+  firstStartClaim: 'firstStartClaim',
 } as const;
 
 /** Pools, applications and users. Unique fields clash with `ConflictError`. */
@@ -134,6 +136,8 @@ export interface DirectoryStore {
   /** A small key/value table for service-wide facts (the admin credential's hash...). */
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Sets the value only if the key has none; true if this call set it (one winner among instances). */
+  claimMeta(key: string, value: string): Promise<boolean>;
 }
 
 /** Raised by `insert*`/`update*` when a unique field is taken. */

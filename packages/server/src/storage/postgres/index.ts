@@ -453,6 +453,13 @@ class PgDirectory implements DirectoryStore {
       [key, value],
     );
   }
+  async claimMeta(key: string, value: string): Promise<boolean> {
+    const n = await this.db.count(
+      'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+      [key, value],
+    );
+    return n === 1;
+  }
 }
 
 function toKey(r: Row): SigningKeyRecord {

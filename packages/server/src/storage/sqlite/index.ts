@@ -205,6 +205,7 @@ class SqliteDirectory implements DirectoryStore {
       setMeta: db.prepare(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
       ),
+      claimMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING'),
     };
   }
 
@@ -363,6 +364,9 @@ class SqliteDirectory implements DirectoryStore {
   }
   async setMeta(key: string, value: string): Promise<void> {
     this.#s.setMeta.run(key, value);
+  }
+  async claimMeta(key: string, value: string): Promise<boolean> {
+    return this.#s.claimMeta.run(key, value).changes === 1;
   }
 }
 
