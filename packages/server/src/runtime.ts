@@ -8,11 +8,29 @@ import { TokenService } from './domain/tokens/tokens.js';
 import { WebSessionService } from './domain/web-sessions/service.js';
 import { openCountryLookup } from './geoip.js';
 import type { Services } from './services.js';
+import { composeStorage } from './storage/compose.js';
 import type { Storage } from './storage/contracts.js';
 import { SqliteStorage } from './storage/sqlite/index.js';
 
-export function openStorage(config: Config): Storage {
-  return new SqliteStorage(config.databaseFile);
+/**
+ * The storage the configuration names: the embedded SQLite file, or
+ * PostgreSQL (durable) + Redis (hot) shared by several instances.
+ */
+export async function openStorage(config: Config): Promise<Storage> {
+  if (!config.databaseUrl) return new SqliteStorage(config.databaseFile);
+  // Loaded only when configured: the embedded default needs neither driver.
+  const [{ openPostgres }, { openRedis }] = await Promise.all([
+    import('./storage/postgres/index.js'),
+    import('./storage/redis/index.js'),
+  ]);
+  const durable = await openPostgres(config.databaseUrl);
+  try {
+    const hot = await openRedis(config.redisUrl, { keyPrefix: config.redisKeyPrefix });
+    return composeStorage(durable, hot);
+  } catch (err) {
+    await durable.close();
+    throw err;
+  }
 }
 
 /** Wires storage, clock and domain services together; loads or creates the signing keys. */
@@ -21,7 +39,7 @@ export async function createRuntime(
   opts: { clock?: Clock; storage?: Storage } = {},
 ): Promise<Services> {
   const clock = opts.clock ?? systemClock;
-  const storage = opts.storage ?? openStorage(config);
+  const storage = opts.storage ?? (await openStorage(config));
   const directory = new DirectoryService(storage.directory, storage.counters, clock, {
     accountFailures: config.loginAccountFailures,
     ipFailures: config.loginIpFailures,

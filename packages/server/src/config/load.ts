@@ -70,12 +70,20 @@ export function loadConfig(
       case 'string':
         if (s.pattern && !s.pattern.test(raw)) {
           // Never echo secrets back, even in an error.
-          const shown = key === 'adminToken' ? '(hidden)' : JSON.stringify(raw);
+          const secret = key === 'adminToken' || key === 'databaseUrl' || key === 'redisUrl';
+          const shown = secret ? '(hidden)' : JSON.stringify(raw);
           problems.push(`${s.env}=${shown}: does not match ${s.pattern}`);
         }
         out[key] = raw;
         break;
     }
+  }
+  // Hot state in Redis and durable data in SQLite (or the reverse) would not scale and would not
+  // share: several instances need both shared backends, one instance needs neither.
+  if (Boolean(out.databaseUrl) !== Boolean(out.redisUrl)) {
+    problems.push(
+      'DATABASE_URL and REDIS_URL go together: set both (several instances) or neither (embedded SQLite)',
+    );
   }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(out) as Config;

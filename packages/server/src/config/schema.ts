@@ -79,6 +79,33 @@ export const configSchema = {
     defaultText: 'DATA_DIR/scanlogin.db',
     description: 'The SQLite file. `:memory:` keeps everything in memory (tests only).',
   },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    type: 'string',
+    optional: true,
+    pattern: /^postgres(ql)?:\/\/\S+$/,
+    default: '',
+    defaultText: '(none: embedded SQLite)',
+    description:
+      'PostgreSQL for the durable data (pools, apps, users, keys, audit, web sessions), e.g. `postgres://user:pass@db:5432/scanlogin`. Set together with REDIS_URL to run several instances; migrations are applied at start (or with `scanlogin migrate`).',
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    type: 'string',
+    optional: true,
+    pattern: /^rediss?:\/\/\S+$/,
+    default: '',
+    defaultText: '(none: embedded SQLite)',
+    description:
+      'Redis for the hot, short-lived state (QR sessions and tickets, rate-limit counters, status events fanned out to every instance), e.g. `redis://redis:6379/0`. Set together with DATABASE_URL.',
+  },
+  redisKeyPrefix: {
+    env: 'REDIS_KEY_PREFIX',
+    type: 'string',
+    pattern: /^[A-Za-z0-9:_.-]{1,64}$/,
+    default: 'scanlogin:',
+    description: 'Prefix of every Redis key and channel; instances serving the same users must agree on it.',
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     type: 'string',

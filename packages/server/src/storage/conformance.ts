@@ -334,6 +334,21 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         assert.equal(results.filter(Boolean).length, 1);
       });
 
+      it('refuses a ticket already held by another session, changing nothing', async () => {
+        const ticket = id('ticket');
+        const a = session({ status: QrStatus.Scanned, userId: 'u' });
+        const b = session({ status: QrStatus.Scanned, userId: 'u' });
+        for (const x of [a, b]) await st.sessions.createSession(x);
+        const to = { from: QrStatus.Scanned, to: QrStatus.Authorized, now: T0 } as const;
+        await st.sessions.transition(a.random, { ...to, set: { ticket, ticketExpiresAt: T0 + 1000 } });
+        await assert.rejects(
+          st.sessions.transition(b.random, { ...to, set: { ticket, ticketExpiresAt: T0 + 1000 } }),
+          ConflictError,
+        );
+        assert.equal((await st.sessions.getSession(b.random))?.status, QrStatus.Scanned);
+        assert.equal((await st.sessions.peekTicket(ticket, T0))?.random, a.random);
+      });
+
       it('consumes a ticket exactly once, only for its app, only while it lives', async () => {
         const ticket = id('ticket');
         const s = session({ appId: 'app-1', status: QrStatus.Scanned, userId: 'alice' });
@@ -551,7 +566,10 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         const off = st.events.subscribe(s.random, (x) => seen.push(`${x.random}:${x.status}`));
         const offOther = st.events.subscribe('another', () => seen.push('wrong'));
         st.events.publish({ ...s, status: QrStatus.Scanned });
-        await new Promise((r) => setTimeout(r, 20)); // adapters may deliver asynchronously
+        // Adapters may deliver asynchronously (Redis pub/sub): wait until it arrives, up to 5 s.
+        for (let waited = 0; seen.length === 0 && waited < 5000; waited += 10) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
         off();
         offOther();
         st.events.publish({ ...s, status: QrStatus.Authorized });

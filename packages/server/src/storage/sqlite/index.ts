@@ -486,7 +486,19 @@ class SqliteSessions implements QrSessionStore {
   }
   async transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null> {
     const set = req.set ?? {};
-    const r = this.#s.transition.get({
+    // The statement compares with two statuses; no rule of the transitions table has more.
+    if (Array.isArray(req.from) && req.from.length > 2)
+      throw new Error('transition: at most two from-statuses');
+    let r: Row | undefined;
+    try {
+      r = this.#run(random, req, set);
+    } catch (err) {
+      return rethrowConflict(err); // a ticket already held by another session
+    }
+    return r ? toSession(r) : null;
+  }
+  #run(random: string, req: TransitionRequest, set: NonNullable<TransitionRequest['set']>): Row | undefined {
+    return this.#s.transition.get({
       random,
       // Each rule starts from one or two statuses (see the transitions table).
       from: Array.isArray(req.from) ? req.from[0] : req.from,
@@ -500,7 +512,6 @@ class SqliteSessions implements QrSessionStore {
       ticket: set.ticket ?? null,
       ticketExpiresAt: set.ticketExpiresAt ?? null,
     }) as Row | undefined;
-    return r ? toSession(r) : null;
   }
   async peekTicket(ticket: string, now: number): Promise<{ appId: string; random: string } | null> {
     const r = this.#s.peek.get(ticket, now) as Row | undefined;
