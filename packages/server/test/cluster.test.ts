@@ -117,7 +117,11 @@ describe('three instances on PostgreSQL + Redis', () => {
 
     const user = assertOk(await redeem(c, approved!.data.ticket));
     assert.equal(user.username, 'dana');
-    assert.equal((await redeem(a, approved!.data.ticket)).body.code, 2246, 'single use across instances (TICKET_INVALID)');
+    assert.equal(
+      (await redeem(a, approved!.data.ticket)).body.code,
+      2246,
+      'single use across instances (TICKET_INVALID)',
+    );
 
     const validated = assertOk(
       await call(a.url, 'POST', '/api/v2/token/validate', { body: { token: user.token } }),
@@ -228,6 +232,24 @@ describe('three instances on PostgreSQL + Redis', () => {
       assert.equal(assertOk(await redeem(a, approved!.data.ticket)).username, 'dana');
     } finally {
       await spare.kill();
+    }
+  });
+
+  it('text PostgreSQL cannot store (NUL characters) is a 400 in the envelope, not a 500', async () => {
+    const answers = [
+      await call(a.url, 'POST', '/api/v2/login/account', {
+        body: { account: 'da\u0000na', password },
+        headers: { 'x-authing-app-id': appId },
+      }),
+      await admin(b, 'POST', '/api/admin/users', { userPoolId: 'x', username: 'nul\u0000user' }),
+      await call(c.url, 'POST', '/api/v2/qrcode/gene', {
+        body: { customData: { note: 'a\u0000b' } },
+        headers: { 'x-authing-app-id': appId },
+      }),
+    ];
+    for (const r of answers) {
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.equal(r.body.code, 1001);
     }
   });
 

@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
+import { fail } from '../domain/errors.js';
 import type { Services } from '../services.js';
 import { requireAdmin } from './admin-auth.js';
 import { registerCors } from './cors.js';
@@ -135,6 +136,16 @@ export async function buildHttp(
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
   });
+  // NUL characters are never meaningful in this API, and PostgreSQL cannot store them in text:
+  // refuse them up front, the same way on every backend.
+  app.addHook('preValidation', async (request) => {
+    if (containsNul(request.body) || containsNul(request.query) || containsNul(request.params)) {
+      fail(
+        'INVALID_REQUEST',
+        'Text must not contain NUL (U+0000) characters, nor JSON nest deeper than 64 levels.',
+      );
+    }
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { req: request, res: reply, ms: Math.round(reply.elapsedTime * 10) / 10 },
@@ -155,4 +166,15 @@ export async function buildHttp(
     for (const route of adminRoutes) route(scope, s);
   });
   return app;
+}
+
+/** Whether any string in a decoded JSON value (or a key) holds U+0000; absurd nesting counts too. */
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (typeof value !== 'object' || value === null) return false;
+  if (depth > 64) return true;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000') || containsNul(v, depth + 1)) return true;
+  }
+  return false;
 }
