@@ -48,6 +48,9 @@ if (server.firstStart?.app) {
   // First start: keep the secret the banner just printed, so the README's walk works with it.
   creds = { appId: server.firstStart.app.id, appSecret: server.firstStart.app.secret };
   writeFileSync(credsFile, JSON.stringify(creds), { mode: 0o600 });
+  // The demo pool shows every defence: on top of the defaults (binding, rotation, signed codes,
+  // proximity warnings), a check code the user picks on the phone.
+  await services.directory.updatePool(server.firstStart.pool.id, { security: { checkCode: true } });
 } else if (!creds || !(await services.directory.getApp(creds.appId))) {
   // The file was lost: the only way back to a usable secret is a new one.
   const demoApp = (await services.directory.store.listApps()).find((a) => a.name === 'Demo website');

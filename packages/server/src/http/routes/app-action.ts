@@ -13,7 +13,7 @@ const response = {
 
 export interface ActionBody {
   random: string;
-  checkCode?: number;
+  checkCode?: number | null;
   password?: string;
 }
 

@@ -11,8 +11,9 @@ export default function confirmRoute(app: FastifyInstance, s: Services): void {
     app,
     s,
     '/api/v2/qrcode/confirm',
+    // null is "no check code", like an absent field (what a client echoes for a pool without one).
     (random, actor, body) =>
-      s.qr.confirm(random, actor, body.checkCode === undefined ? {} : { checkCode: body.checkCode }),
-    { checkCode: { type: 'integer', minimum: 0, maximum: 99 } },
+      s.qr.confirm(random, actor, body.checkCode == null ? {} : { checkCode: body.checkCode }),
+    { checkCode: { type: ['integer', 'null'], minimum: 0, maximum: 99 } },
   );
 }
