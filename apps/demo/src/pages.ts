@@ -41,8 +41,13 @@ export function loginPage(opts: { appId: string; appHost: string; sdkPath: strin
   const client = new ScanLogin.AuthenticationClient({ appId: config.appId, appHost: config.appHost, lang: 'en-US' });
   client.qrcode.startScanning('qrcode', {
     autoExchangeUserInfo: false,
-    onCodeShow: (random) => {
-      document.getElementById('code-random').textContent = random;
+    // What a phone sends is the id in the picture: with rotation (the default) it is not the
+    // code's random, and it changes every rotation.
+    onStart: (handle) => {
+      document.getElementById('code-random').textContent = handle.publicId;
+    },
+    onCodeRotate: (_random, publicId) => {
+      document.getElementById('code-random').textContent = publicId;
     },
     onSuccess: async (userInfo, ticket) => {
       // The ticket goes to our own backend, which redeems it with the app secret.

@@ -11,7 +11,7 @@ export type { Tips } from './i18n.js';
 export { resolveTips } from './i18n.js';
 export type { EcLevel, EncodeOptions, QrMatrix } from './qr/encoder.js';
 export { encodeQr } from './qr/encoder.js';
-export { QUIET_ZONE, qrPathData, renderQrSvg } from './qr/render.js';
+export { encodeToFit, MIN_MODULE_PX, QUIET_ZONE, qrPathData, renderQrSvg } from './qr/render.js';
 export type { Stoppable } from './qrcode.js';
 export { QrCodeAuthenticationClient } from './qrcode.js';
 export { BINDING_HEADER } from './transport/http.js';
@@ -23,6 +23,7 @@ export type {
   PollingTimer,
   QrCodeStatus,
   QrUserInfo,
+  RotateCodeResult,
   ScanningHandle,
   Size,
   StartPollingOptions,

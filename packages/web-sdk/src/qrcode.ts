@@ -7,6 +7,7 @@ import type {
   GeneCodeResult,
   PollingTimer,
   QrCodeStatus,
+  RotateCodeResult,
   ScanningHandle,
   StartPollingOptions,
   StartScanningOptions,
@@ -41,7 +42,7 @@ export class QrCodeAuthenticationClient {
    * `url` an image of it.
    */
   async geneCode(options: GeneCodeOptions = {}): Promise<GeneCodeResult> {
-    const { context, customData, extIdpConnId, withCustomData } = options;
+    const { context, customData, extIdpConnId, withCustomData, rotate } = options;
     const data = await this.#http.request<GeneCodeResult>('POST', '/api/v2/qrcode/gene', {
       body: {
         autoMergeQrCode: false,
@@ -50,10 +51,23 @@ export class QrCodeAuthenticationClient {
         params: customData,
         extIdpConnId,
         withCustomData,
+        // Only when asked: the seeds' body stays exactly theirs otherwise.
+        rotate: rotate || undefined,
       },
     });
     if (typeof data.binding === 'string') this.#http.binding = data.binding;
     return data;
+  }
+
+  /**
+   * Ours: a new public id for a code generated with `rotate` (call it before
+   * `rotatesIn` runs out, from the browser that generated the code). Resolves
+   * to the same code with the new `payload` to draw and the next `rotatesIn`;
+   * the old picture stops working at once. Only a waiting code rotates: after
+   * a scan this fails with 2243 (QR_WRONG_STATE), after expiry with 2242.
+   */
+  rotateCode(random: string): Promise<RotateCodeResult> {
+    return this.#http.request('POST', '/api/v2/qrcode/rotate', { body: { random } });
   }
 
   /** The current status of a code: `{random, status, ticket, userInfo, ...}`. */
@@ -134,7 +148,8 @@ export class QrCodeAuthenticationClient {
    * mounted for it) and walks it through the login: scanned (with the
    * user's avatar and name), success, cancelled (a fresh code), expired (a
    * refresh button), network trouble (retries with backoff). Waits by
-   * Server-Sent Events, else long-poll, else polling.
+   * Server-Sent Events, else long-poll, else polling. Unless `rotate: false`,
+   * the code's public id rotates while it waits, redrawn in place.
    *
    * Resolves, at once, to a handle that can stop or remove the widget.
    */
@@ -144,6 +159,7 @@ export class QrCodeAuthenticationClient {
         http: this.#http,
         lang: this.#lang(),
         geneCode: (o) => this.geneCode(o),
+        rotateCode: (r) => this.rotateCode(r),
         exchangeUserInfo: (t) => this.exchangeUserInfo(t),
       },
       domId,

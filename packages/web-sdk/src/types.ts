@@ -42,7 +42,16 @@ export type GeneCodeResult = GenerateResult & {
   checkCode?: number | null;
   /** The browser binding secret (see `HttpClient.binding`). */
   binding?: string;
+  /**
+   * Ours: for a code asked for with `rotate`, the seconds until its public id
+   * (the `random` in `payload`) must be replaced with `rotateCode`; null when
+   * no rotation is due before the code expires, absent from older services.
+   */
+  rotatesIn?: number | null;
 };
+
+/** `data` of `rotateCode`: the same code (same `random`) with a new public id in `payload`. */
+export type RotateCodeResult = Omit<GeneCodeResult, 'binding'>;
 
 /** `data` of the check call, as handed to `onResult`. */
 export type QrCodeStatus = CheckResult & { seq?: number };
@@ -56,6 +65,14 @@ export interface GeneCodeOptions {
   withCustomData?: boolean;
   /** The extra identity provider connection id of multi-tenant setups. */
   extIdpConnId?: string;
+  /**
+   * Ours: the page will rotate the code's public id on the pool's schedule
+   * (`rotatesIn`, then `rotateCode`), so that a picture of the code goes stale
+   * within seconds. Only ask for it if you call `rotateCode` in time: phones
+   * refuse a picture left un-rotated past its period. Default false here;
+   * `startScanning` asks for it unless told `rotate: false`.
+   */
+  rotate?: boolean;
 }
 
 /** Status callbacks shared by `startPolling` and `startScanning`. */
@@ -119,14 +136,32 @@ export interface StartScanningOptions extends GeneCodeOptions, StatusCallbacks {
    * responses, `['polling']` is the safe choice.
    */
   transports?: WatchMode[];
+  /**
+   * Ours: rotate the public id the QR code carries while it waits (when the
+   * pool rotates, every 30 s by default), so that a photo or screenshot of
+   * the code is useless to others within seconds. The page keeps its
+   * `random` and its status stream; only the picture changes, without
+   * flicker, and only while the page is visible (a page that comes back
+   * rotates at once if it is due). It stops once the code is scanned.
+   * Default true; `false` keeps one id for the code's whole life.
+   */
+  rotate?: boolean;
   /** Each time a code starts being watched, with the handle `stopPolling` accepts. */
   onStart?: (handle: ScanningHandle) => unknown;
   /** A failure while waiting, or a status 5 error: the message. */
   onError?: (message: string) => unknown;
   /** The code's `random` and image `url`, once generated. */
   onCodeLoaded?: (random: string, url: string) => unknown;
-  /** The code's `random` and image `url`, once drawn on the page. */
+  /**
+   * The code's `random` and image `url`, once drawn on the page. Not called
+   * when a rotation redraws the same code: see `onCodeRotate`.
+   */
   onCodeShow?: (random: string, url: string) => unknown;
+  /**
+   * Ours: the code's picture was replaced by a rotation: same `random` (the
+   * status stream goes on), new `publicId` (what the QR code carries now).
+   */
+  onCodeRotate?: (random: string, publicId: string) => unknown;
   /** A code could not be generated: the message. */
   onCodeLoadFailed?: (message: string) => unknown;
   /** A code was replaced or the widget destroyed. */
@@ -140,8 +175,13 @@ export interface StartScanningOptions extends GeneCodeOptions, StatusCallbacks {
  * returns nothing and cannot be stopped.
  */
 export interface ScanningHandle {
-  /** The code shown now, or null while none is. */
+  /** The code shown now (the key its status is read with), or null while none is. */
   readonly random: string | null;
+  /**
+   * Ours: the id the QR code carries now, what a phone sends. Equals `random`
+   * unless the code rotates; then it changes with each rotation.
+   */
+  readonly publicId: string | null;
   /** How the widget waits for the phone right now. */
   readonly transport: WatchMode | null;
   /** The number the user must pick on the phone, for pools that ask for one; else null. */

@@ -118,8 +118,12 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
   const liveText = async (page: Page) =>
     (await page.locator('.scanlogin [role="status"][aria-live="polite"]').textContent())?.trim();
   const log = (page: Page) => page.evaluate(() => (window as unknown as PageLog).log);
-  const randomOf = (page: Page) =>
-    page.evaluate(() => (window as unknown as { handle: { random: string | null } }).handle.random);
+  /** The handle's `random` (the key the page reads the status with) and `publicId` (what the QR code carries). */
+  const idsOf = (page: Page) =>
+    page.evaluate(() => {
+      const { handle } = window as unknown as { handle: { random: string | null; publicId: string | null } };
+      return { random: handle.random, publicId: handle.publicId };
+    });
 
   test('the seeds’ snippet runs unchanged: scan shows the user, approve calls onSuccess with a ticket', async () => {
     const page = await openPage();
@@ -189,7 +193,9 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
     );
     await state(page, 'code');
     const first = await readCode(page);
-    assert.equal(await randomOf(page), first.random);
+    const firstIds = await idsOf(page);
+    assert.equal(firstIds.publicId, first.random, 'publicId: what the QR code carries');
+    assert.notEqual(firstIds.random, first.random, 'rotating by default: the key never shows');
     assert.equal(await liveText(page), 'Scan me');
 
     await alice.scan(first.random);
@@ -201,7 +207,7 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
         const now = (window as unknown as { handle: { random: string | null } }).handle.random;
         return now !== null && now !== old;
       },
-      first.random,
+      firstIds.random,
       {
         timeout: WAIT,
       },
@@ -209,14 +215,15 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
     await state(page, 'code');
     const second = await readCode(page);
     assert.notEqual(second.random, first.random);
-    assert.equal(await randomOf(page), second.random);
+    assert.equal((await idsOf(page)).publicId, second.random);
     assert.equal(await liveText(page), 'Cancelled. Scan the new code to try again');
     const entries = await log(page);
     assert.deepEqual(
       entries.map((e) => e[0]),
       ['show', 'cancel', 'destroyed', 'show'],
     );
-    assert.deepEqual(entries[2], ['destroyed', first.random]);
+    assert.deepEqual(entries[0], ['show', firstIds.random], 'callbacks name the code by its random');
+    assert.deepEqual(entries[2], ['destroyed', firstIds.random]);
     await page.context().close();
   });
 
@@ -353,9 +360,10 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
     );
     await state(page, 'code');
     assert.equal(await page.locator('.scanlogin').getAttribute('data-transport'), 'polling');
-    const { random } = await readCode(page);
-    await alice.scan(random);
-    await alice.confirm(random);
+    const { random: shown } = await readCode(page);
+    await alice.scan(shown);
+    await alice.confirm(shown);
+    const { random } = await idsOf(page);
     await state(page, 'success');
     await page.waitForFunction(() => (window as unknown as PageLog).log.length > 0, null, { timeout: WAIT });
     const ticket = (await log(page))[0]?.[1];

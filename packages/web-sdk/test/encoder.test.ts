@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatQrPayload } from '@scanlogin/protocol';
 import QRCode from 'qrcode';
-import { dataCodewords, type EcLevel, encodeQr, type QrMatrix } from '../src/qr/encoder.js';
-import { qrPathData } from '../src/qr/render.js';
+import { dataCodewords, type EcLevel, encodeQr, type QrMatrix, versionFor } from '../src/qr/encoder.js';
+import { encodeToFit, MIN_MODULE_PX, QUIET_ZONE, qrPathData } from '../src/qr/render.js';
 import { decodePixels, rasterize } from './support.js';
 
 const LEVELS: EcLevel[] = ['L', 'M', 'Q', 'H'];
@@ -86,6 +86,41 @@ describe('QR encoder', () => {
     assert.equal(encodeQr(text(15)).version, 2);
     assert.throws(() => encodeQr(text(2332), { ecLevel: 'M' }), RangeError);
     assert.equal(encodeQr(text(2331), { ecLevel: 'M' }).version, 40);
+    assert.equal(versionFor(2332, 'M'), 41, 'versionFor says "none" as 41');
+    for (const level of LEVELS) {
+      for (const n of [1, 100, 517, 1000])
+        assert.equal(versionFor(n, level), encodeQr(text(n), { ecLevel: level }).version);
+    }
+  });
+});
+
+describe('a code sized for the widget', () => {
+  // What the service sends now: the seeds' JSON plus a compact JWS (ES256) over the public id.
+  const signed = formatQrPayload({
+    random: 'jO7kMXLmyWdCg76hYdQqig',
+    userPoolId: 'a690e1c4e40d9a84c2f13ee8',
+    createdAt: Date.UTC(2026, 10, 21, 6, 53, 58),
+    expiresAt: Date.UTC(2026, 10, 21, 6, 54, 28),
+    sig: `eyJhbGciOiJFUzI1NiIsInR5cCI6InNjYW5sb2dpbi1xcitqd3QiLCJraWQiOiJINnpYUGF5aUU2THpHNGZuSFFUNUtoOC1fOFpxXy1WV0JXOW52dzNQMlcwIn0.eyJzdWIiOiJqTzdrTVhMbXlXZENnNzZoWWRRcWlnIiwiYXVkIjoiYTY5MGUxYzRlNDBkOWE4NGMyZjEzZWU4IiwiZXhwIjoxNzk1MjQ0MDY5fQ.${'x'.repeat(86)}`,
+  });
+  const modulePx = (m: QrMatrix, side: number) => side / (m.size + QUIET_ZONE * 2);
+
+  test('a signed payload at the default 240 px drops to level L for modules of at least 2.8 px', () => {
+    assert.ok(signed.length > 500 && signed.length < 560, `${signed.length} bytes`);
+    assert.equal(encodeQr(signed).version, 18, 'at M: 97 modules with the quiet zone, 2.5 px each');
+    const m = encodeToFit(signed, 240);
+    assert.equal(m.ecLevel, 'L');
+    assert.equal(m.version, 15);
+    assert.ok(modulePx(m, 240) > 2.8);
+    assert.equal(new TextDecoder().decode(decode(m) ?? new Uint8Array()), signed);
+  });
+
+  test('level M wherever its modules are big enough', () => {
+    const big = encodeToFit(signed, 300);
+    assert.equal(big.ecLevel, 'M');
+    assert.ok(modulePx(big, 300) >= MIN_MODULE_PX);
+    const short = encodeToFit(text(120), 240);
+    assert.equal(short.ecLevel, 'M', 'an unsigned code (older services) stays at M');
   });
 });
 

@@ -121,6 +121,27 @@ describe('watchStatus', () => {
     assert.equal(w.fatals.length, 0);
   });
 
+  test('check() looks once at once, between the mode’s own requests (after a failed rotation, say)', async () => {
+    const { random } = await gene();
+    const updates: QrCodeStatus[] = [];
+    const watch = watchStatus({
+      http,
+      random,
+      interval: 60_000, // the mode itself would not look for a minute
+      modes: ['polling'],
+      onUpdate: (d) => updates.push(d),
+      onTrouble: () => {},
+      onFatal: () => {},
+    });
+    watch.check();
+    await until(() => updates.length === 1, 'the status from check()');
+    assert.equal(updates[0]?.status, 0);
+    watch.stop();
+    watch.check();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(updates.length, 1, 'nothing once stopped');
+  });
+
   test('backoff doubles up to 30 s, with jitter', () => {
     for (let n = 1; n <= 8; n++) {
       const base = Math.min(30_000, 1000 * 2 ** (n - 1));

@@ -219,6 +219,18 @@ function penalty(m: Uint8Array, size: number): number {
   return score + (Math.ceil(Math.abs(dark * 20 - total * 10) / total) - 1) * 10;
 }
 
+/** The smallest version (from `minVersion`) holding `byteLength` bytes in byte mode; 41 when none does. */
+export function versionFor(byteLength: number, ecLevel: EcLevel, minVersion = 1): number {
+  let version = Math.max(1, minVersion);
+  while (
+    version <= 40 &&
+    4 + (version < 10 ? 8 : 16) + byteLength * 8 > dataCodewords(version, ecLevel) * 8
+  ) {
+    version++;
+  }
+  return version;
+}
+
 /**
  * Encodes `text` (as UTF-8, byte mode) into a QR code symbol.
  *
@@ -227,13 +239,7 @@ function penalty(m: Uint8Array, size: number): number {
 export function encodeQr(text: string, options: EncodeOptions = {}): QrMatrix {
   const ecLevel = options.ecLevel ?? 'M';
   const bytes = new TextEncoder().encode(text);
-  let version = Math.max(1, options.minVersion ?? 1);
-  while (
-    version <= 40 &&
-    4 + (version < 10 ? 8 : 16) + bytes.length * 8 > dataCodewords(version, ecLevel) * 8
-  ) {
-    version++;
-  }
+  const version = versionFor(bytes.length, ecLevel, options.minVersion);
   if (version > 40) throw new RangeError(`QR code: ${bytes.length} bytes do not fit at level ${ecLevel}`);
 
   const size = version * 4 + 17;

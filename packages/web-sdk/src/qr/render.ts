@@ -1,9 +1,28 @@
-import type { QrMatrix } from './encoder.js';
+import { encodeQr, type QrMatrix, versionFor } from './encoder.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** The quiet zone the standard asks for around a symbol, in modules. */
 export const QUIET_ZONE = 4;
+
+/** The smallest module, in CSS pixels, that {@link encodeToFit} keeps level M for. */
+export const MIN_MODULE_PX = 3;
+
+/**
+ * Encodes `text` for a code drawn `side` CSS pixels wide (quiet zone
+ * included): level M, unless its modules would be smaller than
+ * {@link MIN_MODULE_PX}; then level L, a few versions smaller. A signed
+ * payload (~520 bytes) is a version 18 symbol at M, 2.5 px a module at the
+ * widget's 240 px, which cameras and decoders misread; at L it is version
+ * 15, 2.8 px a module. A screen is not scratched or stained, so bigger
+ * modules help a phone more than M's extra error correction does.
+ *
+ * @throws RangeError when the text does not fit in a QR code at all.
+ */
+export function encodeToFit(text: string, side: number): QrMatrix {
+  const modules = versionFor(new TextEncoder().encode(text).length, 'M') * 4 + 17;
+  return encodeQr(text, { ecLevel: side / (modules + QUIET_ZONE * 2) < MIN_MODULE_PX ? 'L' : 'M' });
+}
 
 /**
  * SVG path data drawing every dark module, one horizontal run per subpath,

@@ -35,6 +35,11 @@ export interface Watch {
   readonly mode: WatchMode | null;
   /** Skips a pending backoff delay and tries again now. */
   retryNow(): void;
+  /**
+   * One plain check now, its answer delivered like any other (for when
+   * something else learned that the code changed, e.g. that it expired).
+   */
+  check(): void;
   stop(): void;
 }
 
@@ -234,15 +239,15 @@ export function watchStatus(o: WatchOptions): Watch {
     }, o.interval);
   };
 
+  /** A one-off check besides the mode's own; a failure is left to the mode's next attempt. */
+  const check = () => {
+    if (!stopped) o.http.request<QrCodeStatus>('GET', path).then(deliver, () => {});
+  };
+
   // Whatever the mode, look once just after the code's end of life: a stream
   // whose server does not push expiry would otherwise wait for nothing.
   if (o.expiresIn !== undefined && o.expiresIn > 0) {
-    expiryCheck = setTimeout(
-      () => {
-        if (!stopped) o.http.request<QrCodeStatus>('GET', path).then(deliver, () => {});
-      },
-      o.expiresIn * 1000 + 1500,
-    );
+    expiryCheck = setTimeout(check, o.expiresIn * 1000 + 1500);
   }
 
   next();
@@ -257,6 +262,7 @@ export function watchStatus(o: WatchOptions): Watch {
       clearTimers();
       again();
     },
+    check,
     stop,
   };
 }

@@ -1,8 +1,7 @@
 import { QrStatus } from '@scanlogin/protocol';
 import { asScanLoginError } from '../errors.js';
 import { resolveTips, type Tips } from '../i18n.js';
-import { encodeQr } from '../qr/encoder.js';
-import { renderQrSvg } from '../qr/render.js';
+import { encodeToFit, renderQrSvg } from '../qr/render.js';
 import { statusDispatcher } from '../status.js';
 import type { HttpClient } from '../transport/http.js';
 import { backoffDelay, type Watch, watchStatus } from '../transport/watch.js';
@@ -11,10 +10,12 @@ import type {
   GeneCodeOptions,
   GeneCodeResult,
   QrUserInfo,
+  RotateCodeResult,
   ScanningHandle,
   StartScanningOptions,
   WatchMode,
 } from '../types.js';
+import { type Rotation, startRotation } from './rotation.js';
 import { mountBox, ScanView } from './view.js';
 
 /** What the widget needs from the client. */
@@ -22,6 +23,7 @@ export interface ScanningDeps {
   http: HttpClient;
   lang: string;
   geneCode(options: GeneCodeOptions): Promise<GeneCodeResult>;
+  rotateCode(random: string): Promise<RotateCodeResult>;
   exchangeUserInfo(ticket: string): Promise<ExchangedUser>;
 }
 
@@ -32,11 +34,23 @@ const RENEW_BEFORE_S = 10;
 /** The widget running on each element, so that starting twice on one element replaces, not stacks. */
 const running = new WeakMap<Element, Scanning>();
 
+/** The id a code's QR text carries (its `random` field): the public id of a rotating code. */
+function publicIdOf(code: RotateCodeResult): string {
+  try {
+    return JSON.parse(code.payload).random ?? code.random;
+  } catch {
+    return code.random; // no payload (an old service): the picture is of the random itself
+  }
+}
+
 /**
  * One `startScanning` widget: fetches a code, draws it, waits for the phone,
  * and walks the view through the states. Each code is a "generation"; async
  * results of a superseded generation are dropped, so a late answer about an
  * old code can never change what is shown for the new one.
+ *
+ * A rotation is not a new generation: the code (its `random`, status stream,
+ * timers and callbacks) stays; only the picture is redrawn in place.
  */
 export class Scanning implements ScanningHandle {
   readonly #deps: ScanningDeps;
@@ -47,7 +61,9 @@ export class Scanning implements ScanningHandle {
   readonly #ownMount: boolean;
   readonly #onGone: (s: Scanning) => void;
   #watch: Watch | null = null;
+  #rotation: Rotation | null = null;
   #random: string | null = null;
+  #publicId: string | null = null;
   #checkCode: number | null = null;
   #status: number | null = null;
   #gen = 0;
@@ -56,7 +72,10 @@ export class Scanning implements ScanningHandle {
   #destroyed = false;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #onVisibility = () => {
-    if (this.#o.autoRefresh && this.#visible() && this.#status === QrStatus.Expired) this.refresh();
+    if (!this.#visible()) return;
+    if (this.#o.autoRefresh && this.#status === QrStatus.Expired) this.refresh();
+    // Timers of a hidden page are throttled and its rotations wait: catch up before anyone scans.
+    else this.#rotation?.wake();
   };
 
   constructor(
@@ -88,12 +107,16 @@ export class Scanning implements ScanningHandle {
       },
       retryNow: () => this.#watch?.retryNow(),
     });
-    if (options.autoRefresh) document.addEventListener('visibilitychange', this.#onVisibility);
+    document.addEventListener('visibilitychange', this.#onVisibility);
     void this.#start();
   }
 
   get random(): string | null {
     return this.#random;
+  }
+
+  get publicId(): string | null {
+    return this.#publicId;
   }
 
   get transport(): WatchMode | null {
@@ -117,6 +140,7 @@ export class Scanning implements ScanningHandle {
   stop(): void {
     this.#gen++;
     this.#watch?.stop();
+    this.#rotation?.stop();
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
   }
@@ -150,7 +174,7 @@ export class Scanning implements ScanningHandle {
     this.#watch?.stop();
     this.#watch = null;
     const old = this.#random;
-    this.#random = null;
+    this.#random = this.#publicId = null;
     this.#checkCode = null;
     this.#status = null;
     if (old !== null) this.#o.onCodeDestroyed?.(old);
@@ -170,6 +194,7 @@ export class Scanning implements ScanningHandle {
         customData: o.customData,
         extIdpConnId: o.extIdpConnId,
         withCustomData: o.withCustomData,
+        rotate: o.rotate !== false,
       });
     } catch (e) {
       if (gen !== this.#gen) return;
@@ -184,17 +209,38 @@ export class Scanning implements ScanningHandle {
     if (gen !== this.#gen) return;
     this.#geneFailures = 0;
     this.#random = code.random;
+    this.#publicId = publicIdOf(code);
     this.#checkCode = typeof code.checkCode === 'number' ? code.checkCode : null;
     this.#status = QrStatus.Pending;
     o.onCodeLoaded?.(code.random, code.url);
     this.#view.code(this.#draw(code), tip);
     o.onCodeShow?.(code.random, code.url);
+    if (gen !== this.#gen) return; // the page's callback moved on (stop, refresh or destroy)
+    // Before the watch: its onStart may stop the widget, which must stop the rotation too.
+    this.#rotation = startRotation(code.rotatesIn, {
+      rotate: () => this.#deps.rotateCode(code.random),
+      onRotated: (next) => {
+        // In place, in one task: the browser never paints a frame without a code.
+        this.#view.redraw(this.#draw(next));
+        this.#publicId = publicIdOf(next);
+        o.onCodeRotate?.(code.random, this.#publicId);
+      },
+      // One check lets the status path show it like any expiry: onExpired, the refresh button.
+      onExpired: () => this.#watch?.check(),
+      onFailed: (error) => {
+        // A picture that can no longer rotate soon stops working: offer a fresh code instead.
+        this.stop();
+        this.#view.failed(error.message);
+        o.onError?.(error.message);
+      },
+      visible: () => this.#visible(),
+    });
     this.#watchCode(code, gen);
     const life = code.expiresIn;
     if (o.autoRefresh && life > 0) {
       this.#later(
         () => {
-          if (this.#status === QrStatus.Pending && this.#visible()) void this.#start();
+          if (gen === this.#gen && this.#status === QrStatus.Pending && this.#visible()) void this.#start();
         },
         (life - Math.min(RENEW_BEFORE_S, life / 4)) * 1000,
       );
@@ -202,11 +248,12 @@ export class Scanning implements ScanningHandle {
   }
 
   /** The code as an <svg> drawn from `payload`; an <img> of `url` from a server that sends no payload. */
-  #draw(code: GeneCodeResult): Element {
+  #draw(code: RotateCodeResult): Element {
     const { width, height } = this.#o.size ?? { width: 240, height: 240 };
     if (code.payload) {
       try {
-        return renderQrSvg(document, encodeQr(code.payload), width, height, this.#tips.codeLabel);
+        const symbol = encodeToFit(code.payload, Math.min(width, height));
+        return renderQrSvg(document, symbol, width, height, this.#tips.codeLabel);
       } catch {
         // Too long for a QR code: fall back to the server's image below.
       }
@@ -225,6 +272,7 @@ export class Scanning implements ScanningHandle {
     const view = this.#view;
     const current = () => gen === this.#gen;
     const fail = (message: string) => {
+      this.#rotation?.stop();
       view.failed(message);
       o.onError?.(message);
     };
@@ -255,6 +303,8 @@ export class Scanning implements ScanningHandle {
         if (!current()) return;
         const before = this.#status;
         this.#status = data.status;
+        // Only a waiting code rotates; a scanned one keeps its id until it is decided.
+        if (data.status !== QrStatus.Pending) this.#rotation?.stop();
         this.#troubleReported = false;
         view.recovered();
         // Scanned and step-up are drawn on each entry (4 → 1 happens); callbacks fire as the seeds' do.

@@ -184,6 +184,11 @@ export class ScanView {
     this.#show('code', [], tip);
   }
 
+  /** Replaces the code in place (a rotation): state, overlay and status line stay as they are. */
+  redraw(node: Element): void {
+    this.#setCode(node);
+  }
+
   /**
    * The scanner's avatar and name over the code. `checkCode`: the number the
    * user must pick on the phone; `stepUp`: the phone must prove more first.
