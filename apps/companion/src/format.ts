@@ -1,8 +1,9 @@
 /**
- * Turns what the service reports (request context, history entries) into the
- * lines the confirm and history screens show. Pure: no DOM.
+ * Turns what the service reports (request context, history entries, signed-in
+ * websites) into the lines the confirm, history and websites screens show.
+ * Pure: no DOM.
  */
-import type { RequestContext } from '@scanlogin/app-sdk';
+import type { RequestContext, WebSession } from '@scanlogin/app-sdk';
 
 /** One of the user's recent QR logins, as `GET /api/v2/qrcode/history` answers it. */
 export interface HistoryEntry {
@@ -179,4 +180,47 @@ export function historyView(e: HistoryEntry, nowMs: number, locale?: string) {
     outcome: outcomeLabel(e.outcome),
     outcomeKey: e.outcome,
   };
+}
+
+/** One signed-in website (a web session born of a QR login), ready for the websites screen. */
+export interface WebSessionView {
+  id: string;
+  site: string;
+  origin: string;
+  originKnown: boolean;
+  where: string;
+  device: string;
+  /** "Signed in 14:03:12 (3 minutes ago)". */
+  since: string;
+  /** The accessible name of its "Sign out" button: every row has one, so each names its site. */
+  signOutLabel: string;
+}
+
+export function webSessionView(w: WebSession, nowMs: number, locale?: string): WebSessionView {
+  const site = w.app?.name?.trim() || 'Unknown application';
+  const origin = w.origin?.trim() || '';
+  return {
+    id: w.id,
+    site,
+    origin: origin || UNKNOWN_ORIGIN,
+    originKnown: origin !== '',
+    where: `From ${placeLine(w.ip, w.place)}`,
+    device: deviceLine(w.browser, w.os),
+    since: `Signed in ${timeLine(w.createdAt, nowMs, locale)}`,
+    signOutLabel: `Sign out of ${site} (${origin || 'unknown website'})`,
+  };
+}
+
+/** What "Sign out everywhere" asks before it acts; null when there is nothing to sign out. */
+export function signOutEverywhereQuestion(count: number): string | null {
+  if (count <= 0) return null;
+  const what = count === 1 ? 'the 1 website' : `all ${count} websites`;
+  return `Sign out of ${what} listed here? Each will ask you to log in again; this phone stays signed in.`;
+}
+
+/** What the app says after signing websites out. */
+export function signedOutLine(count: number, site?: string): string {
+  if (site) return `Signed out of ${site}.`;
+  if (count <= 0) return 'No website was signed in.';
+  return count === 1 ? 'Signed out of 1 website.' : `Signed out of ${count} websites.`;
 }

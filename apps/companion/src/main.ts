@@ -1,22 +1,22 @@
 /**
  * The companion web app: sign in, scan a website's login code, check where
- * the request came from, approve or deny. Same origin as the service, so the
- * API needs no CORS. The DOM is static (index.html); this file only fills
- * text and toggles screens, never injecting HTML.
+ * the request came from, approve or deny; see and sign out the websites those
+ * logins opened. Same origin as the service, so the API (and the keys that
+ * codes are verified with) needs no CORS. The DOM is static (index.html);
+ * this file only fills text and toggles screens, never injecting HTML.
  */
-import { isAuthError, ScanloginApp, type ScanResult } from '@scanlogin/app-sdk';
-import { confirmView, expiryLine, historyView } from './format.js';
-import { actionLabel, describeProblem, type NextStep, type Stage } from './messages.js';
-import { CameraError, CameraScanner, decodeImageFile } from './scanner.js';
+import { hasErrorName, isAuthError, ScanloginApp, type ScanResult } from '@scanlogin/app-sdk';
 import {
-  clearSession,
-  confirmWithCheckCode,
-  fetchHistory,
-  loadSession,
-  type SavedSession,
-  saveSession,
-  stepUp,
-} from './session.js';
+  confirmView,
+  expiryLine,
+  historyView,
+  signedOutLine,
+  signOutEverywhereQuestion,
+  webSessionView,
+} from './format.js';
+import { actionLabel, describeProblem, INSECURE_PAGE, type NextStep, type Stage } from './messages.js';
+import { CameraError, CameraScanner, decodeImageFile } from './scanner.js';
+import { clearSession, fetchHistory, loadSession, type SavedSession, saveSession } from './session.js';
 
 const host = location.origin;
 const storage = window.localStorage;
@@ -27,7 +27,17 @@ function $<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
-const screens = ['loading', 'signin', 'home', 'scan', 'busy', 'stepup', 'confirm', 'result'] as const;
+const screens = [
+  'loading',
+  'signin',
+  'home',
+  'sites',
+  'scan',
+  'busy',
+  'stepup',
+  'confirm',
+  'result',
+] as const;
 /** The code's status while the phone must re-enter the password (a request from far away). */
 const STATUS_STEP_UP = 4;
 type Screen = (typeof screens)[number];
@@ -46,6 +56,17 @@ const ui = {
   historyRefresh: $<HTMLButtonElement>('history-refresh'),
   historyStatus: $('history-status'),
   historyList: $('history-list'),
+  sitesOpen: $<HTMLButtonElement>('sites-open'),
+  sitesRefresh: $<HTMLButtonElement>('sites-refresh'),
+  sitesStatus: $('sites-status'),
+  sitesList: $('sites-list'),
+  sitesAll: $('sites-all'),
+  sitesRevokeAll: $<HTMLButtonElement>('sites-revoke-all'),
+  sitesConfirm: $('sites-confirm'),
+  sitesConfirmText: $('sites-confirm-text'),
+  sitesConfirmNo: $<HTMLButtonElement>('sites-confirm-no'),
+  sitesConfirmYes: $<HTMLButtonElement>('sites-confirm-yes'),
+  sitesBack: $<HTMLButtonElement>('sites-back'),
   scanHint: $('scan-hint'),
   viewfinder: $('viewfinder'),
   video: $<HTMLVideoElement>('scan-video'),
@@ -309,6 +330,152 @@ async function loadHistory(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------
+// Signed-in websites: the web sessions the user's QR logins opened
+
+function showSites(): void {
+  if (!session || !client) {
+    show('signin');
+    return;
+  }
+  ui.sitesList.replaceChildren();
+  ui.sitesAll.hidden = true;
+  show('sites');
+  void loadSites();
+}
+
+/** How many websites the list shows now (rows go away one by one as they are signed out). */
+const siteCount = () => ui.sitesList.children.length;
+
+/** After the list changed: the status line says `done` (what just happened) and whether any website is left. */
+function siteStatusAfterChange(done = ''): void {
+  const empty = siteCount() === 0;
+  ui.sitesAll.hidden = empty;
+  const left = empty ? 'No website is signed in through your QR logins.' : '';
+  setText(ui.sitesStatus, [done, left].filter(Boolean).join(' '));
+}
+
+async function loadSites(): Promise<void> {
+  if (!client) return;
+  setText(ui.sitesStatus, 'Loading…');
+  ui.sitesRefresh.disabled = true;
+  closeSignOutEverywhere(false);
+  try {
+    const sessions = await client.listWebSessions();
+    const now = Date.now();
+    ui.sitesList.replaceChildren(
+      ...sessions.map((w) => {
+        const v = webSessionView(w, now);
+        const li = document.createElement('li');
+        li.dataset.session = v.id;
+        const details = document.createElement('div');
+        const site = document.createElement('span');
+        site.className = 'site';
+        site.textContent = v.site;
+        const origin = document.createElement('span');
+        // An address in the address-bar face; "unknown" in the text's own.
+        origin.className = v.originKnown ? 'origin' : 'line';
+        origin.textContent = v.origin;
+        const lines = [v.where, v.device, v.since].map((text) => {
+          const line = document.createElement('span');
+          line.className = 'line';
+          line.textContent = text;
+          return line;
+        });
+        details.append(site, origin, ...lines);
+        const signOut = document.createElement('button');
+        signOut.type = 'button';
+        signOut.className = 'quiet danger';
+        signOut.textContent = 'Sign out';
+        signOut.setAttribute('aria-label', v.signOutLabel);
+        signOut.addEventListener('click', () => void signOutSite(li, signOut, v.site, v.id));
+        li.append(details, signOut);
+        return li;
+      }),
+    );
+    siteStatusAfterChange();
+  } catch (err) {
+    if (isAuthError(err)) {
+      fail(err, 'sites');
+      return;
+    }
+    const p = describeProblem(err, 'sites');
+    setText(ui.sitesStatus, `${p.title}. Tap Refresh to try again.`);
+  } finally {
+    ui.sitesRefresh.disabled = false;
+  }
+}
+
+async function signOutSite(row: HTMLElement, button: HTMLButtonElement, site: string, id: string) {
+  if (!client) return;
+  button.disabled = true;
+  try {
+    await client.revokeWebSession(id);
+  } catch (err) {
+    if (isAuthError(err)) {
+      fail(err, 'sites');
+      return;
+    }
+    // Gone already (signed out elsewhere, or expired): what the user wanted is true.
+    if (!hasErrorName(err, 'WEB_SESSION_NOT_FOUND')) {
+      const p = describeProblem(err, 'sites');
+      setText(ui.sitesStatus, `${site} was not signed out: ${p.title}. ${p.detail}`);
+      button.disabled = false;
+      return;
+    }
+  }
+  // Focus was on the row's button, which goes away: keep it in the list's screen.
+  const next = row.nextElementSibling ?? row.previousElementSibling;
+  row.remove();
+  const line = signedOutLine(1, site);
+  siteStatusAfterChange(line);
+  announce(line);
+  ((next?.querySelector('button') as HTMLElement | null) ?? $('sites-title')).focus();
+}
+
+/** The destructive "everywhere" asks first; the question names how many websites it ends. */
+function openSignOutEverywhere(): void {
+  const question = signOutEverywhereQuestion(siteCount());
+  if (!question) return;
+  setText(ui.sitesConfirmText, question);
+  ui.sitesConfirm.hidden = false;
+  ui.sitesRevokeAll.hidden = true;
+  ui.sitesConfirmYes.disabled = false;
+  ui.sitesConfirmNo.disabled = false;
+  // The safe answer gets the focus.
+  ui.sitesConfirmNo.focus();
+  announce(question);
+}
+
+function closeSignOutEverywhere(refocus = true): void {
+  ui.sitesConfirm.hidden = true;
+  ui.sitesRevokeAll.hidden = false;
+  if (refocus) ui.sitesRevokeAll.focus();
+}
+
+async function signOutEverywhere(): Promise<void> {
+  if (!client) return;
+  ui.sitesConfirmYes.disabled = true;
+  ui.sitesConfirmNo.disabled = true;
+  try {
+    const count = await client.revokeAllWebSessions();
+    ui.sitesList.replaceChildren();
+    closeSignOutEverywhere(false);
+    const line = signedOutLine(count);
+    siteStatusAfterChange(line);
+    announce(line);
+    $('sites-title').focus();
+  } catch (err) {
+    if (isAuthError(err)) {
+      fail(err, 'sites');
+      return;
+    }
+    const p = describeProblem(err, 'sites');
+    closeSignOutEverywhere();
+    setText(ui.sitesStatus, `Nothing was signed out: ${p.title}. ${p.detail}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Scanning
 
 async function startScan(): Promise<void> {
@@ -337,6 +504,11 @@ async function startScan(): Promise<void> {
 async function handleCode(text: string): Promise<void> {
   if (!client) return;
   scanner.stop();
+  // The SDK verifies each code's signature with WebCrypto, which only secure pages have.
+  if (!globalThis.crypto?.subtle) {
+    showResult({ tone: 'problem', ...INSECURE_PAGE });
+    return;
+  }
   setText(ui.busyTitle, 'Checking the code…');
   show('busy');
   announce('Code read. Checking it.');
@@ -367,7 +539,7 @@ function showStepUp(r: ScanResult): void {
 
 async function continueStepUp(): Promise<void> {
   const r = pending;
-  if (!r || !client || !session) return;
+  if (!r || !client) return;
   const password = ui.stepupPassword.value;
   if (!password) {
     showError(ui.stepupError, 'Enter your password.');
@@ -377,7 +549,7 @@ async function continueStepUp(): Promise<void> {
   ui.stepupDeny.disabled = true;
   ui.stepupContinue.disabled = true;
   try {
-    await stepUp(host, session.token, r.qr.random, password);
+    await client.stepUp(r.qr.random, password);
     ui.stepupPassword.value = '';
     // The context again: the confirm screen shows what the service knows now.
     pending = { ...r, context: await client.getRequestContext(r.qr.random) };
@@ -454,8 +626,7 @@ async function decide(approve: boolean): Promise<void> {
   const number = pickedNumber;
   try {
     if (!approve) await client.cancel(r.qr.random);
-    else if (number !== null && session) await confirmWithCheckCode(host, session.token, r.qr.random, number);
-    else await client.confirm(r.qr.random);
+    else await client.confirm(r.qr.random, number === null ? {} : { checkCode: number });
     pending = null;
     showResult(
       approve
@@ -489,6 +660,12 @@ ui.signinForm.addEventListener('submit', (e) => {
 ui.logout.addEventListener('click', () => signOut('Signed out.'));
 ui.scanStart.addEventListener('click', () => void startScan());
 ui.historyRefresh.addEventListener('click', () => void loadHistory());
+ui.sitesOpen.addEventListener('click', () => showSites());
+ui.sitesRefresh.addEventListener('click', () => void loadSites());
+ui.sitesBack.addEventListener('click', () => showHome());
+ui.sitesRevokeAll.addEventListener('click', () => openSignOutEverywhere());
+ui.sitesConfirmNo.addEventListener('click', () => closeSignOutEverywhere());
+ui.sitesConfirmYes.addEventListener('click', () => void signOutEverywhere());
 ui.scanCancel.addEventListener('click', () => showHome());
 ui.deny.addEventListener('click', () => void decide(false));
 ui.stepupDeny.addEventListener('click', () => void decide(false));

@@ -9,7 +9,7 @@ import { isScanloginError, QrPayloadError, type QrPayloadErrorReason } from '@sc
 export type NextStep = 'scan-again' | 'retry' | 'sign-in' | 'home';
 
 /** Where the app was when the failure happened; a few codes read differently per step. */
-export type Stage = 'sign-in' | 'scan' | 'decide' | 'history';
+export type Stage = 'sign-in' | 'scan' | 'decide' | 'history' | 'sites';
 
 export type ProblemId =
   | 'expired'
@@ -26,6 +26,8 @@ export type ProblemId =
   | 'damaged-code'
   | 'bad-signature'
   | 'unsigned-code'
+  | 'insecure-page'
+  | 'already-signed-out'
   | 'network'
   | 'timeout'
   | 'signed-out'
@@ -101,6 +103,17 @@ function payloadProblem(reason: QrPayloadErrorReason): Problem {
   }
 }
 
+/**
+ * The page cannot check signatures: WebCrypto exists only in a secure context
+ * (https://, or localhost), and the app SDK refuses codes it cannot verify.
+ */
+export const INSECURE_PAGE = problem(
+  'insecure-page',
+  'Codes cannot be checked on this page',
+  'Login codes are verified before you approve them, which browsers only allow on a secure page. Open the companion through its https:// address, then scan again.',
+  ['home'],
+);
+
 function waitText(seconds: number | null): string {
   if (!seconds || seconds <= 0) return 'Wait a little, then try again.';
   if (seconds < 90) return `Wait ${seconds} seconds, then try again.`;
@@ -120,8 +133,8 @@ export function describeProblem(err: unknown, stage: Stage): Problem {
     ]);
   }
 
-  const again: NextStep[] =
-    stage === 'sign-in' ? ['retry'] : stage === 'history' ? ['retry'] : ['retry', 'scan-again'];
+  // The sign-in, history and websites screens have no code to scan again.
+  const again: NextStep[] = stage === 'scan' || stage === 'decide' ? ['retry', 'scan-again'] : ['retry'];
   switch (err.kind) {
     case 'network':
       return problem(
@@ -158,7 +171,7 @@ export function describeProblem(err: unknown, stage: Stage): Problem {
       return problem(
         'unknown-code',
         'Unknown login code',
-        'This login service does not know this code. It may come from another service, or it was removed. Scan the code the website shows now.',
+        'This login service does not know this code. A newer code may have replaced it on the page (codes change while the page waits), it may come from another service, or it was removed. Scan the code the website shows now.',
         ['scan-again', 'home'],
       );
     case 'QR_OTHER_POOL':
@@ -224,6 +237,13 @@ export function describeProblem(err: unknown, stage: Stage): Problem {
             'A code works only once. Refresh the login page on the website and scan its new code.',
             ['scan-again', 'home'],
           );
+    case 'WEB_SESSION_NOT_FOUND':
+      return problem(
+        'already-signed-out',
+        'Already signed out',
+        'This website was signed out already (from another device, or its sign-in expired).',
+        ['retry'],
+      );
     case 'LOGIN_REQUIRED':
     case 'INVALID_TOKEN':
       return problem(

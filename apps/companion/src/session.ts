@@ -1,7 +1,8 @@
 /**
  * The signed-in state kept on the phone (localStorage, so the app stays
- * signed in across launches), and the calls the app SDK does not offer yet:
- * the user's QR login history, approving with a check code, and the step-up.
+ * signed in across launches), and the one call the app SDK does not offer
+ * yet: the user's QR login history. (Check codes, the step-up and the
+ * signed-in websites go through the SDK.)
  */
 import { ScanloginError } from '@scanlogin/app-sdk';
 import type { HistoryEntry } from './format.js';
@@ -140,33 +141,4 @@ export async function fetchHistory(
   const data = await callService<unknown>(host, token, 'GET', '/api/v2/qrcode/history', undefined, opts);
   if (!Array.isArray(data)) throw ScanloginError.client('bad-response', 'The history is not a list.');
   return data as HistoryEntry[];
-}
-
-/** What the app calls answer: the code's status after the call. */
-export interface ActionAnswer {
-  random: string;
-  status: number;
-  description?: string;
-}
-
-/** `POST /api/v2/qrcode/confirm` with the number the user picked (pools with check codes). */
-export function confirmWithCheckCode(
-  host: string,
-  token: string,
-  random: string,
-  checkCode: number,
-  opts: CallOptions = {},
-): Promise<ActionAnswer> {
-  return callService(host, token, 'POST', '/api/v2/qrcode/confirm', { random, checkCode }, opts);
-}
-
-/** `POST /api/v2/qrcode/step-up`: the user re-enters the password for a request from far away. */
-export function stepUp(
-  host: string,
-  token: string,
-  random: string,
-  password: string,
-  opts: CallOptions = {},
-): Promise<ActionAnswer> {
-  return callService(host, token, 'POST', '/api/v2/qrcode/step-up', { random, password }, opts);
 }

@@ -21,9 +21,19 @@ import {
   placeLine,
   proximityWarning,
   safeLogo,
+  signedOutLine,
+  signOutEverywhereQuestion,
   UNKNOWN_ORIGIN,
+  webSessionView,
 } from '../src/format.js';
-import { actionLabel, describeProblem, type NextStep, type ProblemId } from '../src/messages.js';
+import {
+  actionLabel,
+  describeProblem,
+  INSECURE_PAGE,
+  type NextStep,
+  type ProblemId,
+  type Stage,
+} from '../src/messages.js';
 import { clearSession, loadSession, SESSION_KEY, saveSession } from '../src/session.js';
 
 const server = (name: ErrorName, extra: { retryAfterSeconds?: number; requestId?: string } = {}) =>
@@ -36,7 +46,7 @@ const server = (name: ErrorName, extra: { retryAfterSeconds?: number; requestId?
   });
 
 describe('describeProblem', () => {
-  const cases: [string, unknown, 'scan' | 'decide' | 'sign-in' | 'history', ProblemId, NextStep][] = [
+  const cases: [string, unknown, Stage, ProblemId, NextStep][] = [
     ['server says expired', server('QR_EXPIRED'), 'decide', 'expired', 'scan-again'],
     ['parser says expired', new QrPayloadError('expired', 'x'), 'scan', 'expired', 'scan-again'],
     ['unknown code', server('QR_NOT_FOUND'), 'scan', 'unknown-code', 'scan-again'],
@@ -58,6 +68,9 @@ describe('describeProblem', () => {
     ['step-up needed', server('STEP_UP_REQUIRED'), 'decide', 'step-up-required', 'scan-again'],
     ['step-up password wrong', server('STEP_UP_FAILED'), 'decide', 'wrong-password', 'retry'],
     ['not even an error', 'boom', 'scan', 'unexpected', 'scan-again'],
+    ['website signed out already', server('WEB_SESSION_NOT_FOUND'), 'sites', 'already-signed-out', 'retry'],
+    ['websites list offline', ScanloginError.client('network', 'x'), 'sites', 'network', 'retry'],
+    ['websites list, token revoked', server('INVALID_TOKEN'), 'sites', 'signed-out', 'sign-in'],
   ];
   for (const [what, err, stage, id, first] of cases) {
     it(`${what} → ${id}`, () => {
@@ -119,6 +132,13 @@ describe('describeProblem', () => {
   it('only offers ways on the history screen can take', () => {
     assert.deepEqual(describeProblem(ScanloginError.client('network', 'x'), 'history').actions, ['retry']);
     assert.deepEqual(describeProblem(ScanloginError.client('network', 'x'), 'sign-in').actions, ['retry']);
+    assert.deepEqual(describeProblem(server('STORAGE_UNAVAILABLE'), 'sites').actions, ['retry']);
+  });
+
+  it('says why a page that is not secure cannot check codes, and how to fix it', () => {
+    assert.equal(INSECURE_PAGE.id, 'insecure-page');
+    assert.match(INSECURE_PAGE.detail, /https:\/\//);
+    assert.deepEqual(INSECURE_PAGE.actions, ['home']);
   });
 
   it('names every way on', () => {
@@ -233,6 +253,70 @@ describe('confirm screen lines', () => {
     assert.equal(v.outcome, 'Denied');
     assert.equal(v.where, '127.0.0.1 (location unknown)');
     assert.match(v.time, /2 minutes ago/);
+  });
+});
+
+describe('signed-in websites', () => {
+  const now = Date.parse('2026-03-01T12:03:00Z');
+  const session = {
+    id: 'ws_1',
+    app: { id: 'a', name: 'Demo website' },
+    origin: 'https://shop.example',
+    ip: '81.2.69.160',
+    place: 'United Kingdom',
+    browser: 'Chrome 131',
+    os: 'Windows',
+    createdAt: '2026-03-01T12:00:00Z',
+    expiresAt: '2026-03-15T12:00:00Z',
+  };
+
+  it('reads a session: site, address, place, device, since when', () => {
+    const v = webSessionView(session, now, 'en-GB');
+    assert.equal(v.id, 'ws_1');
+    assert.equal(v.site, 'Demo website');
+    assert.equal(v.origin, 'https://shop.example');
+    assert.equal(v.originKnown, true);
+    assert.equal(v.where, 'From United Kingdom (81.2.69.160)');
+    assert.equal(v.device, 'Chrome 131 on Windows');
+    assert.match(v.since, /^Signed in .*\(3 minutes ago\)$/);
+    assert.equal(v.signOutLabel, 'Sign out of Demo website (https://shop.example)');
+  });
+
+  it('says so when the browser or the service did not tell', () => {
+    const v = webSessionView(
+      {
+        ...session,
+        app: { id: 'a', name: ' ' },
+        origin: null,
+        ip: null,
+        place: null,
+        browser: null,
+        os: null,
+      },
+      now,
+    );
+    assert.equal(v.site, 'Unknown application');
+    assert.equal(v.origin, UNKNOWN_ORIGIN);
+    assert.equal(v.originKnown, false);
+    assert.equal(v.where, 'From an unknown address (location unknown)');
+    assert.equal(v.device, 'Unknown browser');
+    assert.equal(v.signOutLabel, 'Sign out of Unknown application (unknown website)');
+  });
+
+  it('asks before signing out everywhere, naming how many', () => {
+    assert.equal(signOutEverywhereQuestion(0), null, 'nothing to ask about');
+    assert.match(signOutEverywhereQuestion(1) ?? '', /^Sign out of the 1 website listed here\?/);
+    assert.match(
+      signOutEverywhereQuestion(3) ?? '',
+      /^Sign out of all 3 websites listed here\?.*this phone stays signed in/,
+    );
+  });
+
+  it('words what was signed out', () => {
+    assert.equal(signedOutLine(1, 'Demo website'), 'Signed out of Demo website.');
+    assert.equal(signedOutLine(0), 'No website was signed in.');
+    assert.equal(signedOutLine(1), 'Signed out of 1 website.');
+    assert.equal(signedOutLine(4), 'Signed out of 4 websites.');
   });
 });
 

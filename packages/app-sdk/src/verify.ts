@@ -1,4 +1,5 @@
 import { QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
+import { ScanloginError } from './errors.js';
 import { type ParsedQr, QrPayloadError } from './payload.js';
 import type { FetchLike } from './transport.js';
 
@@ -78,13 +79,8 @@ export function jwksVerifier(options: JwksVerifierOptions = {}): QrPayloadVerifi
       fetchedFrom = ctx.host;
     }
     if (!keys.has(kid) && ctx.now - fetchedAt >= 60_000) {
+      const set = await fetchKeys(ctx);
       fetchedAt = ctx.now;
-      const res = await ctx.fetch(`${ctx.host}/.well-known/jwks.json`, {
-        method: 'GET',
-        headers: { accept: 'application/json' },
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      const set = (await res.json()) as { keys?: Jwk[] };
       for (const jwk of set.keys ?? []) {
         if (jwk.kid && jwk.kty === 'EC' && jwk.crv === 'P-256' && !keys.has(jwk.kid)) {
           const material = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
@@ -143,6 +139,47 @@ export function jwksVerifier(options: JwksVerifierOptions = {}): QrPayloadVerifi
       return { status: 'verified', keyId: header.kid };
     },
   };
+}
+
+const KEYS_TIMEOUT_MS = 10_000;
+
+/** The service's JWKS; failures are `ScanloginError`s like those of every other call. */
+async function fetchKeys(ctx: QrVerifierContext): Promise<{ keys?: Jwk[] }> {
+  // By hand rather than AbortSignal.any/timeout, which React Native lacks.
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  ctx.signal?.addEventListener('abort', onAbort);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, KEYS_TIMEOUT_MS);
+  try {
+    let res: Response;
+    try {
+      res = await ctx.fetch(`${ctx.host}/.well-known/jwks.json`, {
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        signal: controller.signal,
+      });
+    } catch (cause) {
+      if (timedOut)
+        throw ScanloginError.client('timeout', 'The service did not send its keys in time.', { cause });
+      if (ctx.signal?.aborted)
+        throw ScanloginError.client('aborted', 'The key fetch was cancelled.', { cause });
+      throw ScanloginError.client('network', 'Could not reach the service to check the code.', { cause });
+    }
+    const set = (await res.json().catch(() => null)) as { keys?: Jwk[] } | null;
+    if (!res.ok || !set || !Array.isArray(set.keys)) {
+      throw ScanloginError.client('bad-response', 'The service did not answer with its keys.', {
+        status: res.status,
+      });
+    }
+    return set;
+  } finally {
+    clearTimeout(timer);
+    ctx.signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> | null {

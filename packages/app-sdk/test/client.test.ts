@@ -302,6 +302,31 @@ describe('ScanloginApp: verifyQrPayload and scan', () => {
     assert.deepEqual(await lenient.verifyQrPayload(parseQrPayload(text, { now })), { status: 'unsigned' });
   });
 
+  test('when the keys cannot be fetched, verification fails like any call: network or bad answer', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'scanlogin-qr+jwt', kid: 'k' })).toString(
+      'base64url',
+    );
+    const signed = JSON.stringify({ ...JSON.parse(text), sig: `${header}.e30.AAAA` });
+    const offline = new ScanloginApp({
+      host: 'https://h',
+      token: 't',
+      now: () => now,
+      fetch: async () => {
+        throw new TypeError('fetch failed');
+      },
+    });
+    const err = await thrown(offline.scan(signed));
+    assert.equal(err.kind, 'network');
+    assert.equal(isNetworkError(err), true);
+    const portal = new ScanloginApp({
+      host: 'https://h',
+      token: 't',
+      now: () => now,
+      fetch: async () => json('<html>', 200),
+    });
+    assert.equal((await thrown(portal.scan(signed))).kind, 'bad-response');
+  });
+
   test('a configured verifier runs before the code is marked scanned, and can stop it', async () => {
     const { fetch, seen } = fakeFetch(action);
     const calls: string[] = [];
