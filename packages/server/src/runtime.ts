@@ -10,14 +10,14 @@ import { openCountryLookup } from './geoip.js';
 import type { Services } from './services.js';
 import { composeStorage } from './storage/compose.js';
 import type { Storage } from './storage/contracts.js';
-import { SqliteStorage } from './storage/sqlite/index.js';
+import { openEmbeddedStorage } from './storage/embedded.js';
 
 /**
- * The storage the configuration names: the embedded SQLite file, or
+ * The storage the configuration names: the embedded SQLite file (counters in memory), or
  * PostgreSQL (durable) + Redis (hot) shared by several instances.
  */
 export async function openStorage(config: Config): Promise<Storage> {
-  if (!config.databaseUrl) return new SqliteStorage(config.databaseFile);
+  if (!config.databaseUrl) return openEmbeddedStorage(config.databaseFile);
   // Loaded only when configured: the embedded default needs neither driver.
   const [{ openPostgres }, { openRedis }] = await Promise.all([
     import('./storage/postgres/index.js'),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { storageConformance } from '../src/storage/conformance.js';
+import { openEmbeddedStorage } from '../src/storage/embedded.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import { migrations } from '../src/storage/sqlite/migrations.js';
 
@@ -12,6 +13,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 storageConformance('SQLite file', () => new SqliteStorage(join(dir, 'conformance.db')));
 storageConformance('SQLite in memory', () => new SqliteStorage(':memory:'));
+storageConformance('embedded default (SQLite, counters in memory)', () =>
+  openEmbeddedStorage(join(dir, 'embedded.db')),
+);
 
 it('creates the database file readable by its owner only, and reopens it with its data', async () => {
   const file = join(dir, 'sub', 'perm.db');
