@@ -218,7 +218,7 @@ export class QrLoginService {
   }
 
   /** The page's view of a code. Only the scanner's nickname and photo before approval. */
-  async check(random: string, bindingHash: string | null = null): Promise<CheckView> {
+  async check(random: string, bindingHash: Binding = null): Promise<CheckView> {
     return this.view(await this.requireSession(random), bindingHash);
   }
 
@@ -227,7 +227,7 @@ export class QrLoginService {
    * ticket (and a full user) is only for the browser that asked for the code.
    * Anyone else who knows the random still sees the status, never the ticket.
    */
-  async view(s: QrSessionRecord, bindingHash: string | null = null): Promise<CheckView> {
+  async view(s: QrSessionRecord, bindingHash: Binding = null): Promise<CheckView> {
     const now = this.clock.now();
     const status = effectiveStatus(s.status, s.expiresAt, now);
     const expiresIn = isOpen(s.status) ? Math.max(0, Math.ceil((s.expiresAt - now) / 1000)) : 0;
@@ -239,7 +239,10 @@ export class QrLoginService {
       const e = ErrorCodes.STEP_UP_REQUIRED;
       base.scannedResult = { code: e.code, message: e.message };
     }
-    if (status === QrStatus.Authorized && isBound(s, bindingHash)) {
+    if (
+      status === QrStatus.Authorized &&
+      isBound(s, typeof bindingHash === 'function' ? bindingHash() : bindingHash)
+    ) {
       // The ticket (and, with returnFullUserInfo, a token) only while it can still be redeemed:
       // the random is printed in the QR image, so a spent or stale approval must reveal nothing.
       const live = !s.ticketUsed && s.ticketExpiresAt !== null && s.ticketExpiresAt > now;
@@ -511,6 +514,12 @@ const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {
   cancel: 'denied',
   refuse: 'denied',
 };
+
+/**
+ * The reader's binding hash, or a function computing it: polls of a waiting
+ * code (nearly all of them) never need it, so the route defers the hashing.
+ */
+export type Binding = string | null | (() => string | null);
 
 /** Whether the reader holds the binding of the browser that asked (or the code has none). */
 function isBound(s: QrSessionRecord, bindingHash: string | null): boolean {

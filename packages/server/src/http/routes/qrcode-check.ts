@@ -69,7 +69,7 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const { random, wait } = request.query;
-      const binding = bindingHashOf(request);
+      const binding = () => bindingHashOf(request);
       await limitStatusReads(s, random, request.ip);
       if (!wait) return ok(await s.qr.check(random, binding));
 

@@ -34,7 +34,7 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
     { schema: { querystring } },
     async (request, reply) => {
       const { random } = request.query;
-      const binding = bindingHashOf(request);
+      const binding = () => bindingHashOf(request);
       await limitStatusReads(s, random, request.ip);
       const watch = new SessionWatch(s.storage.events, random);
       let view: CheckView;
