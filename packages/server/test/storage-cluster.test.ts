@@ -1,0 +1,32 @@
+/**
+ * The conformance suite on the combination several instances run in
+ * production: PostgreSQL for the durable stores and Redis for the hot ones,
+ * composed exactly as `openStorage` composes them for DATABASE_URL + REDIS_URL.
+ */
+import { randomUUID } from 'node:crypto';
+import { after } from 'node:test';
+import { composeStorage } from '../src/storage/compose.js';
+import { storageConformance } from '../src/storage/conformance.js';
+import { openPostgres } from '../src/storage/postgres/index.js';
+import { openRedis } from '../src/storage/redis/index.js';
+import { startPostgres, type TestPostgres } from './support/postgres.js';
+import { startRedis, type TestRedis } from './support/redis.js';
+
+let servers: Promise<[TestPostgres, TestRedis]> | undefined;
+const started = () => {
+  servers ??= Promise.all([startPostgres(), startRedis()]);
+  return servers;
+};
+after(async () => {
+  if (!servers) return;
+  const [pg, redis] = await servers;
+  await Promise.allSettled([pg.stop(), redis.stop()]);
+});
+
+storageConformance('PostgreSQL + Redis (several instances)', async () => {
+  const [pg, redis] = await started();
+  // A fresh database and key prefix per run: every run starts empty.
+  const durable = await openPostgres(await pg.createDatabase());
+  const hot = await openRedis(redis.url, { keyPrefix: `conformance-${randomUUID()}:` });
+  return composeStorage(durable, hot);
+});
