@@ -17,66 +17,23 @@ import {
   defaultJar,
   generate,
   generateFor,
-  type Json,
   loginAs,
   startTestServer,
   type TestServer,
 } from './helpers.js';
+import { openSse } from './support/sse.js';
 
 const ALLOWED_ORIGIN = 'http://localhost:3001';
 const CHROME_ON_WINDOWS =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
-interface Frame {
-  id: string | null;
-  event: string | null;
-  data: Json;
-}
-
-/** A minimal Server-Sent Events reader over fetch: one frame per `next()`, null at the end of the stream. */
-async function openEvents(s: TestServer, random: string, headers: Record<string, string> = {}) {
-  const aborter = new AbortController();
-  // The same "browser" that asked for the code: its binding cookie lets it see the ticket.
+/** The page's event stream, with the cookies of the browser that asked for the code (its binding). */
+function openEvents(s: TestServer, random: string, headers: Record<string, string> = {}) {
   const jar = defaultJar(s.url);
-  const res = await fetch(`${s.url}/api/v2/qrcode/events?random=${random}`, {
-    headers: { ...(jar.size ? { cookie: jar.header() } : {}), ...headers },
-    signal: aborter.signal,
+  return openSse(`${s.url}/api/v2/qrcode/events?random=${random}`, {
+    ...(jar.size ? { cookie: jar.header() } : {}),
+    ...headers,
   });
-  assert.equal(res.status, 200);
-  assert.ok(res.body);
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  let sawRetry = false;
-  const next = async (): Promise<Frame | null> => {
-    for (;;) {
-      const end = buffer.indexOf('\n\n');
-      if (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const frame: Frame = { id: null, event: null, data: undefined };
-        let hasData = false;
-        for (const line of block.split('\n')) {
-          if (line.startsWith('retry:')) sawRetry = true;
-          else if (line.startsWith('id: ')) frame.id = line.slice(4);
-          else if (line.startsWith('event: ')) frame.event = line.slice(7);
-          else if (line.startsWith('data: ')) {
-            frame.data = JSON.parse(line.slice(6));
-            hasData = true;
-          }
-        }
-        if (hasData) return frame;
-        continue; // the retry hint or a heartbeat comment
-      }
-      const { value, done } = await reader.read();
-      if (done) return null;
-      buffer += value;
-    }
-  };
-  const close = async () => {
-    aborter.abort();
-    await reader.cancel().catch(() => {});
-  };
-  return { res, next, close, sawRetry: () => sawRetry };
 }
 
 describe('GET /api/v2/qrcode/events (Server-Sent Events)', () => {

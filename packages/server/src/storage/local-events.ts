@@ -31,6 +31,11 @@ export class LocalSessionEvents implements SessionEvents {
     };
   }
 
+  /** Whether anybody here waits on this code (lets a relay skip messages nobody needs). */
+  isWatched(random: string): boolean {
+    return this.#listeners.has(random);
+  }
+
   /** Number of codes somebody is waiting on (for tests and metrics). */
   get watchedCount(): number {
     return this.#listeners.size;

@@ -17,6 +17,8 @@ export interface SseStream {
   /** The next frame whose data satisfies `match`, or null if the stream ends first. */
   until(match: (frame: SseFrame) => boolean): Promise<SseFrame | null>;
   close(): Promise<void>;
+  /** Whether the stream has sent a `retry:` reconnection delay so far. */
+  sawRetry(): boolean;
 }
 
 export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseStream> {
@@ -26,6 +28,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   assert.ok(res.body);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
+  let sawRetry = false;
   const next = async (): Promise<SseFrame | null> => {
     for (;;) {
       const end = buffer.indexOf('\n\n');
@@ -35,7 +38,8 @@ export async function openSse(url: string, headers: Record<string, string> = {})
         const frame: SseFrame = { id: null, event: null, data: undefined };
         let hasData = false;
         for (const line of block.split('\n')) {
-          if (line.startsWith('id: ')) frame.id = line.slice(4);
+          if (line.startsWith('retry:')) sawRetry = true;
+          else if (line.startsWith('id: ')) frame.id = line.slice(4);
           else if (line.startsWith('event: ')) frame.event = line.slice(7);
           else if (line.startsWith('data: ')) {
             frame.data = JSON.parse(line.slice(6));
@@ -68,5 +72,6 @@ export async function openSse(url: string, headers: Record<string, string> = {})
       aborter.abort();
       await reader.cancel().catch(() => {});
     },
+    sawRetry: () => sawRetry,
   };
 }

@@ -21,8 +21,8 @@ import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.
 import { newObjectId, newQrRandom, newTicket } from '../ids.js';
 import type { TokenService } from '../tokens/tokens.js';
 import type { WebSessionService } from '../web-sessions/service.js';
+import { describeRequest, type RequestDescription } from './request-description.js';
 import { effectiveStatus, isOpen, type QrAction, statusDescription, Transitions } from './state-machine.js';
-import { parseUserAgent } from './user-agent.js';
 
 /** What `check` (and the push stream) tells the waiting page. */
 export interface CheckView {
@@ -64,18 +64,13 @@ export interface ActionResult {
 }
 
 /** One of the user's recent QR logins, for the app's history screen and the admin audit view. */
-export interface AuditView {
+export interface AuditView extends RequestDescription {
   id: string;
   at: string;
   outcome: QrLoginOutcome;
   random: string;
   userId: string;
   app: { id: string; name: string };
-  origin: string | null;
-  ip: string | null;
-  place: string | null;
-  browser: string | null;
-  os: string | null;
   deviceIp: string | null;
 }
 
@@ -269,17 +264,13 @@ export class QrLoginService {
     if (s.userId !== user.id) fail('QR_SCANNED_BY_OTHER');
     const app = await this.directory.getApp(s.appId);
     const pool = await this.directory.requirePool(s.poolId);
-    const ctx = s.requestContext;
-    const agent = parseUserAgent(ctx?.userAgent);
     const near = this.#proximity(s, phoneIp);
+    const seen = describeRequest(s.requestContext, this.geo);
     return {
       random: s.publicId,
       app: { id: s.appId, name: app?.name ?? 'Unknown application', logo: app?.logo ?? null },
-      origin: ctx?.origin ?? null,
-      ip: ctx?.ip ?? '',
-      place: locateIp(ctx?.ip, this.geo).place,
-      browser: agent.browser,
-      os: agent.os,
+      ...seen,
+      ip: seen.ip ?? '',
       reportedByBrowser: true,
       createdAt: new Date(s.createdAt).toISOString(),
       expiresAt: new Date(s.expiresAt).toISOString(),
@@ -421,20 +412,15 @@ export class QrLoginService {
     browser?: { bindingHash: string | null },
   ): Promise<UserView> {
     const now = this.clock.now();
-    const peek = await this.sessions.peekTicket(ticket, now);
-    if (peek && peek.appId !== app.id) fail('TICKET_OTHER_APP');
-    if (peek && browser) {
-      // Redeeming from a browser needs the binding of the browser that asked.
-      const session = await this.sessions.getSession(peek.random);
-      const expected = session?.bindingHash ?? null;
-      if (expected !== null && (browser.bindingHash === null || !safeEqual(browser.bindingHash, expected))) {
-        fail('BINDING_MISMATCH');
-      }
-    }
+    const peek = (await this.sessions.peekTicket(ticket, now)) ?? fail('TICKET_INVALID');
+    if (peek.appId !== app.id) fail('TICKET_OTHER_APP');
+    // Read once: all the redemption needs was written at approval; consuming only marks the ticket used.
+    const session = (await this.sessions.getSession(peek.random)) ?? fail('TICKET_INVALID');
+    // Redeeming from a browser needs the binding of the browser that asked.
+    if (browser && !isBound(session, browser.bindingHash)) fail('BINDING_MISMATCH');
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
     if (user.blocked) fail('USER_BLOCKED');
-    const session = (await this.sessions.getSession(consumed.random)) ?? fail('TICKET_INVALID');
     await this.#record(session, 'redeemed', null);
     return this.#webUser(user, app, session, ticket);
   }
@@ -463,7 +449,6 @@ export class QrLoginService {
     const views: AuditView[] = [];
     for (const r of records) {
       const app = await this.directory.getApp(r.appId);
-      const agent = parseUserAgent(r.requestContext?.userAgent);
       views.push({
         id: r.id,
         at: new Date(r.at).toISOString(),
@@ -471,11 +456,7 @@ export class QrLoginService {
         random: r.random,
         userId: r.userId,
         app: { id: r.appId, name: app?.name ?? 'Deleted application' },
-        origin: r.requestContext?.origin ?? null,
-        ip: r.requestContext?.ip ?? null,
-        place: locateIp(r.requestContext?.ip, this.geo).place,
-        browser: agent.browser,
-        os: agent.os,
+        ...describeRequest(r.requestContext, this.geo),
         deviceIp: r.deviceIp,
       });
     }

@@ -9,19 +9,14 @@ import { ConflictError } from '../../storage/contracts.js';
 import type { Clock } from '../clock.js';
 import type { DirectoryService } from '../directory/service.js';
 import { fail } from '../errors.js';
-import { type CountryLookup, locateIp } from '../geo.js';
-import { parseUserAgent } from '../qr-login/user-agent.js';
+import type { CountryLookup } from '../geo.js';
+import { describeRequest, type RequestDescription } from '../qr-login/request-description.js';
 import type { TokenClaims, TokenService } from '../tokens/tokens.js';
 
 /** A web session as the user's app lists it: which site, from where, since when. */
-export interface WebSessionView {
+export interface WebSessionView extends RequestDescription {
   id: string;
   app: { id: string; name: string };
-  origin: string | null;
-  ip: string | null;
-  place: string | null;
-  browser: string | null;
-  os: string | null;
   createdAt: string;
   expiresAt: string;
 }
@@ -112,15 +107,10 @@ export class WebSessionService {
     const views: WebSessionView[] = [];
     for (const w of live) {
       const app = await this.directory.getApp(w.appId);
-      const agent = parseUserAgent(w.requestContext?.userAgent);
       views.push({
         id: w.id,
         app: { id: w.appId, name: app?.name ?? 'Deleted application' },
-        origin: w.requestContext?.origin ?? null,
-        ip: w.requestContext?.ip ?? null,
-        place: locateIp(w.requestContext?.ip, this.geo).place,
-        browser: agent.browser,
-        os: agent.os,
+        ...describeRequest(w.requestContext, this.geo),
         createdAt: new Date(w.createdAt).toISOString(),
         expiresAt: new Date(w.expiresAt).toISOString(),
       });

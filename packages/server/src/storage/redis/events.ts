@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { QrSessionRecord, SessionEvents, SessionListener } from '../contracts.js';
+import { LocalSessionEvents } from '../local-events.js';
 import { guard } from './connection.js';
 import type { KeySpace } from './keys.js';
 
@@ -28,7 +29,8 @@ import type { KeySpace } from './keys.js';
  * Waiting pages time out and re-read the state, which is authoritative.
  */
 export class RedisSessionEvents implements SessionEvents {
-  readonly #listeners = new Map<string, Set<SessionListener>>();
+  /** This process's waiting pages; Redis messages are handed to them. */
+  readonly #local = new LocalSessionEvents();
   #publishFailing = false;
 
   constructor(
@@ -62,43 +64,24 @@ export class RedisSessionEvents implements SessionEvents {
   }
 
   subscribe(random: string, listener: SessionListener): () => void {
-    let set = this.#listeners.get(random);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(random, set);
-    }
-    set.add(listener);
-    return () => {
-      const current = this.#listeners.get(random);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) this.#listeners.delete(random);
-    };
+    return this.#local.subscribe(random, listener);
   }
 
   /** Number of codes somebody here is waiting on (for tests and metrics). */
   get watchedCount(): number {
-    return this.#listeners.size;
+    return this.#local.watchedCount;
   }
 
   #deliver(channel: string, message: string): void {
     const prefix = this.keys.channelPrefix;
-    if (!channel.startsWith(prefix)) return;
-    const set = this.#listeners.get(channel.slice(prefix.length));
-    if (!set) return;
+    if (!channel.startsWith(prefix) || !this.#local.isWatched(channel.slice(prefix.length))) return;
     let session: QrSessionRecord;
     try {
       session = JSON.parse(message);
     } catch {
       return;
     }
-    for (const listener of [...set]) {
-      try {
-        listener(session);
-      } catch {
-        // A listener's failure must not stop the others.
-      }
-    }
+    this.#local.publish(session);
   }
 
   #publishFailed(err: unknown): void {

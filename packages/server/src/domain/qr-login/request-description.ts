@@ -1,0 +1,26 @@
+import type { RequestContext } from '../../storage/contracts.js';
+import { type CountryLookup, locateIp } from '../geo.js';
+import { parseUserAgent } from './user-agent.js';
+
+/** What the user is shown about a browser's request: where it came from and what it claims to be. */
+export interface RequestDescription {
+  origin: string | null;
+  ip: string | null;
+  /** Coarse place of the IP; null without a GeoIP database or for private addresses. */
+  place: string | null;
+  /** From the User-Agent: claimed by the browser, not verified. */
+  browser: string | null;
+  os: string | null;
+}
+
+/** One reading of a stored request context, for the confirm screen, the history and the web sessions. */
+export function describeRequest(ctx: RequestContext | null, geo: CountryLookup | null): RequestDescription {
+  const agent = parseUserAgent(ctx?.userAgent);
+  return {
+    origin: ctx?.origin ?? null,
+    ip: ctx?.ip ?? null,
+    place: locateIp(ctx?.ip, geo).place,
+    browser: agent.browser,
+    os: agent.os,
+  };
+}
