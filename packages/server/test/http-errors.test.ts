@@ -176,11 +176,15 @@ describe('generic request errors', () => {
   });
 
   test('every answer, success or error, carries a request id and safe defaults', async () => {
+    const ids = new Set<string>();
     for (const r of [await call(s.url, 'GET', '/health'), await call(s.url, 'GET', '/nope')]) {
-      assert.match(r.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+      const id = r.headers.get('x-request-id') ?? '';
+      assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-z]{6,}$/, 'a per-process random prefix and a counter');
+      ids.add(id);
       assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
       assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
     }
+    assert.equal(ids.size, 2, 'each answer has its own id');
   });
 });
 

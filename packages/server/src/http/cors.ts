@@ -33,20 +33,24 @@ declare module 'fastify' {
  * browser exchange) refuse foreign origins outright.
  */
 export function registerCors(app: FastifyInstance, directory: DirectoryService): void {
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback-style: most requests carry no Origin and leave without a promise.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     const origin = request.headers.origin;
     if (request.routeOptions.config?.[PUBLIC_CORS]) {
       reply.header('access-control-allow-origin', '*');
       reply.header('cross-origin-resource-policy', 'cross-origin');
-      return;
+      return done();
     }
-    if (!origin) return;
+    if (!origin) return done();
     reply.header('vary', 'Origin');
-    if (await originAllowedFor(request, directory, origin)) {
-      reply.header('access-control-allow-origin', origin);
-      reply.header('access-control-allow-credentials', 'true');
-      reply.header('access-control-expose-headers', 'retry-after, x-request-id');
-    }
+    originAllowedFor(request, directory, origin).then((allowed) => {
+      if (allowed) {
+        reply.header('access-control-allow-origin', origin);
+        reply.header('access-control-allow-credentials', 'true');
+        reply.header('access-control-expose-headers', 'retry-after, x-request-id');
+      }
+      done();
+    }, done);
   });
 
   app.options('*', async (request, reply) => {

@@ -295,6 +295,50 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         );
       });
 
+      it('knows a waiting code from memory only while nothing happened to it (when it offers to)', async (t) => {
+        const waitingUntil = st.sessions.waitingUntil?.bind(st.sessions);
+        if (!waitingUntil) return t.skip('this store reads every poll from its records');
+        const s = session({ expiresAt: T0 + 60_000 });
+        await st.sessions.createSession(s);
+        assert.equal(waitingUntil(s.random, T0), s.expiresAt);
+        assert.equal(waitingUntil('missing', T0), undefined);
+        // A rotation keeps it waiting; what it answers must still agree with the record.
+        await st.sessions.rotatePublicId(s.random, {
+          publicId: id('pub'),
+          publicIdExpiresAt: T0 + 30_000,
+          now: T0,
+        });
+        assert.equal(waitingUntil(s.random, T0), s.expiresAt);
+        // A code already scanned when stored, a failed transition, a scan and expiry all end it.
+        const scannedAtBirth = session({ status: QrStatus.Scanned, userId: 'u', seq: 3 });
+        await st.sessions.createSession(scannedAtBirth);
+        assert.equal(waitingUntil(scannedAtBirth.random, T0), undefined);
+        const failed = session();
+        await st.sessions.createSession(failed);
+        await st.sessions.transition(failed.random, {
+          from: QrStatus.Scanned,
+          to: QrStatus.Cancelled,
+          now: T0,
+        });
+        assert.equal(waitingUntil(failed.random, T0), undefined);
+        assert.equal((await st.sessions.getSession(failed.random))?.status, QrStatus.Pending);
+        await st.sessions.transition(s.random, {
+          from: QrStatus.Pending,
+          to: QrStatus.Scanned,
+          now: T0,
+          set: { userId: 'u1' },
+        });
+        assert.equal(waitingUntil(s.random, T0), undefined);
+        const short = session({ expiresAt: T0 + 1000 });
+        await st.sessions.createSession(short);
+        assert.equal(waitingUntil(short.random, T0 + 999), T0 + 1000);
+        assert.equal(waitingUntil(short.random, T0 + 1000), undefined, 'expired at its expiry');
+        const swept = session({ expiresAt: T0 + 2000 });
+        await st.sessions.createSession(swept);
+        await st.sessions.deleteExpired(T0 + 2000);
+        assert.equal(waitingUntil(swept.random, T0), undefined, 'a sweep forgets expired codes');
+      });
+
       it('refuses transitions of an expired code (expiry is computed from expiresAt)', async () => {
         const s = session({ expiresAt: T0 + 1000 });
         await st.sessions.createSession(s);

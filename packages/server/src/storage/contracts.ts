@@ -258,6 +258,13 @@ export interface QrSessionStore {
   consumeTicket(ticket: string, appId: string, now: number): Promise<ConsumedTicket | null>;
   /** Removes sessions that nobody can use any more; returns how many. */
   deleteExpired(now: number): Promise<number>;
+  /**
+   * Optional fast path for polling, the hottest read: if this process knows
+   * from memory that the code is still waiting untouched (status 0, seq 0)
+   * at `now`, its expiry; otherwise `undefined`, and the caller reads the
+   * record. Only a store that sees every write to its sessions may offer it.
+   */
+  waitingUntil?(random: string, now: number): number | undefined;
 }
 
 export interface CounterState {

@@ -2,15 +2,17 @@ import { composeStorage } from './compose.js';
 import type { Storage } from './contracts.js';
 import { MemoryCounters } from './memory-counters.js';
 import { SqliteStorage } from './sqlite/index.js';
+import { WaitingCodesMirror } from './waiting-codes.js';
 
 /**
- * The embedded default: everything in one SQLite file, except the throttling
- * counters, which stay in memory (see MemoryCounters for why that is safe).
+ * The embedded default: everything in one SQLite file. This process owns the
+ * file, which allows two things in memory: the throttling counters (see
+ * MemoryCounters) and which codes are still waiting (see WaitingCodesMirror).
  */
 export function openEmbeddedStorage(file: string): Storage {
   const sqlite = new SqliteStorage(file);
   return composeStorage(sqlite, {
-    sessions: sqlite.sessions,
+    sessions: new WaitingCodesMirror(sqlite.sessions),
     events: sqlite.events,
     counters: new MemoryCounters(),
     ping: async () => {},

@@ -214,7 +214,19 @@ export class QrLoginService {
 
   /** The page's view of a code. Only the scanner's nickname and photo before approval. */
   async check(random: string, bindingHash: Binding = null): Promise<CheckView> {
-    return this.view(await this.requireSession(random), bindingHash);
+    return this.waitingView(random) ?? this.view(await this.requireSession(random), bindingHash);
+  }
+
+  /**
+   * The view of a code nothing has happened to yet, when the store knows it
+   * from memory (see WaitingCodesMirror): most polls end here, with no read.
+   */
+  waitingView(random: string): CheckView | undefined {
+    const now = this.clock.now();
+    const until = this.sessions.waitingUntil?.(random, now);
+    if (until === undefined) return undefined;
+    const expiresIn = Math.ceil((until - now) / 1000);
+    return { random, status: QrStatus.Pending, ticket: null, userInfo: null, expiresIn, seq: 0 };
   }
 
   /**

@@ -69,8 +69,11 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const { random, wait } = request.query;
-      const binding = () => bindingHashOf(request);
       await limitStatusReads(s, random, request.ip);
+      // Most polls find the code untouched and need neither a read nor the binding.
+      const untouched = s.qr.waitingView(random);
+      if (untouched && !wait) return ok(untouched);
+      const binding = () => bindingHashOf(request);
       if (!wait) return ok(await s.qr.check(random, binding));
 
       const watch = new SessionWatch(s.storage.events, random);
