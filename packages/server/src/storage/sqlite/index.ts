@@ -27,6 +27,7 @@ import {
   type WebSessionStore,
 } from '../contracts.js';
 import { LocalSessionEvents } from '../local-events.js';
+import { WalCheckpointer } from './checkpointer.js';
 import { migrations } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -153,8 +154,13 @@ export class SqliteStorage implements Storage {
   readonly audit: AuditStore;
   readonly webSessions: WebSessionStore;
 
-  constructor(file: string) {
+  readonly #checkpointer: WalCheckpointer | null;
+
+  /** `backgroundCheckpoints`: write the log back from a worker thread (see WalCheckpointer). */
+  constructor(file: string, opts: { backgroundCheckpoints?: boolean } = {}) {
     this.db = openSqlite(file);
+    this.#checkpointer =
+      opts.backgroundCheckpoints && file !== ':memory:' ? new WalCheckpointer(this.db, file) : null;
     this.directory = new SqliteDirectory(this.db);
     this.keys = new SqliteKeys(this.db);
     this.sessions = new SqliteSessions(this.db);
@@ -168,6 +174,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }
