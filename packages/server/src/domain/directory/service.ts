@@ -99,7 +99,7 @@ export class DirectoryService {
   async createPool(name: string, security: Partial<PoolSecurity> = {}): Promise<PoolRecord> {
     const { publicKey, privateKey } = generatePoolRsaKey();
     const pool: PoolRecord = {
-      id: newObjectId(),
+      id: newObjectId(this.clock.now()),
       name,
       security: { ...DEFAULT_POOL_SECURITY, ...security },
       rsaPublicKey: publicKey,
@@ -144,7 +144,7 @@ export class DirectoryService {
     await this.requirePool(input.poolId);
     const secret = newAppSecret();
     const app: AppRecord = {
-      id: newObjectId(),
+      id: newObjectId(this.clock.now()),
       poolId: input.poolId,
       name: input.name,
       logo: input.logo ?? null,
@@ -219,7 +219,7 @@ export class DirectoryService {
       fail('INVALID_REQUEST', 'A user needs a username, an email or a phone.');
     const now = this.clock.now();
     const user: UserRecord = {
-      id: newObjectId(),
+      id: newObjectId(this.clock.now()),
       poolId: input.poolId,
       username,
       email,

@@ -439,9 +439,10 @@ export class QrLoginService {
 
   async #record(s: QrSessionRecord, outcome: QrLoginOutcome, deviceIp: string | null): Promise<void> {
     if (!s.userId) return;
+    const at = this.clock.now();
     await this.audit.append({
-      id: newObjectId(),
-      at: this.clock.now(),
+      id: newObjectId(at),
+      at,
       poolId: s.poolId,
       userId: s.userId,
       appId: s.appId,
