@@ -71,7 +71,7 @@ for (const w of which) {
       srv.child.pid,
     );
   } else if (w === 'exchange') {
-    const tickets = await approvedTickets(t, 30000);
+    const tickets = await approvedTickets(t, 60000);
     r = await runLoad(
       {
         ...base,

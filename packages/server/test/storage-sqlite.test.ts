@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { storageConformance } from '../src/storage/conformance.js';
+import { ConflictError, DEFAULT_POOL_SECURITY } from '../src/storage/contracts.js';
 import { openEmbeddedStorage } from '../src/storage/embedded.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import { migrations } from '../src/storage/sqlite/migrations.js';
@@ -44,4 +46,45 @@ it('writes the log back into the database file from a worker, not from the writi
   const again = new SqliteStorage(file);
   assert.equal(await again.directory.getMeta('k1999'), 'v'.repeat(200));
   await again.close();
+});
+
+it('commits the writes of one event-loop turn together, and settles each only once committed', async () => {
+  const file = join(dir, 'group-commit.db');
+  const st = new SqliteStorage(file);
+  const other = new Database(file, { readonly: true }); // another connection sees committed data only
+  const committed = (key: string) =>
+    other.prepare('SELECT value FROM meta WHERE key = ?').get(key) !== undefined;
+  const a = st.directory.setMeta('a', '1');
+  const b = st.directory.setMeta('b', '2');
+  const clash = st.directory.insertPool({
+    id: 'p',
+    name: 'p',
+    rsaPublicKey: 'x',
+    rsaPrivateKey: 'y',
+    security: { ...DEFAULT_POOL_SECURITY },
+    createdAt: 0,
+  });
+  assert.equal(committed('a'), false, 'not visible to others before the commit');
+  assert.equal(await st.directory.getMeta('a'), '1', 'but this connection reads its own write');
+  await Promise.all([a, b, clash]);
+  assert.ok(committed('a') && committed('b'), 'both committed by the time their promises settle');
+  // A failed statement is undone alone: its caller gets the error, the others their commit.
+  const dup = st.directory.insertPool({
+    id: 'p',
+    name: 'again',
+    rsaPublicKey: 'x',
+    rsaPrivateKey: 'y',
+    security: { ...DEFAULT_POOL_SECURITY },
+    createdAt: 0,
+  });
+  const c = st.directory.setMeta('c', '3');
+  await assert.rejects(dup, ConflictError);
+  await c;
+  assert.ok(committed('c'));
+  // Closing commits what is still waiting.
+  const d = st.directory.setMeta('d', '4');
+  await st.close();
+  await d;
+  assert.ok(committed('d'));
+  other.close();
 });

@@ -433,8 +433,12 @@ export class QrLoginService {
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
     if (user.blocked) fail('USER_BLOCKED');
-    await this.#record(session, 'redeemed', null);
-    return this.#webUser(user, app, session, ticket);
+    // The audit line and the web session are independent writes: made together, they share a commit.
+    const [, view] = await Promise.all([
+      this.#record(session, 'redeemed', null),
+      this.#webUser(user, app, session, ticket),
+    ]);
+    return view;
   }
 
   async #record(s: QrSessionRecord, outcome: QrLoginOutcome, deviceIp: string | null): Promise<void> {

@@ -28,6 +28,7 @@ import {
 } from '../contracts.js';
 import { LocalSessionEvents } from '../local-events.js';
 import { WalCheckpointer } from './checkpointer.js';
+import { GroupCommit } from './group-commit.js';
 import { migrations } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -155,18 +156,20 @@ export class SqliteStorage implements Storage {
   readonly webSessions: WebSessionStore;
 
   readonly #checkpointer: WalCheckpointer | null;
+  readonly #writes: GroupCommit;
 
   /** `backgroundCheckpoints`: write the log back from a worker thread (see WalCheckpointer). */
   constructor(file: string, opts: { backgroundCheckpoints?: boolean } = {}) {
     this.db = openSqlite(file);
     this.#checkpointer =
       opts.backgroundCheckpoints && file !== ':memory:' ? new WalCheckpointer(this.db, file) : null;
-    this.directory = new SqliteDirectory(this.db);
-    this.keys = new SqliteKeys(this.db);
-    this.sessions = new SqliteSessions(this.db);
-    this.counters = new SqliteCounters(this.db);
-    this.audit = new SqliteAudit(this.db);
-    this.webSessions = new SqliteWebSessions(this.db);
+    this.#writes = new GroupCommit(this.db);
+    this.directory = new SqliteDirectory(this.db, this.#writes);
+    this.keys = new SqliteKeys(this.db, this.#writes);
+    this.sessions = new SqliteSessions(this.db, this.#writes);
+    this.counters = new SqliteCounters(this.db, this.#writes);
+    this.audit = new SqliteAudit(this.db, this.#writes);
+    this.webSessions = new SqliteWebSessions(this.db, this.#writes);
   }
 
   async ping(): Promise<void> {
@@ -174,6 +177,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.#writes.flush();
     await this.#checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
@@ -181,7 +185,10 @@ export class SqliteStorage implements Storage {
 
 class SqliteDirectory implements DirectoryStore {
   readonly #s;
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly writes: GroupCommit,
+  ) {
     this.#s = {
       insertPool: db.prepare(
         'INSERT INTO pools (id, name, rsa_public_key, rsa_private_key, security, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -231,12 +238,14 @@ class SqliteDirectory implements DirectoryStore {
     };
   }
 
-  async insertPool(p: PoolRecord): Promise<void> {
-    try {
-      this.#s.insertPool.run(p.id, p.name, p.rsaPublicKey, p.rsaPrivateKey, json(p.security), p.createdAt);
-    } catch (err) {
-      rethrowConflict(err);
-    }
+  insertPool(p: PoolRecord): Promise<void> {
+    return this.writes.run(() => {
+      try {
+        this.#s.insertPool.run(p.id, p.name, p.rsaPublicKey, p.rsaPrivateKey, json(p.security), p.createdAt);
+      } catch (err) {
+        rethrowConflict(err);
+      }
+    });
   }
   async getPool(id: string): Promise<PoolRecord | null> {
     const r = this.#s.getPool.get(id) as Row | undefined;
@@ -245,30 +254,31 @@ class SqliteDirectory implements DirectoryStore {
   async listPools(): Promise<PoolRecord[]> {
     return (this.#s.listPools.all() as Row[]).map(toPool);
   }
-  async updatePool(
-    id: string,
-    patch: Partial<Pick<PoolRecord, 'name' | 'security'>>,
-  ): Promise<PoolRecord | null> {
-    return this.db.transaction(() => {
-      const r = this.#s.getPool.get(id) as Row | undefined;
-      if (!r) return null;
-      const next = { ...toPool(r), ...patch };
-      this.db
-        .prepare('UPDATE pools SET name = ?, security = ? WHERE id = ?')
-        .run(next.name, json(next.security), id);
-      return next;
-    })();
+  updatePool(id: string, patch: Partial<Pick<PoolRecord, 'name' | 'security'>>): Promise<PoolRecord | null> {
+    return this.writes.run(() => {
+      return this.db.transaction(() => {
+        const r = this.#s.getPool.get(id) as Row | undefined;
+        if (!r) return null;
+        const next = { ...toPool(r), ...patch };
+        this.db
+          .prepare('UPDATE pools SET name = ?, security = ? WHERE id = ?')
+          .run(next.name, json(next.security), id);
+        return next;
+      })();
+    });
   }
 
-  async insertApp(a: AppRecord): Promise<void> {
-    try {
-      this.db.transaction(() => {
-        this.#s.insertApp.run(a.id, a.poolId, a.name, a.logo, a.secretHash, json(a.qr), a.createdAt);
-        for (const o of a.allowedOrigins) this.#s.insertOrigin.run(a.id, o);
-      })();
-    } catch (err) {
-      rethrowConflict(err);
-    }
+  insertApp(a: AppRecord): Promise<void> {
+    return this.writes.run(() => {
+      try {
+        this.db.transaction(() => {
+          this.#s.insertApp.run(a.id, a.poolId, a.name, a.logo, a.secretHash, json(a.qr), a.createdAt);
+          for (const o of a.allowedOrigins) this.#s.insertOrigin.run(a.id, o);
+        })();
+      } catch (err) {
+        rethrowConflict(err);
+      }
+    });
   }
   async getApp(id: string): Promise<AppRecord | null> {
     const r = this.#s.getApp.get(id) as Row | undefined;
@@ -278,48 +288,54 @@ class SqliteDirectory implements DirectoryStore {
     const rows = (poolId ? this.#s.listAppsOfPool.all(poolId) : this.#s.listApps.all()) as Row[];
     return rows.map((r) => this.#toApp(r));
   }
-  async updateApp(id: string, patch: AppPatch): Promise<AppRecord | null> {
-    return this.db.transaction(() => {
-      const r = this.#s.getApp.get(id) as Row | undefined;
-      if (!r) return null;
-      const cur = this.#toApp(r);
-      const next = { ...cur, ...patch };
-      this.db
-        .prepare('UPDATE apps SET name = ?, logo = ?, secret_hash = ?, qr_settings = ? WHERE id = ?')
-        .run(next.name, next.logo, next.secretHash, json(next.qr), id);
-      if (patch.allowedOrigins) {
-        this.#s.deleteOrigins.run(id);
-        for (const o of patch.allowedOrigins) this.#s.insertOrigin.run(id, o);
-      }
-      return this.#toApp(this.#s.getApp.get(id) as Row);
-    })();
+  updateApp(id: string, patch: AppPatch): Promise<AppRecord | null> {
+    return this.writes.run(() => {
+      return this.db.transaction(() => {
+        const r = this.#s.getApp.get(id) as Row | undefined;
+        if (!r) return null;
+        const cur = this.#toApp(r);
+        const next = { ...cur, ...patch };
+        this.db
+          .prepare('UPDATE apps SET name = ?, logo = ?, secret_hash = ?, qr_settings = ? WHERE id = ?')
+          .run(next.name, next.logo, next.secretHash, json(next.qr), id);
+        if (patch.allowedOrigins) {
+          this.#s.deleteOrigins.run(id);
+          for (const o of patch.allowedOrigins) this.#s.insertOrigin.run(id, o);
+        }
+        return this.#toApp(this.#s.getApp.get(id) as Row);
+      })();
+    });
   }
-  async deleteApp(id: string): Promise<boolean> {
-    return this.#s.deleteApp.run(id).changes > 0;
+  deleteApp(id: string): Promise<boolean> {
+    return this.writes.run(() => {
+      return this.#s.deleteApp.run(id).changes > 0;
+    });
   }
   async isOriginAllowedByAnyApp(origin: string): Promise<boolean> {
     return this.#s.anyOrigin.get(origin) !== undefined;
   }
 
-  async insertUser(u: UserRecord): Promise<void> {
-    try {
-      this.#s.insertUser.run(
-        u.id,
-        u.poolId,
-        u.username,
-        u.email,
-        u.phone,
-        u.passwordHash,
-        u.nickname,
-        u.photo,
-        u.blocked ? 1 : 0,
-        json(u.customData),
-        u.createdAt,
-        u.updatedAt,
-      );
-    } catch (err) {
-      rethrowConflict(err);
-    }
+  insertUser(u: UserRecord): Promise<void> {
+    return this.writes.run(() => {
+      try {
+        this.#s.insertUser.run(
+          u.id,
+          u.poolId,
+          u.username,
+          u.email,
+          u.phone,
+          u.passwordHash,
+          u.nickname,
+          u.photo,
+          u.blocked ? 1 : 0,
+          json(u.customData),
+          u.createdAt,
+          u.updatedAt,
+        );
+      } catch (err) {
+        rethrowConflict(err);
+      }
+    });
   }
   async getUser(id: string): Promise<UserRecord | null> {
     const r = this.#s.getUser.get(id) as Row | undefined;
@@ -334,54 +350,65 @@ class SqliteDirectory implements DirectoryStore {
   async listUsers(poolId: string, opts: { limit?: number; offset?: number } = {}): Promise<UserRecord[]> {
     return (this.#s.listUsers.all(poolId, opts.limit ?? 100, opts.offset ?? 0) as Row[]).map(toUser);
   }
-  async updateUser(id: string, patch: UserPatch, now: number): Promise<UserRecord | null> {
-    try {
-      return this.db.transaction(() => {
-        const r = this.#s.getUser.get(id) as Row | undefined;
-        if (!r) return null;
-        const n = { ...toUser(r), ...patch, updatedAt: now };
-        this.db
-          .prepare(
-            `UPDATE users SET username = ?, email = ?, phone = ?, password_hash = ?, nickname = ?, photo = ?,
-              blocked = ?, custom_data = ?, updated_at = ? WHERE id = ?`,
-          )
-          .run(
-            n.username,
-            n.email,
-            n.phone,
-            n.passwordHash,
-            n.nickname,
-            n.photo,
-            n.blocked ? 1 : 0,
-            json(n.customData),
-            n.updatedAt,
-            id,
-          );
-        return n;
-      })();
-    } catch (err) {
-      rethrowConflict(err);
-    }
+  updateUser(id: string, patch: UserPatch, now: number): Promise<UserRecord | null> {
+    return this.writes.run(() => {
+      try {
+        return this.db.transaction(() => {
+          const r = this.#s.getUser.get(id) as Row | undefined;
+          if (!r) return null;
+          const n = { ...toUser(r), ...patch, updatedAt: now };
+          this.db
+            .prepare(
+              `UPDATE users SET username = ?, email = ?, phone = ?, password_hash = ?, nickname = ?, photo = ?,
+                blocked = ?, custom_data = ?, updated_at = ? WHERE id = ?`,
+            )
+            .run(
+              n.username,
+              n.email,
+              n.phone,
+              n.passwordHash,
+              n.nickname,
+              n.photo,
+              n.blocked ? 1 : 0,
+              json(n.customData),
+              n.updatedAt,
+              id,
+            );
+          return n;
+        })();
+      } catch (err) {
+        rethrowConflict(err);
+      }
+    });
   }
-  async deleteUser(id: string): Promise<boolean> {
-    return this.#s.deleteUser.run(id).changes > 0;
+  deleteUser(id: string): Promise<boolean> {
+    return this.writes.run(() => {
+      return this.#s.deleteUser.run(id).changes > 0;
+    });
   }
 
   async getMeta(key: string): Promise<string | null> {
     const r = this.#s.getMeta.get(key) as Row | undefined;
     return r ? (r.value as string) : null;
   }
-  async setMeta(key: string, value: string): Promise<void> {
-    this.#s.setMeta.run(key, value);
+  setMeta(key: string, value: string): Promise<void> {
+    return this.writes.run(() => {
+      this.#s.setMeta.run(key, value);
+    });
   }
-  async claimMeta(key: string, value: string): Promise<boolean> {
-    return this.#s.claimMeta.run(key, value).changes === 1;
+  claimMeta(key: string, value: string): Promise<boolean> {
+    return this.writes.run(() => {
+      return this.#s.claimMeta.run(key, value).changes === 1;
+    });
   }
 }
 
 class SqliteKeys implements KeyStore {
   readonly #s;
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly writes: GroupCommit,
+  ) {
     this.#s = {
       list: db.prepare('SELECT * FROM signing_keys ORDER BY created_at, kid'),
       insert: db.prepare(
@@ -394,24 +421,33 @@ class SqliteKeys implements KeyStore {
   async listKeys(): Promise<SigningKeyRecord[]> {
     return (this.#s.list.all() as Row[]).map(toKey);
   }
-  async insertKey(k: SigningKeyRecord): Promise<void> {
-    try {
-      this.#s.insert.run(k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt);
-    } catch (err) {
-      rethrowConflict(err);
-    }
+  insertKey(k: SigningKeyRecord): Promise<void> {
+    return this.writes.run(() => {
+      try {
+        this.#s.insert.run(k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt);
+      } catch (err) {
+        rethrowConflict(err);
+      }
+    });
   }
-  async retireKey(kid: string, at: number): Promise<void> {
-    this.#s.retire.run(at, kid);
+  retireKey(kid: string, at: number): Promise<void> {
+    return this.writes.run(() => {
+      this.#s.retire.run(at, kid);
+    });
   }
-  async deleteKey(kid: string): Promise<void> {
-    this.#s.delete.run(kid);
+  deleteKey(kid: string): Promise<void> {
+    return this.writes.run(() => {
+      this.#s.delete.run(kid);
+    });
   }
 }
 
 class SqliteSessions implements QrSessionStore {
   readonly #s;
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly writes: GroupCommit,
+  ) {
     this.#s = {
       insert: db.prepare(
         `INSERT INTO qr_sessions (random, app_id, pool_id, status, created_at, expires_at, custom_data, user_id,
@@ -451,31 +487,33 @@ class SqliteSessions implements QrSessionStore {
       ),
     };
   }
-  async createSession(s: QrSessionRecord): Promise<void> {
-    try {
-      this.#s.insert.run(
-        s.random,
-        s.appId,
-        s.poolId,
-        s.status,
-        s.createdAt,
-        s.expiresAt,
-        s.customData ? json(s.customData) : null,
-        s.userId,
-        s.ticket,
-        s.ticketExpiresAt,
-        s.ticketUsed ? 1 : 0,
-        s.seq,
-        s.requestContext ? json(s.requestContext) : null,
-        s.checkCode,
-        s.checkChoices ? json(s.checkChoices) : null,
-        s.bindingHash,
-        s.publicId,
-        s.publicIdExpiresAt,
-      );
-    } catch (err) {
-      rethrowConflict(err);
-    }
+  createSession(s: QrSessionRecord): Promise<void> {
+    return this.writes.run(() => {
+      try {
+        this.#s.insert.run(
+          s.random,
+          s.appId,
+          s.poolId,
+          s.status,
+          s.createdAt,
+          s.expiresAt,
+          s.customData ? json(s.customData) : null,
+          s.userId,
+          s.ticket,
+          s.ticketExpiresAt,
+          s.ticketUsed ? 1 : 0,
+          s.seq,
+          s.requestContext ? json(s.requestContext) : null,
+          s.checkCode,
+          s.checkChoices ? json(s.checkChoices) : null,
+          s.bindingHash,
+          s.publicId,
+          s.publicIdExpiresAt,
+        );
+      } catch (err) {
+        rethrowConflict(err);
+      }
+    });
   }
   async getSession(random: string): Promise<QrSessionRecord | null> {
     const r = this.#s.get.get(random) as Row | undefined;
@@ -485,26 +523,30 @@ class SqliteSessions implements QrSessionStore {
     const r = this.#s.byPublicId.get(publicId) as Row | undefined;
     return r ? toSession(r) : null;
   }
-  async rotatePublicId(random: string, next: PublicIdRotation): Promise<QrSessionRecord | null> {
-    try {
-      const r = this.#s.rotate.get({ random, ...next }) as Row | undefined;
-      return r ? toSession(r) : null;
-    } catch (err) {
-      return rethrowConflict(err);
-    }
+  rotatePublicId(random: string, next: PublicIdRotation): Promise<QrSessionRecord | null> {
+    return this.writes.run(() => {
+      try {
+        const r = this.#s.rotate.get({ random, ...next }) as Row | undefined;
+        return r ? toSession(r) : null;
+      } catch (err) {
+        return rethrowConflict(err);
+      }
+    });
   }
-  async transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null> {
-    const set = req.set ?? {};
-    // The statement compares with two statuses; no rule of the transitions table has more.
-    if (Array.isArray(req.from) && req.from.length > 2)
-      throw new Error('transition: at most two from-statuses');
-    let r: Row | undefined;
-    try {
-      r = this.#run(random, req, set);
-    } catch (err) {
-      return rethrowConflict(err); // a ticket already held by another session
-    }
-    return r ? toSession(r) : null;
+  transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null> {
+    return this.writes.run(() => {
+      const set = req.set ?? {};
+      // The statement compares with two statuses; no rule of the transitions table has more.
+      if (Array.isArray(req.from) && req.from.length > 2)
+        throw new Error('transition: at most two from-statuses');
+      let r: Row | undefined;
+      try {
+        r = this.#run(random, req, set);
+      } catch (err) {
+        return rethrowConflict(err); // a ticket already held by another session
+      }
+      return r ? toSession(r) : null;
+    });
   }
   #run(random: string, req: TransitionRequest, set: NonNullable<TransitionRequest['set']>): Row | undefined {
     return this.#s.transition.get({
@@ -526,25 +568,32 @@ class SqliteSessions implements QrSessionStore {
     const r = this.#s.peek.get(ticket, now) as Row | undefined;
     return r ? { appId: r.app_id as string, random: r.random as string } : null;
   }
-  async consumeTicket(ticket: string, appId: string, now: number): Promise<ConsumedTicket | null> {
-    const r = this.#s.consume.get(ticket, appId, now) as Row | undefined;
-    return r
-      ? {
-          random: r.random as string,
-          appId: r.app_id as string,
-          poolId: r.pool_id as string,
-          userId: r.user_id as string,
-        }
-      : null;
+  consumeTicket(ticket: string, appId: string, now: number): Promise<ConsumedTicket | null> {
+    return this.writes.run(() => {
+      const r = this.#s.consume.get(ticket, appId, now) as Row | undefined;
+      return r
+        ? {
+            random: r.random as string,
+            appId: r.app_id as string,
+            poolId: r.pool_id as string,
+            userId: r.user_id as string,
+          }
+        : null;
+    });
   }
-  async deleteExpired(now: number): Promise<number> {
-    return this.#s.deleteExpired.run({ now }).changes;
+  deleteExpired(now: number): Promise<number> {
+    return this.writes.run(() => {
+      return this.#s.deleteExpired.run({ now }).changes;
+    });
   }
 }
 
 class SqliteCounters implements CounterStore {
   readonly #s;
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly writes: GroupCommit,
+  ) {
     this.#s = {
       increment: db.prepare(
         `INSERT INTO counters (key, count, reset_at) VALUES (@key, 1, @resetAt)
@@ -557,16 +606,20 @@ class SqliteCounters implements CounterStore {
       reset: db.prepare('DELETE FROM counters WHERE key = ?'),
     };
   }
-  async increment(key: string, windowMs: number, now: number): Promise<CounterState> {
-    const r = this.#s.increment.get({ key, now, resetAt: now + windowMs }) as Row;
-    return { count: r.count as number, resetAt: r.reset_at as number };
+  increment(key: string, windowMs: number, now: number): Promise<CounterState> {
+    return this.writes.run(() => {
+      const r = this.#s.increment.get({ key, now, resetAt: now + windowMs }) as Row;
+      return { count: r.count as number, resetAt: r.reset_at as number };
+    });
   }
   async get(key: string, now: number): Promise<CounterState | null> {
     const r = this.#s.get.get(key, now) as Row | undefined;
     return r ? { count: r.count as number, resetAt: r.reset_at as number } : null;
   }
-  async reset(key: string): Promise<void> {
-    this.#s.reset.run(key);
+  reset(key: string): Promise<void> {
+    return this.writes.run(() => {
+      this.#s.reset.run(key);
+    });
   }
 }
 
@@ -586,7 +639,10 @@ function toAudit(r: Row): AuditRecord {
 
 class SqliteAudit implements AuditStore {
   readonly #s;
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly writes: GroupCommit,
+  ) {
     this.#s = {
       append: db.prepare(
         `INSERT INTO qr_audit (id, at, pool_id, user_id, app_id, random, outcome, request_context, device_ip)
@@ -598,18 +654,20 @@ class SqliteAudit implements AuditStore {
       ),
     };
   }
-  async append(a: AuditRecord): Promise<void> {
-    this.#s.append.run(
-      a.id,
-      a.at,
-      a.poolId,
-      a.userId,
-      a.appId,
-      a.random,
-      a.outcome,
-      a.requestContext ? json(a.requestContext) : null,
-      a.deviceIp,
-    );
+  append(a: AuditRecord): Promise<void> {
+    return this.writes.run(() => {
+      this.#s.append.run(
+        a.id,
+        a.at,
+        a.poolId,
+        a.userId,
+        a.appId,
+        a.random,
+        a.outcome,
+        a.requestContext ? json(a.requestContext) : null,
+        a.deviceIp,
+      );
+    });
   }
   async listByUser(userId: string, limit: number): Promise<AuditRecord[]> {
     return (this.#s.byUser.all(userId, limit) as Row[]).map(toAudit);
@@ -635,7 +693,10 @@ function toWebSession(r: Row): WebSessionRecord {
 
 class SqliteWebSessions implements WebSessionStore {
   readonly #s;
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    private readonly writes: GroupCommit,
+  ) {
     this.#s = {
       insert: db.prepare(
         `INSERT INTO web_sessions (id, pool_id, user_id, app_id, random, created_at, expires_at, revoked_at,
@@ -656,22 +717,24 @@ class SqliteWebSessions implements WebSessionStore {
       deleteExpired: db.prepare('DELETE FROM web_sessions WHERE expires_at <= ?'),
     };
   }
-  async insert(w: WebSessionRecord): Promise<void> {
-    try {
-      this.#s.insert.run(
-        w.id,
-        w.poolId,
-        w.userId,
-        w.appId,
-        w.random,
-        w.createdAt,
-        w.expiresAt,
-        w.revokedAt,
-        w.requestContext ? json(w.requestContext) : null,
-      );
-    } catch (err) {
-      rethrowConflict(err);
-    }
+  insert(w: WebSessionRecord): Promise<void> {
+    return this.writes.run(() => {
+      try {
+        this.#s.insert.run(
+          w.id,
+          w.poolId,
+          w.userId,
+          w.appId,
+          w.random,
+          w.createdAt,
+          w.expiresAt,
+          w.revokedAt,
+          w.requestContext ? json(w.requestContext) : null,
+        );
+      } catch (err) {
+        rethrowConflict(err);
+      }
+    });
   }
   async get(id: string): Promise<WebSessionRecord | null> {
     const r = this.#s.get.get(id) as Row | undefined;
@@ -680,13 +743,19 @@ class SqliteWebSessions implements WebSessionStore {
   async listLive(userId: string, now: number): Promise<WebSessionRecord[]> {
     return (this.#s.listLive.all(userId, now) as Row[]).map(toWebSession);
   }
-  async revoke(id: string, userId: string, at: number): Promise<boolean> {
-    return this.#s.revoke.run({ id, userId, at }).changes === 1;
+  revoke(id: string, userId: string, at: number): Promise<boolean> {
+    return this.writes.run(() => {
+      return this.#s.revoke.run({ id, userId, at }).changes === 1;
+    });
   }
-  async revokeAll(userId: string, at: number): Promise<number> {
-    return this.#s.revokeAll.run({ userId, at }).changes;
+  revokeAll(userId: string, at: number): Promise<number> {
+    return this.writes.run(() => {
+      return this.#s.revokeAll.run({ userId, at }).changes;
+    });
   }
-  async deleteExpired(now: number): Promise<number> {
-    return this.#s.deleteExpired.run(now).changes;
+  deleteExpired(now: number): Promise<number> {
+    return this.writes.run(() => {
+      return this.#s.deleteExpired.run(now).changes;
+    });
   }
 }
