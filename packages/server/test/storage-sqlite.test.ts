@@ -81,6 +81,20 @@ it('commits the writes of one event-loop turn together, and settles each only on
   await assert.rejects(dup, ConflictError);
   await c;
   assert.ok(committed('c'));
+  // A turn whose only write failed still ends its transaction: the file is not left locked.
+  await assert.rejects(
+    st.directory.insertPool({
+      id: 'p',
+      name: 'once more',
+      rsaPublicKey: 'x',
+      rsaPrivateKey: 'y',
+      security: { ...DEFAULT_POOL_SECURITY },
+      createdAt: 0,
+    }),
+    ConflictError,
+  );
+  await new Promise((r) => setImmediate(r));
+  assert.equal(st.db.inTransaction, false);
   // Closing commits what is still waiting.
   const d = st.directory.setMeta('d', '4');
   await st.close();

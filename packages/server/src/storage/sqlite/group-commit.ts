@@ -32,6 +32,11 @@ export class GroupCommit {
   /** Runs `write` in the open transaction; settles once that transaction is committed. */
   run<T>(write: () => T): Promise<T> {
     if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+    // Scheduled even if this write fails: the transaction (and its lock) must not outlive the turn.
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+    }
     let result: T;
     try {
       result = write();
@@ -41,24 +46,23 @@ export class GroupCommit {
     }
     return new Promise<T>((resolve, reject) => {
       this.#waiting.push({ resolve: () => resolve(result), reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.flush());
-      }
     });
   }
 
   /** Commits the open transaction now (before closing the database, or a direct statement). */
   flush(): void {
     this.#scheduled = false;
-    if (this.#waiting.length === 0) return;
-    // Writes are waiting but their transaction is gone: SQLite rolled it back under them.
-    if (!this.db.inTransaction) return this.#failAll(null);
+    if (!this.db.inTransaction) {
+      // Writes still waiting without their transaction: SQLite rolled it back under them.
+      if (this.#waiting.length > 0) this.#failAll(null);
+      return;
+    }
     try {
       this.db.exec('COMMIT');
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      return this.#failAll(err);
+      this.#failAll(err);
+      return;
     }
     this.#settle(null);
   }
