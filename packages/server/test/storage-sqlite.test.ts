@@ -34,7 +34,8 @@ it('creates the database file readable by its owner only, and reopens it with it
 it('writes the log back into the database file from a worker, not from the writing connection', async () => {
   const file = join(dir, 'checkpoints.db');
   const st = new SqliteStorage(file, { backgroundCheckpoints: true });
-  assert.equal(st.db.pragma('wal_autocheckpoint', { simple: true }), 0, 'the writer never checkpoints');
+  // The writer checkpoints only past its bound (4,000 pages), far above what this test writes.
+  assert.equal(st.db.pragma('wal_autocheckpoint', { simple: true }), 4000);
   const before = statSync(file).size;
   const insert = st.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
   for (let i = 0; i < 2000; i++) insert.run(`k${i}`, 'v'.repeat(200));
@@ -101,4 +102,19 @@ it('commits the writes of one event-loop turn together, and settles each only on
   await d;
   assert.ok(committed('d'));
   other.close();
+});
+
+it('keeps the log bounded under a steady stream of writes', async () => {
+  const file = join(dir, 'bounded.db');
+  // The worker never gets a turn here: the bound alone must keep the log small.
+  const st = new SqliteStorage(file, { backgroundCheckpoints: { everyMs: 60_000, limitPages: 100 } });
+  for (let turn = 0; turn < 500; turn++) {
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => st.directory.setMeta(`k${turn}-${i}`, 'v'.repeat(1000))),
+    );
+  }
+  // 5 MB went through the log; with the bound it started over every ~100 pages (400 KB).
+  assert.ok(statSync(`${file}-wal`).size < 1_000_000, `log of ${statSync(`${file}-wal`).size} bytes`);
+  assert.equal(await st.directory.getMeta('k499-9'), 'v'.repeat(1000));
+  await st.close();
 });

@@ -159,10 +159,14 @@ export class SqliteStorage implements Storage {
   readonly #writes: GroupCommit;
 
   /** `backgroundCheckpoints`: write the log back from a worker thread (see WalCheckpointer). */
-  constructor(file: string, opts: { backgroundCheckpoints?: boolean } = {}) {
+  constructor(
+    file: string,
+    opts: { backgroundCheckpoints?: boolean | { everyMs?: number; limitPages?: number } } = {},
+  ) {
     this.db = openSqlite(file);
+    const bg = opts.backgroundCheckpoints;
     this.#checkpointer =
-      opts.backgroundCheckpoints && file !== ':memory:' ? new WalCheckpointer(this.db, file) : null;
+      bg && file !== ':memory:' ? new WalCheckpointer(this.db, file, bg === true ? {} : bg) : null;
     this.#writes = new GroupCommit(this.db);
     this.directory = new SqliteDirectory(this.db, this.#writes);
     this.keys = new SqliteKeys(this.db, this.#writes);
