@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import { buildHttp } from '../http/app.js';
 import { createRuntime } from '../runtime.js';
 import type { Services } from '../services.js';
+import { claimDatabaseFile } from '../storage/file-owner.js';
 import { type ResolvedTls, resolveTls } from '../tls.js';
 
 export interface RunningServer {
@@ -28,7 +29,15 @@ export interface StartOptions {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   // First, so a wrong TLS setting stops the start before storage is opened.
   const tls = resolveTls(config);
-  const services = await createRuntime(config);
+  const embeddedFile = !config.databaseUrl && config.databaseFile !== ':memory:' ? config.databaseFile : null;
+  const release = embeddedFile ? claimDatabaseFile(embeddedFile) : () => {};
+  let services: Services;
+  try {
+    services = await createRuntime(config);
+  } catch (err) {
+    release();
+    throw err;
+  }
   const report = await firstStart(services);
   if (report && !opts.quiet) process.stdout.write(formatFirstStart(report, config.publicUrl));
   const app = await buildHttp(services, { https: tls });
@@ -60,6 +69,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clearInterval(keyReload);
       await app.close();
       await services.storage.close();
+      release();
     })();
     return closing;
   };
