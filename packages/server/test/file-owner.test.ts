@@ -9,7 +9,16 @@ import { ConfigError, loadConfig } from '../src/config/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scanlogin-owner-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const config = () => loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1' });
+const config = (dataDir = dir) =>
+  loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
+
+test('the first start on a data directory that does not exist yet creates it and claims the file', async () => {
+  const fresh = join(dir, 'not', 'yet');
+  const server = await startServer(config(fresh), { quiet: true });
+  assert.ok(existsSync(join(fresh, 'scanlogin.db.lock')));
+  await server.close();
+  assert.equal(existsSync(join(fresh, 'scanlogin.db.lock')), false);
+});
 
 test('one server per embedded database file: a second is refused until the first stops', async () => {
   const first = await startServer(config(), { quiet: true });

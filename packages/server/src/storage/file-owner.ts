@@ -1,4 +1,5 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ConfigError } from '../config/load.js';
 
 /**
@@ -12,6 +13,8 @@ import { ConfigError } from '../config/load.js';
 export function claimDatabaseFile(file: string): () => void {
   const lock = `${file}.lock`;
   const mine = `${process.pid}\n`;
+  // The first start claims the file before SQLite has created its directory.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(lock, mine, { flag: 'wx', mode: 0o600 });
