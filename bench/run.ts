@@ -12,6 +12,9 @@
  *   npm run bench -- --no-profile       skip the CPU profiles
  *   npm run bench -- --quick            small sizes, to check the harness (writes to the temp dir)
  *   npm run bench -- --out FILE         write the report elsewhere
+ *   npm run bench -- --only gene,poll-one [--prof]
+ *                                       a quick look at some throughput scenarios beside the
+ *                                       references (printed, nothing written); --prof profiles them
  *
  * Not a test: nothing here asserts a timing. The machine has two cores and
  * the load generator shares them with the server, so the absolute numbers say
@@ -67,7 +70,8 @@ import {
   type Tenant,
 } from './lib/scanlogin.js';
 import { startSseClient } from './lib/sse.js';
-import { summarizeProfile } from './profile-summary.js';
+import { rate, ratio } from './lib/stats.js';
+import { summarizeProfile, summaryMarkdown } from './profile-summary.js';
 
 // ---------------------------------------------------------------------------
 // Settings
@@ -733,7 +737,51 @@ async function profileCeiling(): Promise<ProfileEntry> {
 // ---------------------------------------------------------------------------
 // Main
 
+/**
+ * `--only gene,poll-one,…` (`--prof` to profile them too): a quick look while optimising. Runs the
+ * named throughput scenarios beside the references, embedded mode, and prints req/s and ratios.
+ * Writes nothing; the numbers of record come from a full run.
+ */
+async function quickLook(ids: string[]): Promise<void> {
+  const ceiling = await startRef('fastify ceiling', 'bench/refs/fastify-ceiling.ts', '/health');
+  const oidc = await startRef(
+    'oidc-provider',
+    'bench/refs/oidc-device.ts',
+    '/.well-known/openid-configuration',
+  );
+  const server = await startServer(EMBEDDED);
+  let rows: Map<string, LoadRow>;
+  let ours: Job[];
+  try {
+    const t = await seedTenant(server.base);
+    ours = ourJobs(server, t).filter((j) => ids.includes(j.id));
+    const unknown = ids.filter((id) => !ours.some((j) => j.id === id));
+    if (unknown.length) throw new Error(`--only: no scenario ${unknown.join(', ')}`);
+    rows = await rounds([...(await referenceJobs(ceiling, oidc)).jobs, ...ours]);
+  } finally {
+    await stopServer(server);
+    for (const r of [ceiling, oidc]) await stopChild(r.child);
+  }
+  const rps = (id: string) => rows.get(id)!.result.rps;
+  for (const j of ours) {
+    log(
+      `${j.name}: ${rate(rps(j.id))} req/s = ${ratio(rps(j.id) / rps('ceiling'))} ceiling, ` +
+        `${ratio(rps(j.id) / rps('oidc-auth'))} oidc device auth, ${ratio(rps(j.id) / rps('oidc-poll'))} oidc pending poll`,
+    );
+  }
+  if (!flag('prof')) return;
+  for (const id of ids)
+    log(`\n${summaryMarkdown((await profileScenario(EMBEDDED, id, Number.NaN)).summary)}`);
+}
+
 log(`settings: ${JSON.stringify(S)}`);
+const only = argv.indexOf('--only');
+if (only >= 0) {
+  await quickLook((argv[only + 1] ?? '').split(',').filter(Boolean));
+  closeClient();
+  removeTempDirs();
+  process.exit(0);
+}
 const machine = machineInfo();
 
 const modes: ModeResults[] = [await measureMode(EMBEDDED, null)];

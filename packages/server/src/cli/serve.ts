@@ -4,8 +4,8 @@ import type { Config } from '../config/schema.js';
 import { buildHttp } from '../http/app.js';
 import { createRuntime } from '../runtime.js';
 import type { Services } from '../services.js';
-import { claimDatabaseFile } from '../storage/file-owner.js';
 import { type ResolvedTls, resolveTls } from '../tls.js';
+import { claimDatabaseFile } from './file-owner.js';
 
 export interface RunningServer {
   app: FastifyInstance;

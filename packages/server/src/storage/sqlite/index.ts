@@ -128,6 +128,17 @@ function toKey(r: Row): SigningKeyRecord {
   };
 }
 
+/** A write (in the group commit) whose unique clash becomes the contract's ConflictError. */
+function writeUnique<T>(writes: GroupCommit, write: () => T): Promise<T> {
+  return writes.run(() => {
+    try {
+      return write();
+    } catch (err) {
+      return rethrowConflict(err);
+    }
+  });
+}
+
 /** Maps SQLite's unique-constraint failure to the contract's ConflictError. */
 function rethrowConflict(err: unknown): never {
   if (err instanceof Error && (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
@@ -243,12 +254,8 @@ class SqliteDirectory implements DirectoryStore {
   }
 
   insertPool(p: PoolRecord): Promise<void> {
-    return this.writes.run(() => {
-      try {
-        this.#s.insertPool.run(p.id, p.name, p.rsaPublicKey, p.rsaPrivateKey, json(p.security), p.createdAt);
-      } catch (err) {
-        rethrowConflict(err);
-      }
+    return writeUnique(this.writes, () => {
+      this.#s.insertPool.run(p.id, p.name, p.rsaPublicKey, p.rsaPrivateKey, json(p.security), p.createdAt);
     });
   }
   async getPool(id: string): Promise<PoolRecord | null> {
@@ -259,8 +266,8 @@ class SqliteDirectory implements DirectoryStore {
     return (this.#s.listPools.all() as Row[]).map(toPool);
   }
   updatePool(id: string, patch: Partial<Pick<PoolRecord, 'name' | 'security'>>): Promise<PoolRecord | null> {
-    return this.writes.run(() => {
-      return this.db.transaction(() => {
+    return this.writes.run(
+      this.db.transaction(() => {
         const r = this.#s.getPool.get(id) as Row | undefined;
         if (!r) return null;
         const next = { ...toPool(r), ...patch };
@@ -268,20 +275,16 @@ class SqliteDirectory implements DirectoryStore {
           .prepare('UPDATE pools SET name = ?, security = ? WHERE id = ?')
           .run(next.name, json(next.security), id);
         return next;
-      })();
-    });
+      }),
+    );
   }
 
   insertApp(a: AppRecord): Promise<void> {
-    return this.writes.run(() => {
-      try {
-        this.db.transaction(() => {
-          this.#s.insertApp.run(a.id, a.poolId, a.name, a.logo, a.secretHash, json(a.qr), a.createdAt);
-          for (const o of a.allowedOrigins) this.#s.insertOrigin.run(a.id, o);
-        })();
-      } catch (err) {
-        rethrowConflict(err);
-      }
+    return writeUnique(this.writes, () => {
+      this.db.transaction(() => {
+        this.#s.insertApp.run(a.id, a.poolId, a.name, a.logo, a.secretHash, json(a.qr), a.createdAt);
+        for (const o of a.allowedOrigins) this.#s.insertOrigin.run(a.id, o);
+      })();
     });
   }
   async getApp(id: string): Promise<AppRecord | null> {
@@ -293,8 +296,8 @@ class SqliteDirectory implements DirectoryStore {
     return rows.map((r) => this.#toApp(r));
   }
   updateApp(id: string, patch: AppPatch): Promise<AppRecord | null> {
-    return this.writes.run(() => {
-      return this.db.transaction(() => {
+    return this.writes.run(
+      this.db.transaction(() => {
         const r = this.#s.getApp.get(id) as Row | undefined;
         if (!r) return null;
         const cur = this.#toApp(r);
@@ -307,8 +310,8 @@ class SqliteDirectory implements DirectoryStore {
           for (const o of patch.allowedOrigins) this.#s.insertOrigin.run(id, o);
         }
         return this.#toApp(this.#s.getApp.get(id) as Row);
-      })();
-    });
+      }),
+    );
   }
   deleteApp(id: string): Promise<boolean> {
     return this.writes.run(() => {
@@ -320,25 +323,21 @@ class SqliteDirectory implements DirectoryStore {
   }
 
   insertUser(u: UserRecord): Promise<void> {
-    return this.writes.run(() => {
-      try {
-        this.#s.insertUser.run(
-          u.id,
-          u.poolId,
-          u.username,
-          u.email,
-          u.phone,
-          u.passwordHash,
-          u.nickname,
-          u.photo,
-          u.blocked ? 1 : 0,
-          json(u.customData),
-          u.createdAt,
-          u.updatedAt,
-        );
-      } catch (err) {
-        rethrowConflict(err);
-      }
+    return writeUnique(this.writes, () => {
+      this.#s.insertUser.run(
+        u.id,
+        u.poolId,
+        u.username,
+        u.email,
+        u.phone,
+        u.passwordHash,
+        u.nickname,
+        u.photo,
+        u.blocked ? 1 : 0,
+        json(u.customData),
+        u.createdAt,
+        u.updatedAt,
+      );
     });
   }
   async getUser(id: string): Promise<UserRecord | null> {
@@ -355,34 +354,30 @@ class SqliteDirectory implements DirectoryStore {
     return (this.#s.listUsers.all(poolId, opts.limit ?? 100, opts.offset ?? 0) as Row[]).map(toUser);
   }
   updateUser(id: string, patch: UserPatch, now: number): Promise<UserRecord | null> {
-    return this.writes.run(() => {
-      try {
-        return this.db.transaction(() => {
-          const r = this.#s.getUser.get(id) as Row | undefined;
-          if (!r) return null;
-          const n = { ...toUser(r), ...patch, updatedAt: now };
-          this.db
-            .prepare(
-              `UPDATE users SET username = ?, email = ?, phone = ?, password_hash = ?, nickname = ?, photo = ?,
-                blocked = ?, custom_data = ?, updated_at = ? WHERE id = ?`,
-            )
-            .run(
-              n.username,
-              n.email,
-              n.phone,
-              n.passwordHash,
-              n.nickname,
-              n.photo,
-              n.blocked ? 1 : 0,
-              json(n.customData),
-              n.updatedAt,
-              id,
-            );
-          return n;
-        })();
-      } catch (err) {
-        rethrowConflict(err);
-      }
+    return writeUnique(this.writes, () => {
+      return this.db.transaction(() => {
+        const r = this.#s.getUser.get(id) as Row | undefined;
+        if (!r) return null;
+        const n = { ...toUser(r), ...patch, updatedAt: now };
+        this.db
+          .prepare(
+            `UPDATE users SET username = ?, email = ?, phone = ?, password_hash = ?, nickname = ?, photo = ?,
+              blocked = ?, custom_data = ?, updated_at = ? WHERE id = ?`,
+          )
+          .run(
+            n.username,
+            n.email,
+            n.phone,
+            n.passwordHash,
+            n.nickname,
+            n.photo,
+            n.blocked ? 1 : 0,
+            json(n.customData),
+            n.updatedAt,
+            id,
+          );
+        return n;
+      })();
     });
   }
   deleteUser(id: string): Promise<boolean> {
@@ -426,12 +421,8 @@ class SqliteKeys implements KeyStore {
     return (this.#s.list.all() as Row[]).map(toKey);
   }
   insertKey(k: SigningKeyRecord): Promise<void> {
-    return this.writes.run(() => {
-      try {
-        this.#s.insert.run(k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt);
-      } catch (err) {
-        rethrowConflict(err);
-      }
+    return writeUnique(this.writes, () => {
+      this.#s.insert.run(k.kid, k.alg, k.privateJwk, k.publicJwk, k.createdAt, k.retiredAt);
     });
   }
   retireKey(kid: string, at: number): Promise<void> {
@@ -492,31 +483,27 @@ class SqliteSessions implements QrSessionStore {
     };
   }
   createSession(s: QrSessionRecord): Promise<void> {
-    return this.writes.run(() => {
-      try {
-        this.#s.insert.run(
-          s.random,
-          s.appId,
-          s.poolId,
-          s.status,
-          s.createdAt,
-          s.expiresAt,
-          s.customData ? json(s.customData) : null,
-          s.userId,
-          s.ticket,
-          s.ticketExpiresAt,
-          s.ticketUsed ? 1 : 0,
-          s.seq,
-          s.requestContext ? json(s.requestContext) : null,
-          s.checkCode,
-          s.checkChoices ? json(s.checkChoices) : null,
-          s.bindingHash,
-          s.publicId,
-          s.publicIdExpiresAt,
-        );
-      } catch (err) {
-        rethrowConflict(err);
-      }
+    return writeUnique(this.writes, () => {
+      this.#s.insert.run(
+        s.random,
+        s.appId,
+        s.poolId,
+        s.status,
+        s.createdAt,
+        s.expiresAt,
+        s.customData ? json(s.customData) : null,
+        s.userId,
+        s.ticket,
+        s.ticketExpiresAt,
+        s.ticketUsed ? 1 : 0,
+        s.seq,
+        s.requestContext ? json(s.requestContext) : null,
+        s.checkCode,
+        s.checkChoices ? json(s.checkChoices) : null,
+        s.bindingHash,
+        s.publicId,
+        s.publicIdExpiresAt,
+      );
     });
   }
   async getSession(random: string): Promise<QrSessionRecord | null> {
@@ -528,27 +515,18 @@ class SqliteSessions implements QrSessionStore {
     return r ? toSession(r) : null;
   }
   rotatePublicId(random: string, next: PublicIdRotation): Promise<QrSessionRecord | null> {
-    return this.writes.run(() => {
-      try {
-        const r = this.#s.rotate.get({ random, ...next }) as Row | undefined;
-        return r ? toSession(r) : null;
-      } catch (err) {
-        return rethrowConflict(err);
-      }
+    return writeUnique(this.writes, () => {
+      const r = this.#s.rotate.get({ random, ...next }) as Row | undefined;
+      return r ? toSession(r) : null;
     });
   }
   transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null> {
-    return this.writes.run(() => {
-      const set = req.set ?? {};
+    // A clash here is a ticket already held by another session.
+    return writeUnique(this.writes, () => {
       // The statement compares with two statuses; no rule of the transitions table has more.
       if (Array.isArray(req.from) && req.from.length > 2)
         throw new Error('transition: at most two from-statuses');
-      let r: Row | undefined;
-      try {
-        r = this.#run(random, req, set);
-      } catch (err) {
-        return rethrowConflict(err); // a ticket already held by another session
-      }
+      const r = this.#run(random, req, req.set ?? {});
       return r ? toSession(r) : null;
     });
   }
@@ -722,22 +700,18 @@ class SqliteWebSessions implements WebSessionStore {
     };
   }
   insert(w: WebSessionRecord): Promise<void> {
-    return this.writes.run(() => {
-      try {
-        this.#s.insert.run(
-          w.id,
-          w.poolId,
-          w.userId,
-          w.appId,
-          w.random,
-          w.createdAt,
-          w.expiresAt,
-          w.revokedAt,
-          w.requestContext ? json(w.requestContext) : null,
-        );
-      } catch (err) {
-        rethrowConflict(err);
-      }
+    return writeUnique(this.writes, () => {
+      this.#s.insert.run(
+        w.id,
+        w.poolId,
+        w.userId,
+        w.appId,
+        w.random,
+        w.createdAt,
+        w.expiresAt,
+        w.revokedAt,
+        w.requestContext ? json(w.requestContext) : null,
+      );
     });
   }
   async get(id: string): Promise<WebSessionRecord | null> {
