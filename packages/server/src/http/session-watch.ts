@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import type { QrSessionRecord, SessionEvents } from '../storage/contracts.js';
 
 /**
@@ -9,15 +10,18 @@ export class SessionWatch {
   #pending: QrSessionRecord | null = null;
   #wake: (() => void) | null = null;
   readonly #unsubscribe: () => void;
+  readonly #clock: Clock;
 
-  constructor(events: SessionEvents, random: string) {
+  /** `clock` times the waits: a test that moves it ends them, as the code's own time would. */
+  constructor(events: SessionEvents, random: string, clock: Clock) {
+    this.#clock = clock;
     this.#unsubscribe = events.subscribe(random, (session) => {
       this.#pending = session;
       this.#wake?.();
     });
   }
 
-  /** The next published state, or null after `timeoutMs` or when `signal` aborts. */
+  /** The next published state, or null after `timeoutMs` of the clock's time or when `signal` aborts. */
   next(timeoutMs: number, signal?: AbortSignal): Promise<QrSessionRecord | null> {
     if (this.#pending) {
       const s = this.#pending;
@@ -26,14 +30,14 @@ export class SessionWatch {
     }
     return new Promise((resolve) => {
       const finish = () => {
-        clearTimeout(timer);
+        cancelTimer();
         signal?.removeEventListener('abort', finish);
         this.#wake = null;
         const s = this.#pending;
         this.#pending = null;
         resolve(s);
       };
-      const timer = setTimeout(finish, Math.max(0, timeoutMs));
+      const cancelTimer = this.#clock.setTimer(finish, Math.max(0, timeoutMs));
       signal?.addEventListener('abort', finish, { once: true });
       this.#wake = finish;
     });

@@ -76,7 +76,7 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
       const binding = () => bindingHashOf(request);
       if (!wait) return ok(await s.qr.check(random, binding));
 
-      const watch = new SessionWatch(s.storage.events, random);
+      const watch = new SessionWatch(s.storage.events, random, s.clock);
       try {
         let view: CheckView = await s.qr.check(random, binding);
         const since = request.query.seq === undefined ? view.seq : Number(request.query.seq);

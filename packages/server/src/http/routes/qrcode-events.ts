@@ -36,7 +36,7 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
       const { random } = request.query;
       const binding = () => bindingHashOf(request);
       await limitStatusReads(s, random, request.ip);
-      const watch = new SessionWatch(s.storage.events, random);
+      const watch = new SessionWatch(s.storage.events, random, s.clock);
       let view: CheckView;
       try {
         view = await s.qr.check(random, binding);
