@@ -28,6 +28,8 @@ export interface WatchOptions {
   onFatal(error: ScanLoginError): void;
   /** The mode in use changed. */
   onMode?(mode: WatchMode): void;
+  /** Runs `fn` after `ms` and returns what cancels it; replaceable by tests. Default: setTimeout. */
+  later?: (fn: () => void, ms: number) => () => void;
 }
 
 /** A running watch. */
@@ -42,6 +44,11 @@ export interface Watch {
   check(): void;
   stop(): void;
 }
+
+const timeout = (fn: () => void, ms: number) => {
+  const t = setTimeout(fn, ms);
+  return () => clearTimeout(t);
+};
 
 /** The delay before retry number `failures` (1-based). */
 export function backoffDelay(failures: number): number {
@@ -69,21 +76,22 @@ export function watchStatus(o: WatchOptions): Watch {
   let failures = 0;
   let source: EventSource | null = null;
   let abort: AbortController | null = null;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const timer = o.later ?? timeout;
+  const timers = new Set<() => void>();
   // What a pending backoff will run, so that retryNow can run it at once.
   let pendingRetry: (() => void) | null = null;
   // Outside `timers`: switching modes must not cancel it.
-  let expiryCheck: ReturnType<typeof setTimeout> | undefined;
+  let cancelExpiryCheck: (() => void) | undefined;
 
   const later = (fn: () => void, ms: number) => {
-    const t = setTimeout(() => {
-      timers.delete(t);
+    const cancel = timer(() => {
+      timers.delete(cancel);
       if (!stopped) fn();
     }, ms);
-    timers.add(t);
+    timers.add(cancel);
   };
   const clearTimers = () => {
-    for (const t of timers) clearTimeout(t);
+    for (const cancel of timers) cancel();
     timers.clear();
     pendingRetry = null;
   };
@@ -91,7 +99,7 @@ export function watchStatus(o: WatchOptions): Watch {
   const stop = () => {
     stopped = true;
     clearTimers();
-    clearTimeout(expiryCheck);
+    cancelExpiryCheck?.();
     source?.close();
     source = null;
     abort?.abort();
@@ -192,7 +200,7 @@ export function watchStatus(o: WatchOptions): Watch {
       const controller = new AbortController();
       abort = controller;
       // A connection that died silently must not hang the watch forever.
-      const guard = setTimeout(() => controller.abort(), (LONG_POLL_WAIT + 15) * 1000);
+      const cancelGuard = timer(() => controller.abort(), (LONG_POLL_WAIT + 15) * 1000);
       // A plain check first, and after a failure: it answers at once, so the current state
       // shows (and a recovery is noticed) without waiting; the others name the last seq
       // seen and wait for a change after it.
@@ -209,7 +217,7 @@ export function watchStatus(o: WatchOptions): Watch {
         fail(error, () => void longPoll());
         return;
       } finally {
-        clearTimeout(guard);
+        cancelGuard();
         abort = null;
       }
       if (stopped) return;
@@ -247,7 +255,7 @@ export function watchStatus(o: WatchOptions): Watch {
   // Whatever the mode, look once just after the code's end of life: a stream
   // whose server does not push expiry would otherwise wait for nothing.
   if (o.expiresIn !== undefined && o.expiresIn > 0) {
-    expiryCheck = setTimeout(check, o.expiresIn * 1000 + 1500);
+    cancelExpiryCheck = timer(check, o.expiresIn * 1000 + 1500);
   }
 
   next();
