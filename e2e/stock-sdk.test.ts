@@ -10,8 +10,9 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { createVerifier } from '@scanlogin/verify';
 import type { Browser } from 'playwright-core';
+import { ManualClock } from '../packages/server/src/domain/clock.js';
 import { appLogin, call, startTestServer, type TestServer } from '../packages/server/test/helpers.js';
-import { eventually, launchChromium, type StaticSite, serveStatic } from './support.js';
+import { eventually, launchChromium, newContext, type StaticSite, serveStatic } from './support.js';
 
 const require = createRequire(import.meta.url);
 const bundle = readFileSync(require.resolve('authing-js-sdk/build/browser/index.min.js'));
@@ -23,7 +24,9 @@ describe('stock authing-js-sdk in Chromium, cross-origin', () => {
   let appId: string;
 
   before(async () => {
-    s = await startTestServer();
+    // The service's time stands still, so the code cannot expire however long the page takes;
+    // the stock SDK polls on the page's own timers, which the test does not depend on.
+    s = await startTestServer({ clock: new ManualClock(Date.now()) });
     // The page's origin is only known once its server listens; the page reads the config from its URL.
     site = await serveStatic({
       '/authing.js': { type: 'text/javascript', body: bundle },
@@ -66,23 +69,18 @@ describe('stock authing-js-sdk in Chromium, cross-origin', () => {
   });
 
   it('shows the code and completes the login, exchanging the ticket in the browser', async () => {
-    const page = await browser.newPage();
+    const page = await (await newContext(browser)).newPage();
     // Cross-origin (another port) but same-site (localhost), as a site and its login API on
     // sibling subdomains would be: the binding cookie is SameSite=Lax over plain HTTP.
     const apiHost = s.url.replace('127.0.0.1', 'localhost');
     await page.goto(`${site.url}/?appId=${appId}&host=${encodeURIComponent(apiHost)}`);
-    const random = await eventually(
-      () => page.evaluate(() => (window as unknown as { random?: string }).random),
-      15_000,
-      'the code',
+    const random = await eventually(() =>
+      page.evaluate(() => (window as unknown as { random?: string }).random),
     );
-    await eventually(
-      async () =>
-        (await page.evaluate(() => (window as unknown as { events: string[] }).events)).includes('loaded')
-          ? true
-          : null,
-      15_000,
-      'the QR image to load cross-origin',
+    await eventually(async () =>
+      (await page.evaluate(() => (window as unknown as { events: string[] }).events)).includes('loaded')
+        ? true
+        : null,
     );
 
     const token = await appLogin(s);
@@ -91,28 +89,22 @@ describe('stock authing-js-sdk in Chromium, cross-origin', () => {
       headers: { authorization: token },
     });
     assert.equal(scanned.body.code, 200);
-    await eventually(
-      async () =>
-        (await page.evaluate(() => (window as unknown as { events: string[] }).events)).includes(
-          'scanned:Alice',
-        )
-          ? true
-          : null,
-      15_000,
-      'onScanned',
+    await eventually(async () =>
+      (await page.evaluate(() => (window as unknown as { events: string[] }).events)).includes(
+        'scanned:Alice',
+      )
+        ? true
+        : null,
     );
     await call(s.url, 'POST', '/api/v2/qrcode/confirm', {
       body: { random },
       headers: { authorization: token },
     });
 
-    const result = await eventually(
-      () =>
-        page.evaluate(
-          () => (window as unknown as { result?: { user: Record<string, unknown>; ticket: string } }).result,
-        ),
-      15_000,
-      'onSuccess',
+    const result = await eventually(() =>
+      page.evaluate(
+        () => (window as unknown as { result?: { user: Record<string, unknown>; ticket: string } }).result,
+      ),
     );
     const events = await page.evaluate(() => (window as unknown as { events: string[] }).events);
     assert.ok(!events.some((e) => e.startsWith('error') || e.startsWith('loadFailed')), events.join(', '));
@@ -122,6 +114,6 @@ describe('stock authing-js-sdk in Chromium, cross-origin', () => {
       String(result.user.token),
     );
     assert.equal(claims.token_use, 'web');
-    await page.close();
+    await page.context().close();
   });
 });

@@ -1,15 +1,25 @@
 // The IIFE bundle in real Chromium against a live service: the seeds' snippet
 // unchanged, the QR code read back from a screenshot, every widget state, the
 // transports and their fallbacks, accessibility and clean-up.
-// Skipped when Chromium is not installed. No timing is asserted.
+// Skipped when Chromium is not installed. No timing is asserted, and no wait
+// has a deadline: the service runs on a ManualClock and each page's timers on a
+// paused clock (e2e/support.ts), moved together only where a test is about time.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import jsQRmod from 'jsqr';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import {
+  advance,
+  CHROMIUM,
+  launchChromium,
+  newContext,
+  pauseClock,
+  recordFetches,
+} from '../../../e2e/support.js';
+import { ManualClock } from '../../server/src/domain/clock.js';
 import {
   basic,
   call,
@@ -23,20 +33,27 @@ import { iifeOptions } from '../build.mjs';
 import { phone } from './support.js';
 
 const jsQR = jsQRmod.default;
-const CHROMIUM = '/usr/lib/chromium/chromium';
-const WAIT = 30_000;
+/** The seeded app's code lifetime (120 s), and the widget's timings around it. */
+const LIFETIME_MS = 120_000;
+/** The widget checks once this long after a code's announced end. */
+const EXPIRY_CHECK_AFTER_MS = 1500;
+/** With autoRefresh, a new code is asked for this long before the end. */
+const RENEW_BEFORE_MS = 10_000;
 
 /** What the page scripts leave on `window`. */
 interface PageLog {
   log: unknown[][];
 }
 
-describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}` }, () => {
+describe('the IIFE bundle in Chromium', { skip: !CHROMIUM && 'no Chromium' }, () => {
+  const clock = new ManualClock(Date.now());
   let server: TestServer;
   let site: Server;
   let origin: string;
   let browser: Browser;
   let alice: Awaited<ReturnType<typeof phone>>;
+  /** The calls a page's scripts made with fetch (the same reader for every page). */
+  let fetches: Awaited<ReturnType<typeof recordFetches>>;
 
   before(async () => {
     // Exactly what ships: the package's own esbuild options, built in memory.
@@ -56,21 +73,9 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
       }
     });
     await new Promise<void>((resolve) => site.listen(port, '127.0.0.1', resolve));
-    server = await startTestServer({ env: { DEMO_ORIGINS: origin } });
+    server = await startTestServer({ clock, env: { DEMO_ORIGINS: origin } });
     alice = await phone(server);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -79,12 +84,14 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
     await new Promise((resolve) => site?.close(resolve));
   });
 
-  /** A fresh browser context (its own cookies) on the test page. */
+  /** A fresh browser context (its own cookies) on the test page, its clock paused at the service's. */
   async function openPage(): Promise<Page> {
-    const context = await browser.newContext({
+    const context = await newContext(browser, {
       viewport: { width: 1000, height: 700 },
       deviceScaleFactor: 2,
     });
+    await pauseClock(context, clock);
+    fetches = await recordFetches(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(origin);
@@ -114,7 +121,7 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
   }
 
   const state = (page: Page, s: string) =>
-    page.locator(`.scanlogin[data-state="${s}"]`).waitFor({ state: 'attached', timeout: WAIT });
+    page.locator(`.scanlogin[data-state="${s}"]`).waitFor({ state: 'attached' });
   const liveText = async (page: Page) =>
     (await page.locator('.scanlogin [role="status"][aria-live="polite"]').textContent())?.trim();
   const log = (page: Page) => page.evaluate(() => (window as unknown as PageLog).log);
@@ -155,12 +162,12 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
     await alice.scan(random);
     await state(page, 'scanned');
     assert.equal(await page.locator('.scanlogin strong').first().textContent(), 'Alice');
-    await page.locator('.scanlogin img[src^="data:image/svg+xml"]').waitFor({ timeout: WAIT });
+    await page.locator('.scanlogin img[src^="data:image/svg+xml"]').waitFor();
     assert.equal(await liveText(page), '扫码成功，请在手机上确认登录');
 
     await alice.confirm(random);
     await state(page, 'success');
-    await page.waitForFunction(() => (window as unknown as PageLog).log.length > 0, null, { timeout: WAIT });
+    await page.waitForFunction(() => (window as unknown as PageLog).log.length > 0, null);
     const [entry] = await log(page);
     assert.equal(entry?.[0], 'success', JSON.stringify(entry));
     const ticket = entry?.[2] as string;
@@ -202,16 +209,10 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
     await state(page, 'scanned');
     assert.equal(await liveText(page), 'Scanned. Confirm the sign-in on your phone');
     await alice.cancel(first.random);
-    await page.waitForFunction(
-      (old) => {
-        const now = (window as unknown as { handle: { random: string | null } }).handle.random;
-        return now !== null && now !== old;
-      },
-      firstIds.random,
-      {
-        timeout: WAIT,
-      },
-    );
+    await page.waitForFunction((old) => {
+      const now = (window as unknown as { handle: { random: string | null } }).handle.random;
+      return now !== null && now !== old;
+    }, firstIds.random);
     await state(page, 'code');
     const second = await readCode(page);
     assert.notEqual(second.random, first.random);
@@ -228,76 +229,67 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
   });
 
   test('an expired code shows a real refresh button that works from the keyboard', async () => {
-    await server.services.directory.updateApp(server.seed.app.id, { qr: { qrcodeExpiresAfter: 2 } });
-    try {
-      const page = await openPage();
-      await start(
-        page,
-        server.seed.app.id,
-        `
-          const client = new ScanLogin.AuthenticationClient({ appId, appHost, lang: 'en-US' });
-          window.handle = await client.qrcode.startScanning('qrcode', { onExpired: () => log.push(['expired']) });
-        `,
-      );
-      await state(page, 'code');
-      const first = await readCode(page);
-      await state(page, 'expired');
-      assert.deepEqual(await log(page), [['expired']]);
-      assert.equal(await liveText(page), 'The QR code has expired');
-      const refresh = page.getByRole('button', { name: 'Refresh the code' });
-      assert.equal(await refresh.evaluate((b) => b.tagName), 'BUTTON');
+    const page = await openPage();
+    await start(
+      page,
+      server.seed.app.id,
+      `
+        const client = new ScanLogin.AuthenticationClient({ appId, appHost, lang: 'en-US' });
+        window.handle = await client.qrcode.startScanning('qrcode', { onExpired: () => log.push(['expired']) });
+      `,
+    );
+    await state(page, 'code');
+    const first = await readCode(page);
+    // Past the code's end on the service, and past the page's own check just after it.
+    await advance(clock, LIFETIME_MS + EXPIRY_CHECK_AFTER_MS, page.context());
+    await state(page, 'expired');
+    assert.deepEqual(await log(page), [['expired']]);
+    assert.equal(await liveText(page), 'The QR code has expired');
+    const refresh = page.getByRole('button', { name: 'Refresh the code' });
+    assert.equal(await refresh.evaluate((b) => b.tagName), 'BUTTON');
 
-      await page.keyboard.press('Tab');
-      assert.equal(
-        await refresh.evaluate((b) => b === document.activeElement),
-        true,
-        'Tab reaches the button',
-      );
-      await server.services.directory.updateApp(server.seed.app.id, { qr: { qrcodeExpiresAfter: 120 } });
-      await page.keyboard.press('Enter');
-      await state(page, 'code');
-      const second = await readCode(page);
-      assert.notEqual(second.random, first.random);
-      assert.equal(
-        await page.evaluate(() => document.activeElement?.classList.contains('scanlogin')),
-        true,
-        'focus stays in the widget when its button goes away',
-      );
-      await page.context().close();
-    } finally {
-      await server.services.directory.updateApp(server.seed.app.id, { qr: { qrcodeExpiresAfter: 120 } });
-    }
+    await page.keyboard.press('Tab');
+    assert.equal(await refresh.evaluate((b) => b === document.activeElement), true, 'Tab reaches the button');
+    await page.keyboard.press('Enter');
+    await state(page, 'code');
+    const second = await readCode(page);
+    assert.notEqual(second.random, first.random);
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.classList.contains('scanlogin')),
+      true,
+      'focus stays in the widget when its button goes away',
+    );
+    await page.context().close();
   });
 
   test('autoRefresh renews a code before it expires', async () => {
-    await server.services.directory.updateApp(server.seed.app.id, { qr: { qrcodeExpiresAfter: 4 } });
-    try {
-      const page = await openPage();
-      await start(
-        page,
-        server.seed.app.id,
-        `
-          const client = new ScanLogin.AuthenticationClient({ appId, appHost });
-          window.handle = await client.qrcode.startScanning('qrcode', {
-            autoRefresh: true,
-            onCodeShow: (r) => log.push(['show', r]),
-            onExpired: () => log.push(['expired']),
-          });
-        `,
-      );
-      await page.waitForFunction(() => (window as unknown as PageLog).log.length >= 3, null, {
-        timeout: WAIT,
-      });
-      const entries = await log(page);
-      assert.deepEqual(
-        entries.slice(0, 3).map((e) => e[0]),
-        ['show', 'show', 'show'],
-        'renewed twice, never expired',
-      );
-      await page.context().close();
-    } finally {
-      await server.services.directory.updateApp(server.seed.app.id, { qr: { qrcodeExpiresAfter: 120 } });
+    const page = await openPage();
+    await start(
+      page,
+      server.seed.app.id,
+      `
+        const client = new ScanLogin.AuthenticationClient({ appId, appHost });
+        window.handle = await client.qrcode.startScanning('qrcode', {
+          autoRefresh: true,
+          rotate: false,
+          onCodeShow: (r) => log.push(['show', r]),
+          onExpired: () => log.push(['expired']),
+        });
+      `,
+    );
+    for (const shows of [1, 2, 3]) {
+      await page.waitForFunction((n) => (window as unknown as PageLog).log.length >= n, shows);
+      // Ten seconds before the end of each code, the widget asks for the next one.
+      if (shows < 3) await advance(clock, LIFETIME_MS - RENEW_BEFORE_MS, page.context());
     }
+    const entries = await log(page);
+    assert.deepEqual(
+      entries.map((e) => e[0]),
+      ['show', 'show', 'show'],
+      'renewed twice, never expired',
+    );
+    assert.equal(new Set(entries.map((e) => e[1])).size, 3, 'three different codes');
+    await page.context().close();
   });
 
   test('without a stream it falls back to long-poll; a network failure is shown, retried, and recovers', async () => {
@@ -316,13 +308,13 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
       `,
     );
     await state(page, 'code');
-    await page.locator('.scanlogin[data-transport="long-poll"]').waitFor({ timeout: WAIT });
+    await page.locator('.scanlogin[data-transport="long-poll"]').waitFor();
     const { random } = await readCode(page);
 
     // The network goes away: the next long-poll fails.
     await page.route('**/api/v2/qrcode/check**', (route) => route.abort());
     await alice.scan(random);
-    await page.locator('.scanlogin[data-trouble="true"]').waitFor({ timeout: WAIT });
+    await page.locator('.scanlogin[data-trouble="true"]').waitFor();
     assert.equal(await liveText(page), 'Connection problem; retrying…');
     assert.equal((await log(page)).length, 1, 'onError once for the streak');
     assert.equal((await log(page))[0]?.[0], 'error');
@@ -331,16 +323,10 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
     await page.unroute('**/api/v2/qrcode/check**');
     await page.getByRole('button', { name: 'Retry now' }).click();
     await state(page, 'scanned');
-    await page.locator('.scanlogin:not([data-trouble])').waitFor({ timeout: WAIT });
+    await page.locator('.scanlogin:not([data-trouble])').waitFor();
     await alice.confirm(random);
     await state(page, 'success');
-    await page.waitForFunction(
-      () => (window as unknown as PageLog).log.some((e) => e[0] === 'success'),
-      null,
-      {
-        timeout: WAIT,
-      },
-    );
+    await page.waitForFunction(() => (window as unknown as PageLog).log.some((e) => e[0] === 'success'));
     await page.context().close();
   });
 
@@ -364,8 +350,11 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
     await alice.scan(shown);
     await alice.confirm(shown);
     const { random } = await idsOf(page);
-    await state(page, 'success');
-    await page.waitForFunction(() => (window as unknown as PageLog).log.length > 0, null, { timeout: WAIT });
+    // The page looks once per interval of its own time: move it one interval at a time.
+    while ((await page.locator('.scanlogin').getAttribute('data-state')) !== 'success') {
+      await advance(clock, 200, page.context());
+    }
+    await page.waitForFunction(() => (window as unknown as PageLog).log.length > 0);
     const ticket = (await log(page))[0]?.[1];
     assert.ok(typeof ticket === 'string' && ticket.length > 0);
     // Someone else who knows the random sees the status, never the ticket.
@@ -397,9 +386,7 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
       const { random } = await readCode(page);
       await alice.scan(random);
       await alice.confirm(random);
-      await page.waitForFunction(() => (window as unknown as PageLog).log.length > 0, null, {
-        timeout: WAIT,
-      });
+      await page.waitForFunction(() => (window as unknown as PageLog).log.length > 0);
       const [entry] = await log(page);
       assert.equal(entry?.[0], 'success', JSON.stringify(entry));
       const user = entry?.[1] as { username: string; token: string };
@@ -458,12 +445,12 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
         window.handle = await client.qrcode.startScanning('nowhere', { transports: ['polling'], interval: 100 });
       `,
     );
-    await page.locator('#nowhere .scanlogin[data-state="code"]').waitFor({ timeout: WAIT });
+    await page.locator('#nowhere .scanlogin[data-state="code"]').waitFor();
     // Starting again on the same id replaces the widget instead of stacking a second one.
     await page.evaluate(`(async () => {
       window.handle = await window.client.qrcode.startScanning('nowhere', { transports: ['polling'], interval: 100 });
     })()`);
-    await page.locator('#nowhere .scanlogin[data-state="code"]').waitFor({ timeout: WAIT });
+    await page.locator('#nowhere .scanlogin[data-state="code"]').waitFor();
     assert.equal(await page.locator('#nowhere').count(), 1);
     assert.equal(await page.locator('.scanlogin').count(), 1);
     const box = await page.locator('#nowhere').boundingBox();
@@ -474,13 +461,16 @@ describe('the IIFE bundle in Chromium', { skip: !existsSync(CHROMIUM) && `no ${C
     assert.equal(Math.round(box.y + box.height / 2), 350, 'centred vertically');
     assert.equal(await page.locator('#nowhere').evaluate((e) => getComputedStyle(e).position), 'fixed');
 
-    let requests = 0;
+    await advance(clock, 100, page.context());
+    const polls = async () =>
+      (await fetches(page)).filter((r) => r.url.includes('/api/v2/qrcode/check')).length;
+    assert.equal(await polls(), 1, 'one poll per interval while it runs');
     await page.evaluate('window.client.qrcode.destroy()');
-    page.on('request', () => requests++);
     assert.equal(await page.locator('#nowhere').count(), 0, 'the mounted box is gone');
-    // Several polling intervals later, still nothing.
-    await page.waitForTimeout(600);
-    assert.equal(requests, 0, 'no request after destroy');
+    const before = (await fetches(page)).length;
+    // Ten polling intervals later, not one request more.
+    await advance(clock, 1000, page.context());
+    assert.equal((await fetches(page)).length, before, 'no request after destroy');
     await page.context().close();
   });
 });

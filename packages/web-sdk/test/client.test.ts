@@ -1,13 +1,13 @@
 // The client against a live service (in-memory SQLite): the requests it
 // sends, the envelope handling, and the seeds' polling semantics.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, mock, test } from 'node:test';
 import { ManualClock } from '../../server/src/domain/clock.js';
 import { basic, call, startTestServer, type TestServer } from '../../server/test/helpers.js';
 import { AuthenticationClient } from '../src/client.js';
 import { NETWORK_ERROR, ScanLoginError } from '../src/errors.js';
 import type { QrUserInfo } from '../src/types.js';
-import { phone, recordingProxy, sleep, until } from './support.js';
+import { phone, recordingProxy } from './support.js';
 
 let server: TestServer;
 let proxy: Awaited<ReturnType<typeof recordingProxy>>;
@@ -126,7 +126,58 @@ describe('requests', () => {
   });
 });
 
+/**
+ * The polling timer is faked (node:test's mock timers, `setInterval` only), so
+ * each tick is a step of the test and each check it starts is awaited: "nothing
+ * happens after the final status" is then checked over many ticks, not over a
+ * stretch of real time. The network and the service stay real.
+ */
+function fakePollingTimer(qrcode: AuthenticationClient['qrcode']) {
+  const inFlight = new Set<Promise<unknown>>();
+  let checks = 0;
+  const real = qrcode.checkStatus.bind(qrcode);
+  qrcode.checkStatus = (random: string) => {
+    checks++;
+    const answer = real(random);
+    inFlight.add(answer);
+    void answer.catch(() => {}).finally(() => inFlight.delete(answer));
+    return answer;
+  };
+  mock.timers.enable({ apis: ['setInterval'] });
+  /** Waits for the checks under way, and for what their answers set off. */
+  const settle = async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    await new Promise((r) => setImmediate(r));
+  };
+  return {
+    get checks() {
+      return checks;
+    },
+    /** `n` intervals of polling, each check answered before the next tick. */
+    async tick(interval: number, n = 1) {
+      for (let i = 0; i < n; i++) {
+        mock.timers.tick(interval);
+        await settle();
+      }
+    },
+    /** Ticks until `predicate` holds. */
+    async tickUntil(interval: number, predicate: () => boolean) {
+      while (!predicate()) await this.tick(interval);
+    },
+    restore() {
+      mock.timers.reset();
+      qrcode.checkStatus = real;
+    },
+  };
+}
+
 describe('startPolling (the seeds’ semantics)', () => {
+  let polling: ReturnType<typeof fakePollingTimer>;
+  beforeEach(() => {
+    polling = fakePollingTimer(client.qrcode);
+  });
+  afterEach(() => polling.restore());
+
   test('scan then confirm: onStart(timer), onScanned once, onSuccess with the ticket, then stops', async () => {
     const { random } = await client.qrcode.geneCode();
     const events: string[] = [];
@@ -150,15 +201,17 @@ describe('startPolling (the seeds’ semantics)', () => {
       },
       onError: (e) => events.push(`error:${e.message}`),
     });
-    await until(() => events.includes('result:0'), 'a first result');
+    await polling.tick(20);
+    assert.deepEqual(events, ['start', 'result:0']);
     assert.equal(started, timer, 'onStart gets the timer that startPolling resolves to');
     await alice.scan(random);
-    await until(() => events.includes('scanned'), 'onScanned');
+    await polling.tick(20, 2);
+    assert.deepEqual(events.slice(2), ['result:1', 'scanned', 'result:1'], 'onScanned once, results repeat');
     assert.equal(scannedUser?.nickname, 'Alice');
     assert.match(String(scannedUser?.photo), /^data:image\/svg\+xml/);
-    await until(() => events.filter((e) => e === 'result:1').length >= 2, 'a repeated scanned status');
     await alice.confirm(random);
-    await until(() => events.includes('success'), 'onSuccess');
+    await polling.tick(20);
+    assert.deepEqual(events.slice(5), ['result:2', 'success']);
     assert.ok(success?.ticket);
 
     const server2 = await call(server.url, 'POST', '/api/v2/qrcode/userinfo', {
@@ -167,12 +220,10 @@ describe('startPolling (the seeds’ semantics)', () => {
     });
     assert.equal(server2.body.data.username, 'alice', 'the ticket redeems on the website’s server');
 
-    const count = events.length;
-    await sleep(100);
-    assert.equal(events.length, count, 'nothing happens after the final status');
-    assert.equal(events.filter((e) => e === 'start').length, 1);
-    assert.equal(events.filter((e) => e === 'scanned').length, 1);
-    assert.equal(events.filter((e) => e.startsWith('error')).length, 0);
+    const checks = polling.checks;
+    await polling.tick(20, 10);
+    assert.equal(polling.checks, checks, 'no check after the final status');
+    assert.equal(events.length, 7, 'and no callback');
   });
 
   test('a cancel on the phone calls onCancel and stops', async () => {
@@ -185,17 +236,25 @@ describe('startPolling (the seeds’ semantics)', () => {
       onCancel: () => cancelled++,
     });
     await alice.scan(random);
-    await until(() => scanned === 1, 'onScanned');
+    await polling.tick(20);
+    assert.equal(scanned, 1, 'onScanned');
     await alice.cancel(random);
-    await until(() => cancelled === 1, 'onCancel');
+    await polling.tick(20);
+    assert.equal(cancelled, 1, 'onCancel');
+    const checks = polling.checks;
+    await polling.tick(20, 10);
+    assert.equal(polling.checks, checks, 'stopped');
+    assert.equal(cancelled, 1);
   });
 
   test('a failed check calls onError with the error (code and message) and stops', async () => {
     const errors: ScanLoginError[] = [];
     await client.qrcode.startPolling('no-such-code', { interval: 10, onError: (e) => errors.push(e) });
-    await until(() => errors.length > 0, 'onError');
-    await sleep(80);
+    await polling.tick(10);
+    assert.equal(errors.length, 1, 'onError');
+    await polling.tick(10, 10);
     assert.equal(errors.length, 1, 'polling stopped after the error');
+    assert.equal(polling.checks, 1);
     assert.equal(errors[0]?.code, 2241);
     assert.equal(`${errors[0]}`, errors[0]?.message);
   });
@@ -204,10 +263,12 @@ describe('startPolling (the seeds’ semantics)', () => {
     for (const awaited of [true, false]) {
       const { random } = await client.qrcode.geneCode();
       let results = 0;
+      const checks = polling.checks;
       const started = client.qrcode.startPolling(random, { interval: 10, onResult: () => results++ });
       await client.qrcode.stopPolling(awaited ? await started : started);
-      await sleep(80);
+      await polling.tick(10, 10);
       assert.equal(results, 0, `stopped before the first tick (${awaited ? 'timer' : 'promise'})`);
+      assert.equal(polling.checks, checks, 'and never checked');
     }
   });
 });
@@ -215,14 +276,20 @@ describe('startPolling (the seeds’ semantics)', () => {
 describe('expiry', () => {
   let timed: TestServer;
   let clock: ManualClock;
+  let c: AuthenticationClient;
+  let polling: ReturnType<typeof fakePollingTimer>;
   before(async () => {
     clock = new ManualClock(Date.now());
     timed = await startTestServer({ clock });
+    c = new AuthenticationClient({ appId: timed.seed.app.id, appHost: timed.url });
+    polling = fakePollingTimer(c.qrcode);
   });
-  after(() => timed.close());
+  after(async () => {
+    polling.restore();
+    await timed.close();
+  });
 
   test('an expired code calls onExpired once and stops', async () => {
-    const c = new AuthenticationClient({ appId: timed.seed.app.id, appHost: timed.url });
     const { random, expiresIn } = await c.qrcode.geneCode();
     const statuses: number[] = [];
     let expired = 0;
@@ -231,11 +298,13 @@ describe('expiry', () => {
       onResult: (d) => statuses.push(d.status),
       onExpired: () => expired++,
     });
-    await until(() => statuses.length > 0, 'a first status');
+    await polling.tick(10);
+    assert.deepEqual(statuses, [0]);
     clock.advance((expiresIn + 1) * 1000);
-    await until(() => expired === 1, 'onExpired');
-    await sleep(60);
+    await polling.tick(10);
+    assert.equal(expired, 1, 'onExpired');
+    await polling.tick(10, 10);
     assert.equal(expired, 1);
-    assert.equal(statuses.at(-1), -1);
+    assert.deepEqual(statuses, [0, -1]);
   });
 });

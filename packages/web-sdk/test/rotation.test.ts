@@ -11,7 +11,7 @@ import { QrCodeAuthenticationClient } from '../src/qrcode.js';
 import { HttpClient } from '../src/transport/http.js';
 import type { GeneCodeResult, RotateCodeResult } from '../src/types.js';
 import { rotationDelay, startRotation } from '../src/widget/rotation.js';
-import { recordingProxy } from './support.js';
+import { fakeTime, recordingProxy } from './support.js';
 
 const PERIOD = 10; // seconds: the shortest rotation a pool may have
 
@@ -113,33 +113,6 @@ describe('the widget’s rotation schedule', () => {
     assert.equal(rotationDelay(null), null);
     assert.equal(rotationDelay(undefined), null);
   });
-
-  /** Fake timers: nothing fires until `advance` moves time past it. */
-  function fakeTime() {
-    let t = 0;
-    const timers: { at: number; fn: () => void; live: boolean }[] = [];
-    return {
-      now: () => t,
-      later(fn: () => void, ms: number) {
-        const timer = { at: t + ms, fn, live: true };
-        timers.push(timer);
-        return () => {
-          timer.live = false;
-        };
-      },
-      /** Timers still pending. */
-      get pending() {
-        return timers.filter((x) => x.live).length;
-      },
-      advance(ms: number) {
-        t += ms;
-        for (const timer of timers.filter((x) => x.live && x.at <= t).sort((a, b) => a.at - b.at)) {
-          timer.live = false;
-          timer.fn();
-        }
-      },
-    };
-  }
 
   /** A rotation of `code` by `page`, on fake time, recording what it does. */
   function schedule(page: QrCodeAuthenticationClient, code: GeneCodeResult) {

@@ -102,13 +102,34 @@ export function decodePixels(data: Uint8ClampedArray, width: number, height = wi
   return found ? Uint8Array.from(found.binaryData) : null;
 }
 
-/** Resolves once `predicate` holds, polling every 10 ms; rejects after `ms` with `what`. */
-export async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** Resolves once `predicate` holds, asking again every few milliseconds; no deadline (a hang is the runner's to stop). */
+export async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((r) => setTimeout(r, 5));
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Fake timers: nothing fires until `advance` moves time past it. */
+export function fakeTime() {
+  let t = 0;
+  const timers: { at: number; fn: () => void; live: boolean }[] = [];
+  return {
+    now: () => t,
+    later(fn: () => void, ms: number) {
+      const timer = { at: t + ms, fn, live: true };
+      timers.push(timer);
+      return () => {
+        timer.live = false;
+      };
+    },
+    /** Timers still pending. */
+    get pending() {
+      return timers.filter((x) => x.live).length;
+    },
+    advance(ms: number) {
+      t += ms;
+      for (const timer of timers.filter((x) => x.live && x.at <= t).sort((a, b) => a.at - b.at)) {
+        timer.live = false;
+        timer.fn();
+      }
+    },
+  };
+}

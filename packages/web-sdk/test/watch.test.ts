@@ -7,9 +7,9 @@ import { startTestServer, type TestServer } from '../../server/test/helpers.js';
 import { NETWORK_ERROR, type ScanLoginError } from '../src/errors.js';
 import { QrCodeAuthenticationClient } from '../src/qrcode.js';
 import { HttpClient } from '../src/transport/http.js';
-import { backoffDelay, watchStatus } from '../src/transport/watch.js';
+import { backoffDelay, type WatchOptions, watchStatus } from '../src/transport/watch.js';
 import type { QrCodeStatus, WatchMode } from '../src/types.js';
-import { phone, recordingProxy, until } from './support.js';
+import { fakeTime, phone, recordingProxy, until } from './support.js';
 
 let server: TestServer;
 let http: HttpClient;
@@ -34,7 +34,7 @@ before(async () => {
 
 after(() => server.close());
 
-function record(random: string, modes: WatchMode[], h = http) {
+function record(random: string, modes: WatchMode[], h = http, later?: WatchOptions['later']) {
   const updates: QrCodeStatus[] = [];
   const modesSeen: WatchMode[] = [];
   const troubles: ScanLoginError[] = [];
@@ -48,6 +48,7 @@ function record(random: string, modes: WatchMode[], h = http) {
     onTrouble: (e) => troubles.push(e),
     onFatal: (e) => fatals.push(e),
     onMode: (m) => modesSeen.push(m),
+    ...(later ? { later } : {}),
   });
   return { watch, updates, modesSeen, troubles, fatals, statuses: () => updates.map((u) => u.status) };
 }
@@ -61,11 +62,11 @@ describe('watchStatus', () => {
     test(`follows a login to the end with modes ${modes.join(' → ')}`, async () => {
       const { random } = await gene();
       const w = record(random, modes);
-      await until(() => w.updates.length > 0, 'the first status');
+      await until(() => w.updates.length > 0);
       await alice.scan(random);
-      await until(() => w.statuses().includes(1), 'scanned');
+      await until(() => w.statuses().includes(1));
       await alice.confirm(random);
-      await until(() => w.statuses().includes(2), 'authorized');
+      await until(() => w.statuses().includes(2));
       assert.ok(w.updates.at(-1)?.ticket, 'the bound browser sees the ticket');
       assert.equal(w.fatals.length, 0);
       assert.equal(w.troubles.length, 0);
@@ -86,9 +87,9 @@ describe('watchStatus', () => {
       h.binding = http.binding;
       const { random } = await gene();
       const w = record(random, ['long-poll'], h);
-      await until(() => w.updates.length > 0, 'the first status');
+      await until(() => w.updates.length > 0);
       await alice.scan(random);
-      await until(() => w.statuses().includes(1), 'scanned');
+      await until(() => w.statuses().includes(1));
       w.watch.stop();
       const checks = proxy.seen.filter((r) => r.url.startsWith('/api/v2/qrcode/check'));
       assert.equal(checks[0]?.url, `/api/v2/qrcode/check?random=${random}`);
@@ -103,7 +104,7 @@ describe('watchStatus', () => {
 
   test('an unknown code is fatal, not retried', async () => {
     const w = record('no-such-code', ['long-poll', 'polling']);
-    await until(() => w.fatals.length > 0, 'onFatal');
+    await until(() => w.fatals.length > 0);
     assert.equal(w.fatals[0]?.code, 2241);
     assert.equal(w.troubles.length, 0);
   });
@@ -112,12 +113,18 @@ describe('watchStatus', () => {
     const gone = await recordingProxy(server.url);
     const h = new HttpClient({ appId: server.seed.app.id, appHost: gone.url, lang: 'en-US' });
     await gone.close();
-    const w = record('whatever', ['polling'], h);
-    await until(() => w.troubles.length === 1, 'the first trouble');
+    // The watch's timers are faked: its backoff cannot fire on its own before the test's retryNow.
+    const time = fakeTime();
+    const w = record('whatever', ['polling'], h, time.later);
+    time.advance(20); // the polling interval: the first attempt
+    await until(() => w.troubles.length === 1);
     assert.equal(w.troubles[0]?.code, NETWORK_ERROR);
+    assert.equal(time.pending, 1, 'the backoff is waiting');
     w.watch.retryNow();
-    await until(() => w.troubles.length === 2, 'a retry at once');
+    time.advance(20); // one polling interval, far less than the backoff (at least 800 ms)
+    await until(() => w.troubles.length === 2);
     w.watch.stop();
+    assert.equal(time.pending, 0, 'stop leaves no timer');
     assert.equal(w.fatals.length, 0);
   });
 
@@ -134,12 +141,23 @@ describe('watchStatus', () => {
       onFatal: () => {},
     });
     watch.check();
-    await until(() => updates.length === 1, 'the status from check()');
+    await until(() => updates.length === 1);
     assert.equal(updates[0]?.status, 0);
     watch.stop();
-    watch.check();
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(updates.length, 1, 'nothing once stopped');
+    // A check starts its request at once, or never: counted right after the call, it is exact.
+    let requests = 0;
+    const request = http.request.bind(http);
+    http.request = ((...args: Parameters<typeof request>) => {
+      requests++;
+      return request(...args);
+    }) as typeof http.request;
+    try {
+      watch.check();
+      assert.equal(requests, 0, 'nothing once stopped');
+    } finally {
+      http.request = request;
+    }
+    assert.equal(updates.length, 1);
   });
 
   test('backoff doubles up to 30 s, with jitter', () => {
