@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import fastifyCookie from '@fastify/cookie';
 import { createVerifier, TokenVerificationError } from '@scanlogin/verify';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { loginPage, type Profile, profilePage } from './pages.js';
@@ -27,14 +28,6 @@ export interface DemoOptions {
 
 export const SESSION_COOKIE = 'demo_session';
 
-function readCookie(request: FastifyRequest, name: string): string | null {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return null;
-}
-
 export async function startDemo(opts: DemoOptions) {
   const serviceUrl = opts.serviceUrl ?? opts.appHost;
   const verify = createVerifier({
@@ -49,9 +42,13 @@ export async function startDemo(opts: DemoOptions) {
   // the session itself is the verified token in the cookie.
   const profiles = new Map<string, Profile>();
   const app = Fastify({ logger: false, bodyLimit: 4096 });
+  // Cookies are parsed and written by @fastify/cookie (the `cookie` package), as a real site
+  // would: a malformed value (a bad %-escape, say) comes back as it was sent, fails to verify,
+  // and is simply no session. (Pinned to 11.0.x: 11.1 needs cookie@2, which needs Node 22.)
+  await app.register(fastifyCookie);
 
   const sessionOf = async (request: FastifyRequest) => {
-    const token = readCookie(request, SESSION_COOKIE);
+    const token = request.cookies[SESSION_COOKIE];
     if (!token) return null;
     try {
       return await verify(token);
@@ -109,10 +106,7 @@ export async function startDemo(opts: DemoOptions) {
       email: (answer.data.email as string | null) ?? null,
     });
     const maxAge = Math.max(0, (claims.exp ?? 0) - Math.floor(Date.now() / 1000));
-    reply.header(
-      'set-cookie',
-      `${SESSION_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAge}`,
-    );
+    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/', maxAge });
     return { ok: true };
   });
 
@@ -139,7 +133,7 @@ export async function startDemo(opts: DemoOptions) {
   app.post('/logout', async (request, reply) => {
     const claims = await sessionOf(request);
     if (claims) profiles.delete(claims.sid ?? claims.jti!);
-    reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0`);
+    reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: '/' });
     return reply.redirect('/login', 303);
   });
 

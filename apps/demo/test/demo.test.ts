@@ -105,6 +105,28 @@ describe('demo website backend', () => {
     assert.equal((await get('/api/me', phone)).status, 401);
   });
 
+  it('a malformed session cookie is no session, never a 500 (regression: an unguarded decodeURIComponent)', async () => {
+    for (const cookie of [
+      `${SESSION_COOKIE}=%E0%A4%A`,
+      `${SESSION_COOKIE}=%`,
+      `${SESSION_COOKIE}="unterminated`,
+      `${SESSION_COOKIE}=a=b=c; ${SESSION_COOKIE}=%ZZ`,
+      `other=%E0%A4%A; ${SESSION_COOKIE}=`,
+      ';;;=;',
+    ]) {
+      const page = await get('/profile', cookie);
+      assert.equal(page.status, 302, cookie);
+      assert.equal(page.headers.get('location'), '/login', cookie);
+      assert.equal((await get('/api/me', cookie)).status, 401, cookie);
+      const out = await fetch(`${demo.url}/logout`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie },
+      });
+      assert.equal(out.status, 303, cookie);
+    }
+  });
+
   it('refuses a bad ticket body', async () => {
     const res = await fetch(`${demo.url}/auth/ticket`, {
       method: 'POST',
