@@ -35,9 +35,20 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// No test has a deadline of its own (however slow the machine, it waits for what it waits for);
+// this guard only stops a test that hangs, so that a run ends with its name instead of never.
+const HANG_GUARD_MS = 10 * 60 * 1000;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=2',
+    `--test-timeout=${HANG_GUARD_MS}`,
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } },
 );
 process.exit(result.status ?? 1);
