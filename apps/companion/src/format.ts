@@ -3,22 +3,7 @@
  * websites) into the lines the confirm, history and websites screens show.
  * Pure: no DOM.
  */
-import type { RequestContext, WebSession } from '@scanlogin/app-sdk';
-
-/** One of the user's recent QR logins, as `GET /api/v2/qrcode/history` answers it. */
-export interface HistoryEntry {
-  id: string;
-  at: string;
-  outcome: 'approved' | 'denied' | 'redeemed' | string;
-  random?: string;
-  app?: { id?: string; name?: string | null } | null;
-  origin?: string | null;
-  ip?: string | null;
-  place?: string | null;
-  browser?: string | null;
-  os?: string | null;
-  deviceIp?: string | null;
-}
+import type { QrLoginRecord, RequestContext, WebSession } from '@scanlogin/app-sdk';
 
 /** What the confirm screen shows, each value ready for `textContent`. */
 export interface ConfirmView {
@@ -170,7 +155,7 @@ export function outcomeLabel(outcome: string): string {
 }
 
 /** The lines of one history entry. */
-export function historyView(e: HistoryEntry, nowMs: number, locale?: string) {
+export function historyView(e: QrLoginRecord, nowMs: number, locale?: string) {
   return {
     site: e.app?.name?.trim() || 'Unknown application',
     origin: e.origin?.trim() || UNKNOWN_ORIGIN,

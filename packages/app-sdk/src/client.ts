@@ -5,6 +5,7 @@ import { type CallOptions, type FetchLike, type Request, send, type TransportCon
 import type {
   AppUser,
   PoolConfig,
+  QrLoginRecord,
   RequestContext,
   ScanloginAppOptions,
   ScanResult,
@@ -163,6 +164,13 @@ export class ScanloginApp {
    */
   stepUp(random: string, password: string, opts: CallOptions = {}): Promise<AppActionResult> {
     return this.#action('/api/v2/qrcode/step-up', random, opts, { password });
+  }
+
+  /** The user's recent QR logins (approved, denied, redeemed), newest first (`GET /api/v2/qrcode/history`). */
+  async history(opts: CallOptions = {}): Promise<QrLoginRecord[]> {
+    const entries = await this.#send<unknown>({ method: 'GET', path: '/api/v2/qrcode/history' }, opts, true);
+    if (!Array.isArray(entries)) throw ScanloginError.client('bad-response', 'The history is not a list.');
+    return entries as QrLoginRecord[];
   }
 
   /** The websites this user is signed in to through QR logins, newest first. */

@@ -31,6 +31,7 @@ export type { CallOptions, FetchLike } from './transport.js';
 export type {
   AppUser,
   PoolConfig,
+  QrLoginRecord,
   RequestContext,
   ScanloginAppOptions,
   ScanResult,

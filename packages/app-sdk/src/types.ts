@@ -98,6 +98,25 @@ export interface ScanResult {
 }
 
 /** A website signed in through one of the user's QR logins (`listWebSessions`). */
+/** One of the user's recent QR logins, as the history call returns it. */
+export interface QrLoginRecord {
+  id: string;
+  /** ISO 8601. */
+  at: string;
+  outcome: 'approved' | 'denied' | 'redeemed';
+  /** The QR code's public id. */
+  random: string;
+  app: { id: string; name: string };
+  /** What was observed of the browser that asked for the code. */
+  origin: string | null;
+  ip: string | null;
+  place: string | null;
+  browser: string | null;
+  os: string | null;
+  /** The phone's address at the decision. */
+  deviceIp: string | null;
+}
+
 export interface WebSession {
   id: string;
   app: { id: string; name: string };

@@ -111,6 +111,32 @@ describe('app SDK against a live server', () => {
     assert.equal((await websiteRedeems(code.random)).body.data.username, 'alice');
   });
 
+  test('history: the user’s own QR logins, newest first, each with its outcome and where it came from', async () => {
+    const alice = await signedIn('alice');
+    const approved = await generate(s);
+    await alice.markScanned(approved.random);
+    await alice.confirm(approved.random);
+    const denied = await generate(s);
+    await alice.markScanned(denied.random);
+    await alice.cancel(denied.random);
+
+    const entries = await alice.history();
+    const of = (random: string) => entries.find((e) => e.random === random);
+    assert.equal(of(approved.random)?.outcome, 'approved');
+    assert.equal(of(denied.random)?.outcome, 'denied');
+    assert.equal(of(denied.random)?.app.id, s.seed.app.id);
+    assert.equal(of(denied.random)?.ip, '127.0.0.1', 'where the page asked from');
+    const times = entries.map((e) => Date.parse(e.at));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+      'newest first',
+    );
+    const bob = await signedIn('bob');
+    assert.ok(!(await bob.history()).some((e) => e.random === approved.random), 'never another user’s');
+    assert.ok(isAuthError(await thrown(client().history())), 'needs the phone’s sign-in');
+  });
+
   test('cancel: the page sees status 3 and no ticket', async () => {
     const app = await signedIn('alice');
     const code = await generate(s);

@@ -1,0 +1,68 @@
+/**
+ * Who is signed in on this phone: the saved session (token, pool, name) and
+ * the app SDK client that acts with it. Every call to the service goes
+ * through that client.
+ */
+import { ScanloginApp } from '@scanlogin/app-sdk';
+import { clearSession, loadSession, type SavedSession, saveSession } from './session.js';
+
+/** The companion is served by the service itself: same origin, no CORS. */
+const host = location.origin;
+
+function clientFor(poolId: string | null, token: string | null): ScanloginApp {
+  return new ScanloginApp({
+    host,
+    ...(poolId ? { userPoolId: poolId } : {}),
+    token,
+    onTokenChange: (t) => {
+      if (t === null) clearSession(window.localStorage);
+    },
+  });
+}
+
+export class Account {
+  #session: SavedSession | null = loadSession(window.localStorage);
+  #client: ScanloginApp | null = this.#session ? clientFor(this.#session.poolId, this.#session.token) : null;
+
+  get session(): SavedSession | null {
+    return this.#session;
+  }
+
+  /** The signed-in client, or null when nobody is signed in. */
+  get client(): ScanloginApp | null {
+    return this.#client;
+  }
+
+  /**
+   * Signs in to the pool named in the address (`?pool=...`), else the
+   * service's default pool, and keeps the session on the phone.
+   */
+  async signIn(account: string, password: string): Promise<SavedSession> {
+    let poolId = new URLSearchParams(location.search).get('pool');
+    if (!poolId) poolId = (await clientFor(null, null).getPoolConfig()).userPoolId;
+    const user = await clientFor(poolId, null).login(account, password);
+    const session: SavedSession = {
+      token: user.token,
+      poolId: user.userPoolId || poolId,
+      name: user.nickname || user.username || account,
+      username: user.username,
+    };
+    saveSession(window.localStorage, session);
+    this.#session = session;
+    this.#client = clientFor(session.poolId, session.token);
+    return session;
+  }
+
+  /** Signs out: the SDK forgets the token, and so does the phone. */
+  signOut(): void {
+    void this.#client?.logout();
+    this.forget();
+  }
+
+  /** Forgets the session without telling the service (it already refused the token). */
+  forget(): void {
+    this.#session = null;
+    this.#client = null;
+    clearSession(window.localStorage);
+  }
+}

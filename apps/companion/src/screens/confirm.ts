@@ -1,0 +1,125 @@
+/**
+ * The confirm screen: which site asks, from where, on what browser, until
+ * when; the check-code numbers when the pool asks for them; Deny exactly as
+ * prominent as Approve.
+ */
+import type { ScanResult } from '@scanlogin/app-sdk';
+import { confirmView, expiryLine } from '../format.js';
+import { $, setText, showError } from '../shell.js';
+import type { App } from './app.js';
+
+export function confirmScreen(app: App) {
+  const ui = {
+    proximity: $('confirm-proximity'),
+    checkCode: $('check-code'),
+    checkCodeChoices: $('check-code-choices'),
+    logo: $<HTMLImageElement>('confirm-logo'),
+    initial: $('confirm-initial'),
+    app: $('confirm-app'),
+    origin: $('confirm-origin'),
+    where: $('confirm-where'),
+    device: $('confirm-device'),
+    time: $('confirm-time'),
+    expiry: $('confirm-expiry'),
+    deny: $<HTMLButtonElement>('deny'),
+    approve: $<HTMLButtonElement>('approve'),
+  };
+  let pending: ScanResult | null = null;
+  /** The check-code number the user picked. */
+  let picked: number | null = null;
+  let expiryTimer: ReturnType<typeof setInterval> | null = null;
+  const stopTicking = () => {
+    if (expiryTimer !== null) clearInterval(expiryTimer);
+    expiryTimer = null;
+  };
+  app.shell.onLeave('confirm', stopTicking);
+
+  function show(r: ScanResult): void {
+    pending = r;
+    const v = confirmView(r.context, Date.now(), location.origin);
+    setText(ui.app, v.appName);
+    if (v.logo) {
+      ui.logo.src = v.logo;
+      ui.logo.hidden = false;
+      ui.initial.hidden = true;
+    } else {
+      ui.logo.removeAttribute('src');
+      ui.logo.hidden = true;
+      ui.initial.hidden = false;
+      setText(ui.initial, v.initial);
+    }
+    setText(ui.origin, v.origin);
+    setText(ui.where, v.where);
+    setText(ui.device, v.device);
+    setText(ui.time, v.time);
+    showError(ui.proximity, v.proximityWarning);
+    picked = null;
+    ui.checkCode.hidden = v.checkChoices === null;
+    ui.checkCodeChoices.replaceChildren(
+      ...(v.checkChoices ?? []).map((n) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = String(n);
+        b.setAttribute('aria-pressed', 'false');
+        b.addEventListener('click', () => {
+          picked = n;
+          for (const other of ui.checkCodeChoices.querySelectorAll('button')) {
+            other.setAttribute('aria-pressed', String(other === b));
+          }
+          ui.approve.disabled = false;
+        });
+        return b;
+      }),
+    );
+    const tick = () => setText(ui.expiry, expiryLine(v.expiresAt, Date.now()) ?? '');
+    tick();
+    ui.deny.disabled = false;
+    // With a check code, Approve waits for the user's pick.
+    ui.approve.disabled = v.checkChoices !== null;
+    app.show('confirm');
+    stopTicking();
+    expiryTimer = setInterval(tick, 1000);
+    app.shell.announce(
+      `Log in to ${v.appName} on ${v.origin}? If you did not just open this page yourself, tap Deny.`,
+    );
+  }
+
+  /** Approves or refuses `r` (also the step-up screen's Deny), then shows the outcome. */
+  async function decide(r: ScanResult, approve: boolean): Promise<void> {
+    const client = app.account.client;
+    if (!client) return;
+    ui.deny.disabled = true;
+    ui.approve.disabled = true;
+    const v = confirmView(r.context, Date.now(), location.origin);
+    const number = picked;
+    try {
+      if (!approve) await client.cancel(r.qr.random);
+      else await client.confirm(r.qr.random, number === null ? {} : { checkCode: number });
+      pending = null;
+      app.go.result(
+        approve
+          ? {
+              tone: 'ok',
+              title: 'Approved',
+              detail: `You are being logged in to ${v.appName} (${v.origin}). Continue on that screen.`,
+              actions: ['home', 'scan-again'],
+            }
+          : {
+              tone: 'denied',
+              title: 'Login denied',
+              detail:
+                'Nobody was logged in. If someone asked you to scan this code, they may have been trying to get into your account.',
+              actions: ['home', 'scan-again'],
+            },
+      );
+    } catch (err) {
+      // "Try again" goes back to the confirm screen, so the choice is made again, knowingly.
+      app.go.problem(err, 'decide', () => show(r));
+    }
+  }
+
+  ui.deny.addEventListener('click', () => pending && void decide(pending, false));
+  ui.approve.addEventListener('click', () => pending && void decide(pending, true));
+
+  return { show, deny: (r: ScanResult) => void decide(r, false) };
+}

@@ -1,0 +1,73 @@
+/** The start screen: scan a code, open the signed-in websites, and the recent QR logins. */
+import { isAuthError } from '@scanlogin/app-sdk';
+import { historyView } from '../format.js';
+import { describeProblem } from '../messages.js';
+import { $, setText } from '../shell.js';
+import type { App } from './app.js';
+
+export function homeScreen(app: App) {
+  const ui = {
+    name: $('home-name'),
+    refresh: $<HTMLButtonElement>('history-refresh'),
+    status: $('history-status'),
+    list: $('history-list'),
+  };
+
+  function show(): void {
+    const session = app.account.session;
+    if (!session) {
+      app.show('signin');
+      return;
+    }
+    setText(ui.name, session.name);
+    app.show('home');
+    void loadHistory();
+  }
+
+  async function loadHistory(): Promise<void> {
+    const client = app.account.client;
+    if (!client) return;
+    setText(ui.status, 'Loading…');
+    ui.refresh.disabled = true;
+    try {
+      const entries = await client.history();
+      const now = Date.now();
+      ui.list.replaceChildren(
+        ...entries.map((e) => {
+          const v = historyView(e, now);
+          const li = document.createElement('li');
+          const outcome = document.createElement('span');
+          outcome.className = `outcome outcome-${v.outcomeKey}`;
+          outcome.textContent = v.outcome;
+          const site = document.createElement('span');
+          site.className = 'site';
+          site.textContent = v.site;
+          const lines = [v.origin, `From ${v.where}`, v.time].map((text) => {
+            const line = document.createElement('span');
+            line.className = 'line';
+            line.textContent = text;
+            return line;
+          });
+          li.append(outcome, site, ...lines);
+          return li;
+        }),
+      );
+      setText(ui.status, entries.length ? '' : 'No QR logins yet.');
+    } catch (err) {
+      if (isAuthError(err)) {
+        app.go.problem(err, 'history');
+        return;
+      }
+      const p = describeProblem(err, 'history');
+      setText(ui.status, `${p.title}. Tap Refresh to try again.`);
+    } finally {
+      ui.refresh.disabled = false;
+    }
+  }
+
+  $('scan-start').addEventListener('click', () => app.go.scan());
+  $('sites-open').addEventListener('click', () => app.go.sites());
+  ui.refresh.addEventListener('click', () => void loadHistory());
+
+  return { show };
+}

@@ -1,0 +1,72 @@
+/**
+ * The frame every screen lives in: the static DOM of index.html, which screen
+ * shows, where focus goes, and the live region that reads results out. The
+ * DOM is never built from HTML strings; screens only fill text and toggle
+ * what index.html already holds.
+ */
+
+export const SCREENS = [
+  'loading',
+  'signin',
+  'home',
+  'sites',
+  'scan',
+  'busy',
+  'stepup',
+  'confirm',
+  'result',
+] as const;
+export type Screen = (typeof SCREENS)[number];
+
+/** The element of index.html with this id (the page is static: a missing one is a bug). */
+export function $<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`missing #${id}`);
+  return el as T;
+}
+
+export function setText(el: HTMLElement, text: string): void {
+  el.textContent = text;
+}
+
+/** Shows `text` in an error line, or hides the line when `text` is null. */
+export function showError(el: HTMLElement, text: string | null): void {
+  el.textContent = text ?? '';
+  el.hidden = !text;
+}
+
+export class Shell {
+  #current: Screen = 'loading';
+  readonly #onLeave = new Map<Screen, () => void>();
+  readonly #announcer = $('announce');
+  readonly #logout = $<HTMLButtonElement>('logout');
+
+  /** The screen on show. */
+  get current(): Screen {
+    return this.#current;
+  }
+
+  /** What a screen must undo when another one replaces it (the camera, a ticking timer). */
+  onLeave(screen: Screen, fn: () => void): void {
+    this.#onLeave.set(screen, fn);
+  }
+
+  /** Shows one screen; `signedIn` decides whether the header offers "Log out". */
+  show(screen: Screen, signedIn: boolean, focus = true): void {
+    if (screen !== this.#current) this.#onLeave.get(this.#current)?.();
+    for (const s of SCREENS) $(`screen-${s}`).hidden = s !== screen;
+    this.#current = screen;
+    this.#logout.hidden = !signedIn;
+    // Moving focus to the new screen's heading tells screen readers where they are.
+    if (focus) $(`${screen}-title`).focus();
+  }
+
+  /** Reads `text` out through the polite live region. */
+  announce(text: string): void {
+    // Cleared first, so the same text twice is still read out.
+    this.#announcer.textContent = '';
+    setTimeout(() => {
+      this.#announcer.textContent = text;
+    }, 50);
+  }
+}
