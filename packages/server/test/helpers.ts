@@ -62,6 +62,8 @@ export async function startTestServer(
       DATABASE_FILE: ':memory:',
       DEMO_ORIGINS: 'http://localhost:3001',
       PORT: String(port),
+      // Tests that need the phone app pass the directory of a build of their own.
+      COMPANION: 'off',
       // Suites fire many requests from one address; the limits have their own tests.
       ...GENEROUS_LIMITS,
       ...opts.env,

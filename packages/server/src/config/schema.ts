@@ -172,6 +172,13 @@ export const configSchema = {
     description:
       'Country lookups for the confirm screen: `bundled` (the CC0 database from npm), a path to a MaxMind-format .mmdb file, or `off`.',
   },
+  companion: {
+    env: 'COMPANION',
+    type: 'string',
+    default: 'bundled',
+    description:
+      'The companion phone app at /companion/: `bundled` (the build shipped with the service), a directory holding another build, or `off`.',
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
     type: 'boolean',

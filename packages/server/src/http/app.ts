@@ -9,6 +9,7 @@ import Fastify, {
 import { ServiceError } from '../domain/errors.js';
 import type { Services } from '../services.js';
 import { requireAdmin } from './admin-auth.js';
+import { companionDirOf, mountCompanion } from './companion.js';
 import { registerCors } from './cors.js';
 import { errorEnvelope } from './envelope.js';
 import { registerErrorHandling } from './errors.js';
@@ -172,6 +173,8 @@ export async function buildHttp(
   registerErrorHandling(app);
   registerCors(app, s.directory);
   for (const route of publicRoutes) route(app, s);
+  const companionDir = companionDirOf(s.config.companion);
+  if (companionDir) mountCompanion(app, companionDir);
   await app.register(async (scope) => {
     requireAdmin(scope, s);
     for (const route of adminRoutes) route(scope, s);
