@@ -76,6 +76,7 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
       const binding = () => bindingHashOf(request);
       if (!wait) return ok(await s.qr.check(random, binding));
 
+      const release = app.heldRequests.acquire(request.ip);
       const watch = new SessionWatch(s.storage.events, random, s.clock);
       try {
         let view: CheckView = await s.qr.check(random, binding);
@@ -95,6 +96,7 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
         return ok(view);
       } finally {
         watch.close();
+        release();
       }
     },
   );

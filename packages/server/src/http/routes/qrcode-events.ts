@@ -36,12 +36,14 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
       const { random } = request.query;
       const binding = () => bindingHashOf(request);
       await limitStatusReads(s, random, request.ip);
+      const release = app.heldRequests.acquire(request.ip);
       const watch = new SessionWatch(s.storage.events, random, s.clock);
       let view: CheckView;
       try {
         view = await s.qr.check(random, binding);
       } catch (err) {
         watch.close();
+        release();
         throw err;
       }
 
@@ -91,6 +93,7 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
         clearInterval(heartbeat);
         app.shutdownSignal.removeEventListener('abort', onShutdown);
         watch.close();
+        release();
         res.end();
       }
     },
