@@ -79,7 +79,7 @@ describe('two browsers: the demo website on a desktop, the companion on a phone'
     s = await startTestServer({
       clock,
       // X-Forwarded-For is trusted so that one walk can place the two browsers in two countries.
-      env: { DEMO_ORIGINS: demoOrigin, TRUST_PROXY: 'true', COMPANION: dist },
+      env: { DEMO_ORIGINS: demoOrigin, TRUST_PROXY: '1', COMPANION: dist },
     });
     demo = await startDemo({
       appHost: s.url,

@@ -347,7 +347,7 @@ describe('app SDK: signed codes are verified before the confirm screen', () => {
 describe('app SDK: check code, step-up and web sessions against a live server', () => {
   let s: TestServer;
   before(async () => {
-    s = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+    s = await startTestServer({ env: { TRUST_PROXY: '1' } });
   });
   after(() => s.close());
 

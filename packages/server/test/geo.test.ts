@@ -54,7 +54,7 @@ describe('the confirm screen context names the place of the requesting browser',
   let s: TestServer;
   before(async () => {
     // Behind a proxy the client address comes from X-Forwarded-For.
-    s = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+    s = await startTestServer({ env: { TRUST_PROXY: '1' } });
   });
   after(() => s.close());
 

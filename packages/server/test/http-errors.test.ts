@@ -419,7 +419,7 @@ describe('every registry code a route can produce comes back in the envelope wit
   let s: TestServer;
   before(async () => {
     // Behind a "proxy", so tests can place the browser and the phone in different countries.
-    s = await startTestServer({ clock, env: { TRUST_PROXY: 'true', RATE_CHECK_PER_CODE: '5' } });
+    s = await startTestServer({ clock, env: { TRUST_PROXY: '1', RATE_CHECK_PER_CODE: '5' } });
   });
   after(() => s.close());
 

@@ -139,7 +139,7 @@ describe('web sessions born of QR logins: listed and revoked from the app', () =
   let t: Tenant;
   let token: string;
   before(async () => {
-    s = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+    s = await startTestServer({ env: { TRUST_PROXY: '1' } });
     t = await createTenant(s, { allowedOrigins: ['https://shop.example'] });
     token = await loginAs(s, t.appId, t.username, t.password);
   });

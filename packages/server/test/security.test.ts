@@ -141,7 +141,7 @@ describe('browser binding: knowing the random is not enough', () => {
 describe('proximity: a relayed code whose browser is far from the phone', () => {
   let s: TestServer;
   before(async () => {
-    s = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+    s = await startTestServer({ env: { TRUST_PROXY: '1' } });
   });
   after(() => s.close());
 

@@ -143,7 +143,7 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
 }
 
 /** Flags that stand alone (booleans); every other flag takes the next word as its value. */
-const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'trust-proxy', 'help']);
+const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'help']);
 
 /** Splits argv into command words and `--flag value` options (keyed like env vars). */
 export function parseArgs(argv: string[]): { words: string[]; opts: Opts } {

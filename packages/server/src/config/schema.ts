@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Every setting of the service, in one table: the loader validates against
  * it, `npm run docs` renders it into docs/configuration.md, and nothing else
@@ -12,7 +14,13 @@ interface Base<T> {
 }
 export type Setting =
   | (Base<number> & { type: 'integer'; min: number; max: number })
-  | (Base<string> & { type: 'string'; pattern?: RegExp; optional?: boolean })
+  | (Base<string> & {
+      type: 'string';
+      pattern?: RegExp;
+      optional?: boolean;
+      /** A check beyond the pattern: the problem with `raw`, or null when it is fine. */
+      check?: (raw: string) => string | null;
+    })
   | (Base<boolean> & { type: 'boolean' })
   | (Base<string[]> & { type: 'list' });
 
@@ -181,9 +189,14 @@ export const configSchema = {
   },
   trustProxy: {
     env: 'TRUST_PROXY',
-    type: 'boolean',
-    default: false,
-    description: 'Trust X-Forwarded-For/-Proto (set when behind a reverse proxy, so client IPs are right).',
+    type: 'string',
+    default: 'off',
+    check: (raw) => {
+      const parsed = parseTrustProxy(raw);
+      return typeof parsed === 'string' ? parsed : null;
+    },
+    description:
+      "Who may tell the client address and scheme (X-Forwarded-For, X-Forwarded-Proto): `off` (nobody: the address is the connection's), the number of proxies in front of the service (`1` for one nginx), or the proxies' addresses as a comma list of IPs, CIDRs, `loopback`, `linklocal`, `uniquelocal`. The client is the right-most address of the chain that no trusted proxy added; anything a client writes further left is ignored. `true` (trust the whole chain) is refused: a client could then choose its own address.",
   },
   loginAccountFailures: {
     env: 'LOGIN_ACCOUNT_FAILURES',
@@ -226,6 +239,15 @@ export const configSchema = {
     description:
       'Status reads (check, long-poll, SSE connects) of one code from one IP per 10 s; polling every 800 ms needs 13. Faster gets 429 with Retry-After.',
   },
+  heldPerIp: {
+    env: 'HELD_PER_IP',
+    type: 'integer',
+    min: 1,
+    max: 100_000,
+    default: 32,
+    description:
+      'Status streams (SSE) and long-polls one client address may hold open at once, per instance; one more gets 429 with Retry-After. A waiting login page holds one.',
+  },
   rateAppPerUser: {
     env: 'RATE_APP_PER_USER',
     type: 'integer',
@@ -257,6 +279,40 @@ export const configSchema = {
     description: 'Comma-separated web origins the seeded demo app allows.',
   },
 } as const satisfies Record<string, Setting>;
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` takes it (proxy-addr underneath):
+ * false, a hop count, or a list of trusted proxy addresses; a string is the
+ * problem with the setting.
+ */
+export function parseTrustProxy(raw: string): false | number | string[] | string {
+  const v = raw.trim().toLowerCase();
+  if (v === '' || v === 'off' || v === 'false' || v === 'no' || v === '0') return false;
+  if (v === 'true' || v === 'yes' || v === 'on') {
+    return 'trusting every X-Forwarded-For entry lets a client choose its own address; set the number of proxies in front of the service (1 for one nginx) or their addresses (127.0.0.1, 10.0.0.0/8, loopback...)';
+  }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops <= 10 ? hops : 'expected at most 10 proxy hops';
+  }
+  const entries = v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const e of entries) {
+    if (PROXY_NAMES.has(e)) continue;
+    const [address, prefix, extra] = e.split('/');
+    const family = isIP(address ?? '');
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
+    if (!family || !prefixOk || extra !== undefined) {
+      return `"${e}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`;
+    }
+  }
+  return entries;
+}
 
 type Infer<S> = S extends { type: 'integer' }
   ? number

@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
+import { parseTrustProxy } from '../config/schema.js';
 import { ServiceError } from '../domain/errors.js';
 import type { Services } from '../services.js';
 import { requireAdmin } from './admin-auth.js';
@@ -13,6 +14,7 @@ import { companionDirOf, mountCompanion } from './companion.js';
 import { registerCors } from './cors.js';
 import { errorEnvelope } from './envelope.js';
 import { registerErrorHandling } from './errors.js';
+import { HeldRequests } from './held-requests.js';
 import adminAppRoutes from './routes/admin/apps.js';
 import adminAuditRoutes from './routes/admin/audit.js';
 import adminKeyRoutes from './routes/admin/keys.js';
@@ -41,6 +43,8 @@ import wellKnownRoute from './routes/well-known.js';
 declare module 'fastify' {
   interface FastifyInstance {
     shutdownSignal: AbortSignal;
+    /** The status streams and long-polls this process holds, per client address. */
+    heldRequests: HeldRequests;
   }
 }
 
@@ -104,7 +108,7 @@ export async function buildHttp(
     // Fastify's per-request lines would log raw URLs; ours (onResponse below) logs route patterns.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: s.config.bodyLimit,
-    trustProxy: s.config.trustProxy,
+    trustProxy: trustProxyOf(s.config.trustProxy),
     genReqId: requestIds(),
     requestIdHeader: false,
     return503OnClosing: true,
@@ -122,10 +126,19 @@ export async function buildHttp(
       if (!socket.writable) return;
       const name = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'INVALID_REQUEST';
       const body = JSON.stringify(errorEnvelope(name));
+      // Written by hand (Fastify never saw a request), with the headers every other answer carries.
+      const headers = {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        ...DEFAULT_HEADERS,
+        connection: 'close',
+      };
       socket.end(
         `HTTP/1.1 ${ErrorCodes[name].status} ${name === 'INVALID_REQUEST' ? 'Bad Request' : 'Request Header Fields Too Large'}\r\n` +
-          `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-          `cache-control: no-store\r\nconnection: close\r\n\r\n${body}`,
+          Object.entries(headers)
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join('') +
+          `\r\n${body}`,
       );
     },
   } as FastifyServerOptions);
@@ -137,7 +150,7 @@ export async function buildHttp(
   // promise and a microtask turn per request, which shows on the polling path.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    reply.headers(SECURITY_HEADERS);
+    reply.headers(DEFAULT_HEADERS);
     done();
   });
   // NUL characters are never meaningful in this API, and PostgreSQL cannot store them in text:
@@ -168,6 +181,7 @@ export async function buildHttp(
   // Held requests (SSE streams, long-polls) listen to this and end when the server closes.
   const shutdown = new AbortController();
   app.decorate('shutdownSignal', shutdown.signal);
+  app.decorate('heldRequests', new HeldRequests(s.config.heldPerIp));
   app.addHook('preClose', async () => shutdown.abort());
 
   registerErrorHandling(app);
@@ -183,6 +197,23 @@ export async function buildHttp(
 }
 
 /**
+ * TRUST_PROXY (validated at load; never `true`) as Fastify's `trustProxy`. A
+ * hop count becomes "the first N addresses of the chain are proxies", which
+ * Fastify itself no longer offers because it cannot tell a proxy from a client
+ * that connects directly: it is only sound when the service is reachable
+ * through those proxies alone, as docs/deployment.md says. Addresses are
+ * checked one by one instead (proxy-addr).
+ */
+export function trustProxyOf(
+  setting: string,
+): false | string[] | ((address: string, hop: number) => boolean) {
+  const parsed = parseTrustProxy(setting);
+  if (typeof parsed === 'number') return (_address, hop) => hop < parsed;
+  if (typeof parsed === 'string') throw new Error(`TRUST_PROXY: ${parsed}`);
+  return parsed;
+}
+
+/**
  * Request ids for log lines and `x-request-id`: a random prefix per process and
  * a counter, unique without drawing randomness on every request.
  */
@@ -192,10 +223,17 @@ function requestIds(): () => string {
   return () => `${prefix}-${(++n).toString(36).padStart(6, '0')}`;
 }
 
-const SECURITY_HEADERS = {
+/**
+ * On every answer, the error written at the socket included. Answers are not
+ * cached unless their route says otherwise (the keys, the discovery document,
+ * the companion's files): most carry personal data or one-time values, and a
+ * route that forgets to say so must not leak into a shared cache.
+ */
+const DEFAULT_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
 };
 
 /** Whether any string in a decoded JSON value (or a key) holds U+0000; absurd nesting counts too. */
