@@ -343,11 +343,12 @@ describe('Redis adapter while Redis goes away and comes back', () => {
       await hot.sessions.createSession(s);
       const heard = listen(hot, s.random);
 
+      const outage = log.mark();
       await server.stopServer();
       // Both connections have noticed: each reports its first failed reconnection attempt.
       await Promise.all([
-        log.untilIncludes('redis (commands) unavailable: '),
-        log.untilIncludes('redis (events) unavailable: '),
+        log.untilIncludes('redis (commands) unavailable: ', outage),
+        log.untilIncludes('redis (events) unavailable: ', outage),
       ]);
 
       const calls: Record<string, () => Promise<unknown>> = {
@@ -381,8 +382,8 @@ describe('Redis adapter while Redis goes away and comes back', () => {
       await server.startServerAgain();
       // Both connections came back by themselves (and the events one re-subscribed before saying so).
       await Promise.all([
-        log.untilIncludes('redis (commands) available again'),
-        log.untilIncludes('redis (events) available again'),
+        log.untilIncludes('redis (commands) available again', outage),
+        log.untilIncludes('redis (events) available again', outage),
       ]);
       await hot.ping();
       // The restarted server is empty (no persistence); the same objects work again.

@@ -7,8 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as pause } from 'node:timers/promises';
 import { freePort } from '../helpers.js';
+import { LineLog } from './signals.js';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 const MAIN = join(ROOT, 'packages/server/src/cli/main.ts');
@@ -18,11 +19,20 @@ export interface Instance {
   url: string;
   /** What the process wrote (stdout and stderr), for failure messages. */
   output(): string;
+  /** Its stderr, line by line (the storage adapters report lost and restored connections there). */
+  stderr: LineLog;
+  /**
+   * The first stderr line (from index `from`, see `stderr.mark()`) containing
+   * `text`, already written or still to come; fails if the process exits first.
+   */
+  untilStderr(text: string, from?: number): Promise<string>;
   /** Ends the process abruptly (a crash, an OOM kill): no draining. */
   kill(): Promise<void>;
   /** SIGTERM: drains and exits. */
   stop(): Promise<void>;
   exited: Promise<number | null>;
+  /** Whether the process is still running. */
+  running(): boolean;
 }
 
 /** Limits high enough that tests measure behaviour, not throttling. */
@@ -33,6 +43,37 @@ export const CLUSTER_LIMITS = {
   RATE_APP_PER_USER: '100000',
   RATE_LOGIN_PER_IP: '100000',
 };
+
+/**
+ * Asks `check` again and again until it says yes, with a short pause between
+ * tries so as not to hog the CPU the instances need. There is no deadline:
+ * the pause is how often to ask, never how long to wait, and a slow machine
+ * only makes the wait longer. It ends early, failing, if an instance it
+ * depends on exits (a crash is a failure, reported with the output).
+ */
+export async function pollUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  instances: Pick<Instance, 'name' | 'running' | 'output'>[] = [],
+): Promise<void> {
+  for (;;) {
+    const dead = instances.find((i) => !i.running());
+    if (dead) throw new Error(`${dead.name} exited while waiting until ${what}:\n${dead.output()}`);
+    if (await check()) return;
+    await pause(50);
+  }
+}
+
+/** Until GET /health answers 200 (storage reachable); fails if the process exits first. */
+export async function untilHealthy(i: Pick<Instance, 'name' | 'url' | 'running' | 'output'>): Promise<void> {
+  await pollUntil(`${i.name} is healthy`, async () => {
+    try {
+      return (await fetch(`${i.url}/health`)).status === 200;
+    } catch {
+      return false; // not listening yet
+    }
+  }, [i]);
+}
 
 export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
   const port = await freePort();
@@ -51,37 +92,35 @@ export async function startInstance(name: string, env: Record<string, string>): 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (d) => {
+  const stderr = new LineLog();
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stdout?.on('data', (d: string) => {
     output += d;
   });
-  child.stderr?.on('data', (d) => {
+  child.stderr?.on('data', (d: string) => {
     output += d;
+    stderr.feed(d);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
   exited.then(cleanup);
   process.once('exit', () => child.kill('SIGKILL'));
 
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited during start:\n${output}`);
-    try {
-      if ((await fetch(`${url}/health`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${name} did not become healthy:\n${output}`);
-    }
-    await sleep(100);
-  }
-  return {
+  const instance: Instance = {
     name,
-    url,
+    url: `http://127.0.0.1:${port}`,
     output: () => output,
+    stderr,
     exited,
+    running: () => child.exitCode === null && child.signalCode === null,
+    untilStderr: (text, from = 0) =>
+      Promise.race([
+        stderr.untilIncludes(text, from),
+        exited.then((code) => {
+          throw new Error(`${name} exited (${code}) before writing "${text}":\n${output}`);
+        }),
+      ]),
     async kill() {
       child.kill('SIGKILL');
       await exited;
@@ -91,4 +130,7 @@ export async function startInstance(name: string, env: Record<string, string>): 
       await exited;
     },
   };
+  // Started once it answers: its port opens last, after storage and seeding.
+  await untilHealthy(instance);
+  return instance;
 }

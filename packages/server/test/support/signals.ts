@@ -54,18 +54,23 @@ export class LineLog {
     return [...this.lines, this.#partial].join('\n');
   }
 
-  /** The first line, already recorded or still to come, that `match` accepts. */
-  until(match: (line: string) => boolean): Promise<string> {
-    const seen = this.lines.find(match);
+  /** Where the next line will go: pass it to `until` to wait only for lines recorded from now on. */
+  mark(): number {
+    return this.lines.length;
+  }
+
+  /** The first line from index `from` on, already recorded or still to come, that `match` accepts. */
+  until(match: (line: string) => boolean, from = 0): Promise<string> {
+    const seen = this.lines.slice(from).find(match);
     if (seen !== undefined) return Promise.resolve(seen);
     const found = deferred<string>();
     this.#waiting.push({ match, found });
     return found.promise;
   }
 
-  /** The first line containing `text`. */
-  untilIncludes(text: string): Promise<string> {
-    return this.until((line) => line.includes(text));
+  /** The first line (from index `from` on) containing `text`. */
+  untilIncludes(text: string, from = 0): Promise<string> {
+    return this.until((line) => line.includes(text), from);
   }
 
   some(match: (line: string) => boolean): boolean {
