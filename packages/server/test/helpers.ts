@@ -306,6 +306,29 @@ export function appAction(
   });
 }
 
+/**
+ * Resolves once a request waiting on the code's changes (a long-poll check, an
+ * event stream) has subscribed to them and read the state it waits from: from
+ * then on a change is pushed to it, not found by its first read. For tests that
+ * must make the change only after the wait began, without guessing how long
+ * the request takes to reach the server. Watches the next such read of `random`.
+ */
+export function whenWaiting(s: TestServer, random: string): Promise<void> {
+  const qr = s.services.qr;
+  const read = qr.check;
+  return new Promise((resolve) => {
+    qr.check = async function (this: typeof qr, ...args: Parameters<typeof read>) {
+      const view = await read.apply(this, args);
+      if (args[0] === random) {
+        qr.check = read;
+        // The route goes on to wait in the same turn; resolving after it, to be plain about it.
+        setImmediate(resolve);
+      }
+      return view;
+    };
+  });
+}
+
 export function check(s: TestServer, random: string): Promise<Answer> {
   return call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}`);
 }

@@ -20,6 +20,7 @@ import {
   loginAs,
   startTestServer,
   type TestServer,
+  whenWaiting,
 } from './helpers.js';
 import { openSse } from './support/sse.js';
 
@@ -140,7 +141,10 @@ describe('GET /api/v2/qrcode/check?wait= (long-poll)', () => {
 
   test('a held check answers with the change', async () => {
     const { random } = await generate(s);
+    const waiting = whenWaiting(s, random);
     const held = call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}&wait=30&seq=0`);
+    // The change comes once the check is held (read at seq 0 and waiting), never before it arrived.
+    await waiting;
     assertOk(await appAction(s, 'scanned', random, alice));
     const r = await held;
     const data = assertOk(r);
