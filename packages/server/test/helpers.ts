@@ -55,23 +55,37 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   // The port must be known before the config is built: issuer and image URLs name it.
-  const port = await freePort();
-  const config = loadConfig(
-    {
-      LOG_LEVEL: 'silent',
-      DATABASE_FILE: ':memory:',
-      DEMO_ORIGINS: 'http://localhost:3001',
-      PORT: String(port),
-      // Suites fire many requests from one address; the limits have their own tests.
-      ...GENEROUS_LIMITS,
-      ...opts.env,
-    },
-    opts.config,
-  );
-  const services = await createRuntime(config, opts.clock ? { clock: opts.clock } : {});
-  const app = await buildHttp(services);
-  await opts.mount?.(app, services);
-  await app.listen({ host: '127.0.0.1', port });
+  // It was free when picked; on a busy machine another process (a parallel test
+  // file, an outgoing connection) may take it before we listen: then start over on another.
+  let port: number;
+  let services: Services;
+  let app: FastifyInstance;
+  for (;;) {
+    port = await freePort();
+    const config = loadConfig(
+      {
+        LOG_LEVEL: 'silent',
+        DATABASE_FILE: ':memory:',
+        DEMO_ORIGINS: 'http://localhost:3001',
+        PORT: String(port),
+        // Suites fire many requests from one address; the limits have their own tests.
+        ...GENEROUS_LIMITS,
+        ...opts.env,
+      },
+      opts.config,
+    );
+    services = await createRuntime(config, opts.clock ? { clock: opts.clock } : {});
+    app = await buildHttp(services);
+    await opts.mount?.(app, services);
+    try {
+      await app.listen({ host: '127.0.0.1', port });
+      break;
+    } catch (err) {
+      await app.close();
+      await services.storage.close();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
   const report = await firstStart(services);
   if (!report?.app || !report.adminToken) throw new Error('seed failed');
   return {

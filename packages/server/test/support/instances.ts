@@ -31,7 +31,7 @@ export interface Instance {
   /** SIGTERM: drains and exits. */
   stop(): Promise<void>;
   exited: Promise<number | null>;
-  /** Whether the process is still running. */
+  /** Whether the process is still running (`exited` resolves once it ended and its output is all read). */
   running(): boolean;
 }
 
@@ -54,18 +54,30 @@ export const CLUSTER_LIMITS = {
 export async function pollUntil(
   what: string,
   check: () => Promise<boolean>,
-  instances: Pick<Instance, 'name' | 'running' | 'output'>[] = [],
+  instances: Pick<Instance, 'name' | 'output' | 'exited'>[] = [],
 ): Promise<void> {
+  let dead: (typeof instances)[number] | null = null;
+  const anyExit = Promise.race(
+    instances.map((i) =>
+      i.exited.then(() => {
+        dead = i;
+      }),
+    ),
+  );
   for (;;) {
-    const dead = instances.find((i) => !i.running());
-    if (dead) throw new Error(`${dead.name} exited while waiting until ${what}:\n${dead.output()}`);
-    if (await check()) return;
-    await pause(50);
+    // A check that hangs (a port someone else answers on) must not outlive the instance.
+    const yes = await Promise.race([check(), anyExit.then(() => false)]);
+    if (dead) {
+      const { name, output } = dead as (typeof instances)[number];
+      throw new Error(`${name} exited while waiting until ${what}:\n${output()}`);
+    }
+    if (yes) return;
+    await Promise.race([pause(50), anyExit]);
   }
 }
 
 /** Until GET /health answers 200 (storage reachable); fails if the process exits first. */
-export async function untilHealthy(i: Pick<Instance, 'name' | 'url' | 'running' | 'output'>): Promise<void> {
+export async function untilHealthy(i: Pick<Instance, 'name' | 'url' | 'output' | 'exited'>): Promise<void> {
   await pollUntil(`${i.name} is healthy`, async () => {
     try {
       return (await fetch(`${i.url}/health`)).status === 200;
@@ -76,7 +88,23 @@ export async function untilHealthy(i: Pick<Instance, 'name' | 'url' | 'running' 
 }
 
 export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
-  const port = await freePort();
+  for (;;) {
+    const instance = launch(name, await freePort(), env);
+    try {
+      // Started once it answers: its port opens last, after storage and seeding.
+      await untilHealthy(instance);
+      return instance;
+    } catch (err) {
+      if (instance.running()) throw err;
+      await instance.exited; // all its output is in once its streams have closed
+      // The port was free when picked; on a busy machine something else may have taken it since.
+      if (instance.output().includes('EADDRINUSE')) continue;
+      throw new Error(`${name} exited during start:\n${instance.output()}`, { cause: err });
+    }
+  }
+}
+
+function launch(name: string, port: number, env: Record<string, string>): Instance {
   const dataDir = mkdtempSync(join(tmpdir(), `scanlogin-${name}-`));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
     cwd: ROOT,
@@ -102,7 +130,8 @@ export async function startInstance(name: string, env: Record<string, string>): 
     output += d;
     stderr.feed(d);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' rather than 'exit': by then everything it wrote has been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
   exited.then(cleanup);
   process.once('exit', () => child.kill('SIGKILL'));
@@ -130,7 +159,5 @@ export async function startInstance(name: string, env: Record<string, string>): 
       await exited;
     },
   };
-  // Started once it answers: its port opens last, after storage and seeding.
-  await untilHealthy(instance);
   return instance;
 }

@@ -121,9 +121,8 @@ export async function startPostgres(): Promise<TestPostgres> {
     throw err;
   }
 
-  const port = await freePort();
+  let port = await freePort();
   const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
-  const url = urlOf('postgres');
 
   // The server runs in the foreground as a child of this process, logging to
   // its stderr. Readiness is an event: the line saying it accepts
@@ -169,7 +168,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     try {
       await ready.promise;
       // The server says so; this also proves a TCP client gets through.
-      await connectOnce(url);
+      await connectOnce(urlOf('postgres'));
     } catch (err) {
       server = null;
       if (proc.exitCode === null && proc.signalCode === null) {
@@ -212,13 +211,23 @@ export async function startPostgres(): Promise<TestPostgres> {
   running.set(dir, cleanupSync);
   hookExit();
 
-  try {
-    await startServer();
-  } catch (err) {
-    running.delete(dir);
-    cleanupSync();
-    throw err;
+  for (;;) {
+    try {
+      await startServer();
+      break;
+    } catch (err) {
+      // The port was free when picked; on a busy machine something else may have
+      // taken it since. A first start moves to another one (a restart cannot).
+      if (err instanceof Error && err.message.includes('Address already in use')) {
+        port = await freePort();
+        continue;
+      }
+      running.delete(dir);
+      cleanupSync();
+      throw err;
+    }
   }
+  const url = urlOf('postgres');
 
   let counter = 0;
   return {

@@ -67,7 +67,7 @@ function ping(port: number): Promise<string> {
 }
 
 export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+  let port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'scanlogin-redis-'));
   let child: ChildProcess | null = null;
 
@@ -155,11 +155,20 @@ export async function startRedis(): Promise<TestRedis> {
     rmSync(dir, { recursive: true, force: true });
   };
 
-  try {
-    await launch();
-  } catch (err) {
-    forget();
-    throw err;
+  for (;;) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      // The port was free when picked; on a busy machine something else may have
+      // taken it since. A first start moves to another one (a restart cannot).
+      if (err instanceof Error && err.message.includes('Address already in use')) {
+        port = await freePort();
+        continue;
+      }
+      forget();
+      throw err;
+    }
   }
 
   return {
