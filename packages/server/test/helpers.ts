@@ -78,7 +78,7 @@ export async function startTestServer(
     app = await buildHttp(services);
     await opts.mount?.(app, services);
     try {
-      await app.listen({ host: '127.0.0.1', port });
+      await app.listen({ host: '127.0.0.1', port, backlog: 4096 });
       break;
     } catch (err) {
       await app.close();
