@@ -114,6 +114,9 @@ function launch(name: string, port: number, env: Record<string, string>): Instan
       PORT: String(port),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      // No client-side storage timeouts: under load, a call waiting for a pooled
+      // connection or a reply must not become a 503 because the machine is slow.
+      STORAGE_TIMEOUT: '0',
       ...CLUSTER_LIMITS,
       ...env,
     },

@@ -22,19 +22,16 @@ export interface TestRedis {
   startServerAgain(): Promise<void>;
 }
 
-/** The longest delay a Node timer takes (about 24.8 days): "never", for a timer that must exist. */
-export const NEVER_MS = 2 ** 31 - 1;
-
 /**
- * `openRedis` settings for tests that are not about timeouts: on a slow or
- * busy machine a command or a connection may take long, and that must never
- * become a failure. The outage tests rely on it too: with no timer able to
- * fire, a call that fails can only have been refused.
+ * `openRedis` settings for tests that are not about timeouts: no limit (0) on a
+ * connection attempt, a command or the first connection, so a slow or busy
+ * machine can never turn into a failure. The outage tests rely on it too: with
+ * no timer able to fire, a call that fails can only have been refused.
  */
 export const UNHURRIED_REDIS = {
-  connectTimeoutMs: NEVER_MS,
-  commandTimeoutMs: NEVER_MS,
-  startupTimeoutMs: NEVER_MS,
+  connectTimeoutMs: 0,
+  commandTimeoutMs: 0,
+  startupTimeoutMs: 0,
 } as const;
 
 function freePort(): Promise<number> {
