@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../src/domain/clock.js';
 import {
   appAction,
   appLogin,
@@ -38,10 +39,13 @@ function openEvents(s: TestServer, random: string, headers: Record<string, strin
 }
 
 describe('GET /api/v2/qrcode/events (Server-Sent Events)', () => {
+  // Frozen: a stream that wakes at its timer (the code's lifetime, in real time)
+  // re-reads the code, finds it unchanged and waits on; nothing expires on its own.
+  const clock = new ManualClock();
   let s: TestServer;
   let alice: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
     alice = await appLogin(s);
   });
   after(() => s.close());
@@ -131,10 +135,11 @@ describe('GET /api/v2/qrcode/events (Server-Sent Events)', () => {
 });
 
 describe('GET /api/v2/qrcode/check?wait= (long-poll)', () => {
+  const clock = new ManualClock();
   let s: TestServer;
   let alice: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
     alice = await appLogin(s);
   });
   after(() => s.close());
@@ -144,6 +149,7 @@ describe('GET /api/v2/qrcode/check?wait= (long-poll)', () => {
     const waiting = whenWaiting(s, random);
     const held = call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}&wait=30&seq=0`);
     // The change comes once the check is held (read at seq 0 and waiting), never before it arrived.
+    // (A hold lasts at most 30 s of real time, the server's own limit; the change is one local request.)
     await waiting;
     assertOk(await appAction(s, 'scanned', random, alice));
     const r = await held;
@@ -188,11 +194,12 @@ describe('GET /api/v2/qrcode/check?wait= (long-poll)', () => {
 });
 
 describe('GET /api/v2/qrcode/context', () => {
+  const clock = new ManualClock();
   let s: TestServer;
   let alice: string;
   let bob: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
     alice = await appLogin(s, 'alice');
     bob = await appLogin(s, 'bob');
   });
