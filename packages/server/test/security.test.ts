@@ -29,12 +29,14 @@ const GB = '81.2.69.160';
 const GB_NEIGHBOUR = '81.2.69.161';
 const US = '8.8.8.8';
 
+// Servers on a frozen clock: a code or ticket does not expire on its own, however slow a run is.
+
 describe('browser binding: knowing the random is not enough', () => {
   let s: TestServer;
   let t: Awaited<ReturnType<typeof createTenant>>;
   let token: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock: new ManualClock() });
     t = await createTenant(s, { allowExchangeUserInfoFromBrowser: true });
     token = await loginAs(s, t.appId, t.username, t.password);
   });
@@ -142,7 +144,7 @@ describe('browser binding: knowing the random is not enough', () => {
 describe('proximity: a relayed code whose browser is far from the phone', () => {
   let s: TestServer;
   before(async () => {
-    s = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+    s = await startTestServer({ clock: new ManualClock(), env: { TRUST_PROXY: 'true' } });
   });
   after(() => s.close());
 
@@ -219,7 +221,7 @@ describe('check code', () => {
   let t: Awaited<ReturnType<typeof createTenant>>;
   let token: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock: new ManualClock() });
     t = await createTenant(s, {}, undefined, { checkCode: true });
     token = await loginAs(s, t.appId, t.username, t.password);
   });
@@ -271,7 +273,7 @@ describe('races', () => {
   let s: TestServer;
   let token: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock: new ManualClock() });
     token = await loginAs(s, s.seed.app.id, 'alice', 'alice-demo-pass');
   });
   after(() => s.close());
@@ -450,7 +452,7 @@ describe('a corpus of bad input at every endpoint', () => {
   let s: TestServer;
   let appToken: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock: new ManualClock() });
     appToken = await loginAs(s, s.seed.app.id, 'alice', 'alice-demo-pass');
   });
   after(() => s.close());
