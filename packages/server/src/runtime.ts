@@ -23,9 +23,19 @@ export async function openStorage(config: Config): Promise<Storage> {
     import('./storage/postgres/index.js'),
     import('./storage/redis/index.js'),
   ]);
-  const durable = await openPostgres(config.databaseUrl);
+  // STORAGE_TIMEOUT, when set, replaces every client-side limit (0: none); else the adapters' own.
+  const limitMs = config.storageTimeout === '' ? null : Number(config.storageTimeout) * 1000;
+  const durable = await openPostgres(
+    config.databaseUrl,
+    limitMs === null ? {} : { connectionTimeoutMillis: limitMs, queryTimeoutMillis: limitMs },
+  );
   try {
-    const hot = await openRedis(config.redisUrl, { keyPrefix: config.redisKeyPrefix });
+    const hot = await openRedis(config.redisUrl, {
+      keyPrefix: config.redisKeyPrefix,
+      ...(limitMs === null
+        ? {}
+        : { connectTimeoutMs: limitMs, commandTimeoutMs: limitMs, startupTimeoutMs: limitMs }),
+    });
     return composeStorage(durable, hot);
   } catch (err) {
     await durable.close();

@@ -55,25 +55,39 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   // The port must be known before the config is built: issuer and image URLs name it.
-  const port = await freePort();
-  const config = loadConfig(
-    {
-      LOG_LEVEL: 'silent',
-      DATABASE_FILE: ':memory:',
-      DEMO_ORIGINS: 'http://localhost:3001',
-      PORT: String(port),
-      // Tests that need the phone app pass the directory of a build of their own.
-      COMPANION: 'off',
-      // Suites fire many requests from one address; the limits have their own tests.
-      ...GENEROUS_LIMITS,
-      ...opts.env,
-    },
-    opts.config,
-  );
-  const services = await createRuntime(config, opts.clock ? { clock: opts.clock } : {});
-  const app = await buildHttp(services);
-  await opts.mount?.(app, services);
-  await app.listen({ host: '127.0.0.1', port });
+  // It was free when picked; on a busy machine another process (a parallel test
+  // file, an outgoing connection) may take it before we listen: then start over on another.
+  let port: number;
+  let services: Services;
+  let app: FastifyInstance;
+  for (;;) {
+    port = await freePort();
+    const config = loadConfig(
+      {
+        LOG_LEVEL: 'silent',
+        DATABASE_FILE: ':memory:',
+        DEMO_ORIGINS: 'http://localhost:3001',
+        PORT: String(port),
+        // Tests that need the phone app pass the directory of a build of their own.
+        COMPANION: 'off',
+        // Suites fire many requests from one address; the limits have their own tests.
+        ...GENEROUS_LIMITS,
+        ...opts.env,
+      },
+      opts.config,
+    );
+    services = await createRuntime(config, opts.clock ? { clock: opts.clock } : {});
+    app = await buildHttp(services);
+    await opts.mount?.(app, services);
+    try {
+      await app.listen({ host: '127.0.0.1', port, backlog: 4096 });
+      break;
+    } catch (err) {
+      await app.close();
+      await services.storage.close();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
   const report = await firstStart(services);
   if (!report?.app || !report.adminToken) throw new Error('seed failed');
   return {
@@ -305,6 +319,29 @@ export function appAction(
   return call(s.url, 'POST', `/api/v2/qrcode/${action}`, {
     body: { random, ...opts.body },
     headers: { authorization: opts.bearer ? `Bearer ${token}` : token, ...opts.headers },
+  });
+}
+
+/**
+ * Resolves once a request waiting on the code's changes (a long-poll check, an
+ * event stream) has subscribed to them and read the state it waits from: from
+ * then on a change is pushed to it, not found by its first read. For tests that
+ * must make the change only after the wait began, without guessing how long
+ * the request takes to reach the server. Watches the next such read of `random`.
+ */
+export function whenWaiting(s: TestServer, random: string): Promise<void> {
+  const qr = s.services.qr;
+  const read = qr.check;
+  return new Promise((resolve) => {
+    qr.check = async function (this: typeof qr, ...args: Parameters<typeof read>) {
+      const view = await read.apply(this, args);
+      if (args[0] === random) {
+        qr.check = read;
+        // The route goes on to wait in the same turn; resolving after it, to be plain about it.
+        setImmediate(resolve);
+      }
+      return view;
+    };
   });
 }
 

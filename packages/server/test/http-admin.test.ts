@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../src/domain/clock.js';
 import {
   admin,
   appAction,
@@ -23,9 +24,11 @@ import {
 const MISSING = '000000000000000000000000';
 
 describe('admin API', () => {
+  // Moved by hand: users are listed in the order they were created, which must not depend on how fast that was.
+  const clock = new ManualClock();
   let s: TestServer;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
   });
   after(() => s.close());
 
@@ -255,6 +258,7 @@ describe('admin API', () => {
       assert.deepEqual(assertOk(await admin(s, 'GET', `/api/admin/users/${dave.id}`)), dave);
 
       for (const username of ['erin', 'frank']) {
+        clock.advance(1000); // created later than the one before, whatever the speed of the machine
         assertOk(await admin(s, 'POST', '/api/admin/users', { userPoolId: pool.id, username }), 201);
       }
       const all = assertOk(await admin(s, 'GET', `/api/admin/users?userPoolId=${pool.id}`));

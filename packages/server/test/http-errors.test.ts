@@ -35,7 +35,8 @@ describe('generic request errors', () => {
   let s: TestServer;
   let alice: string;
   before(async () => {
-    s = await startTestServer();
+    // Frozen: nothing expires on its own, however slow a run is.
+    s = await startTestServer({ clock: new ManualClock() });
     alice = await appLogin(s);
   });
   after(() => s.close());
@@ -191,7 +192,7 @@ describe('generic request errors', () => {
 describe('cache-control: no-store on answers that carry state or credentials', () => {
   let s: TestServer;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock: new ManualClock() });
   });
   after(() => s.close());
 
@@ -247,7 +248,7 @@ describe('CORS', () => {
   let s: TestServer;
   let tenantOrigin: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock: new ManualClock() });
     tenantOrigin = 'https://tenant.test';
     await createTenant(s, { allowedOrigins: [tenantOrigin] });
   });

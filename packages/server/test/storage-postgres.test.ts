@@ -16,7 +16,7 @@ import {
 } from '../src/storage/postgres/index.js';
 import { migrations } from '../src/storage/postgres/migrations.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
-import { startPostgres, type TestPostgres } from './support/postgres.js';
+import { startPostgres, type TestPostgres, UNHURRIED_POSTGRES } from './support/postgres.js';
 
 // One server for the file, started by the first test that needs it.
 let server: Promise<TestPostgres> | undefined;
@@ -34,7 +34,7 @@ after(async () => {
  * adapter exists.
  */
 async function composedStorage(): Promise<Storage> {
-  const durable = await openPostgres(await (await pgServer()).createDatabase());
+  const durable = await openPostgres(await (await pgServer()).createDatabase(), UNHURRIED_POSTGRES);
   const hot = new SqliteStorage(':memory:');
   return {
     directory: durable.directory,
@@ -82,7 +82,7 @@ const user = (id: string, over: Partial<UserRecord> = {}): UserRecord => ({
 
 describe('PostgreSQL migrations', () => {
   it('apply once; a second run is a no-op that reports from = to', async () => {
-    const db = createPostgresPool(await (await pgServer()).createDatabase());
+    const db = createPostgresPool(await (await pgServer()).createDatabase(), UNHURRIED_POSTGRES);
     try {
       assert.deepEqual(await migratePostgres(db), { from: 0, to: migrations.length });
       assert.deepEqual(await migratePostgres(db), { from: migrations.length, to: migrations.length });
@@ -98,7 +98,7 @@ describe('PostgreSQL migrations', () => {
 
   it('let several instances start at once on an empty database', async () => {
     const url = await (await pgServer()).createDatabase();
-    const instances = [createPostgresPool(url), createPostgresPool(url), createPostgresPool(url)];
+    const instances = [1, 2, 3].map(() => createPostgresPool(url, UNHURRIED_POSTGRES));
     try {
       const results = await Promise.all(instances.map((db) => migratePostgres(db)));
       for (const r of results) assert.equal(r.to, migrations.length);
@@ -114,7 +114,7 @@ describe('PostgreSQL migrations', () => {
 
 describe('PostgreSQL adapter', () => {
   it('names the clashing field like the SQLite adapter does', async () => {
-    const st = await openPostgres(await (await pgServer()).createDatabase());
+    const st = await openPostgres(await (await pgServer()).createDatabase(), UNHURRIED_POSTGRES);
     try {
       await st.directory.insertPool(pool('p1'));
       await st.directory.insertUser(user('u1', { username: 'ann', email: 'a@x.example', phone: '+100' }));
@@ -142,7 +142,7 @@ describe('PostgreSQL adapter', () => {
   });
 
   it('prefers a username match over an email or phone match, as SQLite does', async () => {
-    const st = await openPostgres(await (await pgServer()).createDatabase());
+    const st = await openPostgres(await (await pgServer()).createDatabase(), UNHURRIED_POSTGRES);
     try {
       await st.directory.insertPool(pool('p1'));
       await st.directory.insertUser(user('by-email', { email: 'same' }));
@@ -159,7 +159,8 @@ describe('PostgreSQL adapter', () => {
     const pgs = await pgServer();
     const url = await pgs.createDatabase();
     const idleErrors: Error[] = [];
-    const st = await openPostgres(url, { onIdleError: (e) => idleErrors.push(e) });
+    // No timeouts at all: whatever fails below failed because the server is gone, not because time ran out.
+    const st = await openPostgres(url, { ...UNHURRIED_POSTGRES, onIdleError: (e) => idleErrors.push(e) });
     let restarted = false;
     try {
       await st.directory.insertPool(pool('p1'));
@@ -167,12 +168,28 @@ describe('PostgreSQL adapter', () => {
       await Promise.all([st.directory.getPool('p1'), st.directory.listPools(), st.ping()]);
 
       await pgs.stopServer();
-      const started = Date.now();
-      await assert.rejects(st.directory.getPool('p1'), StorageUnavailableError);
-      await assert.rejects(st.directory.updatePool('p1', { name: 'x' }), StorageUnavailableError);
-      await assert.rejects(st.ping(), StorageUnavailableError);
-      await assert.rejects(openPostgres(url), StorageUnavailableError);
-      assert.ok(Date.now() - started < 5000, 'failed fast, no hang');
+      // Failing fast, not hanging: each call is refused (a new connection) or
+      // finds its connection broken, which is all a call can meet without timers.
+      const failures = [
+        st.directory.getPool('p1'),
+        st.directory.updatePool('p1', { name: 'x' }),
+        st.ping(),
+        openPostgres(url, UNHURRIED_POSTGRES),
+      ];
+      for (const call of failures) {
+        const err = await call.then(
+          () => assert.fail('succeeded with the server stopped'),
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof StorageUnavailableError, String(err));
+        const cause = err.cause as Error & { code?: string };
+        assert.ok(
+          cause.code === 'ECONNREFUSED' ||
+            cause.code === '57P01' ||
+            /Connection terminated/.test(cause.message),
+          `refused or broken, not timed out: ${cause.code} ${cause.message}`,
+        );
+      }
       assert.ok(idleErrors.length > 0, 'the broken idle connections were reported, not thrown');
 
       await pgs.startServerAgain();
@@ -188,25 +205,53 @@ describe('PostgreSQL adapter', () => {
 
   it('times out against a server that no longer answers, then recovers', async () => {
     const pgs = await pgServer();
-    const st: PostgresStorage = await openPostgres(await pgs.createDatabase(), {
-      connectionTimeoutMillis: 500,
+    const url = await pgs.createDatabase();
+    // The timeouts are what this case is about, so they must bite only while the
+    // server is frozen: set up on a pool without limits, and give the store under
+    // test its query timeout on the one connection it opens while all is well
+    // (the migration check, whose own queries have no limit), its connection
+    // timeout only once the server is frozen, and neither after it is back.
+    const setup = await openPostgres(url, UNHURRIED_POSTGRES);
+    await setup.directory.insertPool(pool('p1'));
+    await setup.close();
+    const st: PostgresStorage = await openPostgres(url, {
+      connectionTimeoutMillis: 0,
       queryTimeoutMillis: 500,
     });
+    assert.equal(st.pool.idleCount, 1, 'one idle connection, made before the freeze');
     try {
-      await st.directory.insertPool(pool('p1'));
       pgs.pause();
-      const started = Date.now();
-      // The idle connection's query times out; a new connection times out connecting.
-      await assert.rejects(st.directory.getPool('p1'), StorageUnavailableError);
-      await assert.rejects(
-        Promise.all([st.directory.getPool('p1'), st.directory.getPool('p1')]),
-        StorageUnavailableError,
+      // The idle connection's query gets no answer: it fails by the query timeout.
+      const stalled = await st.directory.getPool('p1').then(
+        () => assert.fail('answered while frozen'),
+        (e: unknown) => e,
       );
-      assert.ok(Date.now() - started < 5000, 'bounded by the timeouts');
-      pgs.resume();
-      assert.equal((await st.directory.getPool('p1'))?.id, 'p1');
+      assert.ok(stalled instanceof StorageUnavailableError, String(stalled));
+      assert.match((stalled.cause as Error).message, /Query read timeout/);
+      // New connections get no answer either: they fail by the connection timeout.
+      st.pool.options.connectionTimeoutMillis = 500;
+      for (const result of await Promise.allSettled([
+        st.directory.getPool('p1'),
+        st.directory.getPool('p1'),
+      ])) {
+        assert.equal(result.status, 'rejected');
+        const err = (result as PromiseRejectedResult).reason;
+        assert.ok(err instanceof StorageUnavailableError, String(err));
+        // Said by the pool or by the connection itself, whichever timer ran first: both are this timeout.
+        assert.match(
+          (err.cause as Error).message,
+          /timeout exceeded when trying to connect|Connection terminated due to connection timeout/,
+        );
+      }
     } finally {
       pgs.resume();
+    }
+    try {
+      // Back to no limits (new connections take their settings from the pool's options).
+      st.pool.options.connectionTimeoutMillis = 0;
+      (st.pool.options as { query_timeout?: number }).query_timeout = 0;
+      assert.equal((await st.directory.getPool('p1'))?.id, 'p1');
+    } finally {
       await st.close();
     }
   });

@@ -114,6 +114,17 @@ export const configSchema = {
     default: 'scanlogin:',
     description: 'Prefix of every Redis key and channel; instances serving the same users must agree on it.',
   },
+  storageTimeout: {
+    env: 'STORAGE_TIMEOUT',
+    type: 'string',
+    optional: true,
+    pattern: /^[0-9]{1,4}$/,
+    default: '',
+    defaultText:
+      '(built in: 2 s for a connection or a Redis reply, 10 s for a PostgreSQL query, 5 s for Redis at start)',
+    description:
+      'Seconds a call may wait for PostgreSQL or Redis (a connection, then the answer) before it fails as unavailable (503); `0`: no limit. With DATABASE_URL only.',
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     type: 'string',

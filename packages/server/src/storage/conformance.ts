@@ -609,16 +609,32 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         const s = session();
         const off = st.events.subscribe(s.random, (x) => seen.push(`${x.random}:${x.status}`));
         const offOther = st.events.subscribe('another', () => seen.push('wrong'));
+        // A witness stays subscribed to the code throughout. Adapters may deliver
+        // asynchronously (Redis pub/sub), but each change reaches all of a code's
+        // listeners together: once the witness has heard a change, every listener
+        // that was going to hear it has. No waiting for time to pass.
+        const witnessed: number[] = [];
+        const waiting: (() => void)[] = [];
+        const offWitness = st.events.subscribe(s.random, (x) => {
+          witnessed.push(x.status);
+          waiting.shift()?.();
+        });
+        const heardBy = (count: number) =>
+          witnessed.length >= count ? Promise.resolve() : new Promise<void>((r) => waiting.push(r));
+
         st.events.publish({ ...s, status: QrStatus.Scanned });
-        // Adapters may deliver asynchronously (Redis pub/sub): wait until it arrives, up to 5 s.
-        for (let waited = 0; seen.length === 0 && waited < 5000; waited += 10) {
-          await new Promise((r) => setTimeout(r, 10));
-        }
+        await heardBy(1);
         off();
         offOther();
         st.events.publish({ ...s, status: QrStatus.Authorized });
-        await new Promise((r) => setTimeout(r, 20));
-        assert.deepEqual(seen, [`${s.random}:${QrStatus.Scanned}`]);
+        await heardBy(2);
+        offWitness();
+        assert.deepEqual(witnessed, [QrStatus.Scanned, QrStatus.Authorized]);
+        assert.deepEqual(
+          seen,
+          [`${s.random}:${QrStatus.Scanned}`],
+          'nothing after unsubscribing, nothing for another code',
+        );
       });
     });
 

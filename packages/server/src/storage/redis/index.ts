@@ -24,11 +24,11 @@ export interface OpenRedisOptions {
   keyPrefix?: string;
   /** How long keys outlive the moment their record becomes useless, in ms (default 60 s). */
   graceMs?: number;
-  /** Per attempt (default 2 s); reconnection goes on forever after the first connection. */
+  /** Per attempt (default 2 s; 0: no limit); reconnection goes on forever after the first connection. */
   connectTimeoutMs?: number;
-  /** A command without a reply fails after this long (default 2 s). */
+  /** A command without a reply fails after this long (default 2 s; 0: no limit). */
   commandTimeoutMs?: number;
-  /** How long `openRedis` waits for the first connection before failing (default 5 s). */
+  /** How long `openRedis` waits for the first connection before failing (default 5 s; 0: no limit). */
   startupTimeoutMs?: number;
   /** Where lost/restored connection lines go (default stderr). They never carry keys or records. */
   report?: (line: string) => void;
