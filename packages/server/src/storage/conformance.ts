@@ -361,6 +361,90 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         assert.equal(ok?.userId, 'alice', 'fields not in `set` are kept');
       });
 
+      it('compares a presented check code inside the compare-and-set (issue 13: check code skipped by racing)', async () => {
+        const approve = {
+          from: QrStatus.Scanned,
+          to: QrStatus.Authorized,
+          now: T0,
+          expectUserId: 'alice',
+        } as const;
+        const guarded = session({
+          status: QrStatus.Scanned,
+          userId: 'alice',
+          checkCode: 42,
+          checkChoices: [17, 42, 88],
+        });
+        await st.sessions.createSession(guarded);
+        assert.equal(
+          await st.sessions.transition(guarded.random, { ...approve, checkCode: null }),
+          null,
+          'none',
+        );
+        assert.equal(
+          await st.sessions.transition(guarded.random, { ...approve, checkCode: 17 }),
+          null,
+          'wrong',
+        );
+        assert.equal(
+          (await st.sessions.getSession(guarded.random))?.seq,
+          0,
+          'a refused guard writes nothing',
+        );
+        const right = await st.sessions.transition(guarded.random, {
+          ...approve,
+          checkCode: 42,
+          set: { ticket: id('ticket'), ticketExpiresAt: T0 + 1000 },
+        });
+        assert.equal(right?.status, QrStatus.Authorized);
+        // Without a check code on the session, the guard has nothing to compare.
+        const plain = session({ status: QrStatus.Scanned, userId: 'alice' });
+        await st.sessions.createSession(plain);
+        assert.equal(
+          (await st.sessions.transition(plain.random, { ...approve, checkCode: null }))?.status,
+          2,
+        );
+        // Actions without the guard (cancel) are not held by the check code.
+        const cancelled = session({ status: QrStatus.Scanned, userId: 'alice', checkCode: 42 });
+        await st.sessions.createSession(cancelled);
+        const cancel = {
+          from: QrStatus.Scanned,
+          to: QrStatus.Cancelled,
+          now: T0,
+          expectUserId: 'alice',
+        } as const;
+        assert.equal((await st.sessions.transition(cancelled.random, cancel))?.status, QrStatus.Cancelled);
+      });
+
+      it('never approves an unchecked confirm however it interleaves with the scan', async () => {
+        const codes = Array.from({ length: 100 }, () =>
+          session({ checkCode: 42, checkChoices: [17, 42, 88] }),
+        );
+        for (const c of codes) await st.sessions.createSession(c);
+        await Promise.all(
+          codes.flatMap((c, i) => {
+            const scan = () =>
+              st.sessions.transition(c.random, {
+                from: QrStatus.Pending,
+                to: QrStatus.Scanned,
+                now: T0,
+                set: { userId: 'alice' },
+              });
+            const confirm = () =>
+              st.sessions.transition(c.random, {
+                from: QrStatus.Scanned,
+                to: QrStatus.Authorized,
+                now: T0,
+                expectUserId: 'alice',
+                checkCode: i % 2 ? null : 17,
+                set: { ticket: id('ticket'), ticketExpiresAt: T0 + 1000 },
+              });
+            return i % 3 ? [scan(), confirm()] : [confirm(), scan()];
+          }),
+        );
+        for (const c of codes)
+          assert.equal((await st.sessions.getSession(c.random))?.status, QrStatus.Scanned);
+      });
+
       it('lets exactly one of many concurrent transitions win', async () => {
         const s = session({ status: QrStatus.Scanned, userId: 'alice' });
         await st.sessions.createSession(s);

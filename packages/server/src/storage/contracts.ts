@@ -217,6 +217,12 @@ export interface TransitionRequest {
   now: number;
   /** The compare-and-set also requires `userId` to equal this (scanner-only actions). */
   expectUserId?: string;
+  /**
+   * The check code the caller presented, null for none. When this key is
+   * present, the compare-and-set also requires the stored `checkCode` to be
+   * null or equal to it, so no interleaving approves a code unchecked.
+   */
+  checkCode?: number | null;
   /** Fields written together with the status. */
   set?: Partial<Pick<QrSessionRecord, 'userId' | 'ticket' | 'ticketExpiresAt'>>;
 }
@@ -248,8 +254,9 @@ export interface QrSessionStore {
   rotatePublicId(random: string, next: PublicIdRotation): Promise<QrSessionRecord | null>;
   /**
    * Atomic compare-and-set: applies the change only if the stored status is
-   * `from`, the code has not expired at `now`, and (if given) the scanner is
-   * `expectUserId`. Returns the new record, or null if nothing changed.
+   * `from`, the code has not expired at `now`, (if given) the scanner is
+   * `expectUserId`, and (if given) `checkCode` matches the stored check code.
+   * Returns the new record, or null if nothing changed.
    */
   transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null>;
   /** Which app a live, unused ticket belongs to (no side effect). */

@@ -465,6 +465,7 @@ class SqliteSessions implements QrSessionStore {
            ticket_expires_at = CASE WHEN @setTicket THEN @ticketExpiresAt ELSE ticket_expires_at END
          WHERE random = @random AND (status = @from OR status = @fromAlt) AND expires_at > @now
            AND (@expectUserId IS NULL OR user_id = @expectUserId)
+           AND (@guardCheckCode = 0 OR check_code IS NULL OR check_code = @checkCode)
          RETURNING *`,
       ),
       peek: db.prepare(
@@ -539,6 +540,8 @@ class SqliteSessions implements QrSessionStore {
       to: req.to,
       now: req.now,
       expectUserId: req.expectUserId ?? null,
+      guardCheckCode: 'checkCode' in req ? 1 : 0,
+      checkCode: req.checkCode ?? null,
       setUser: 'userId' in set ? 1 : 0,
       userId: set.userId ?? null,
       setTicket: 'ticket' in set ? 1 : 0,
