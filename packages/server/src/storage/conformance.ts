@@ -166,6 +166,47 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         await st.directory.insertUser(user());
       });
 
+      it('keeps one username per pool whatever its case (issue 13: usernames differing only by case)', async () => {
+        const conflictOn = async (p: Promise<unknown>) => {
+          const err = await p.then(
+            () => assert.fail('expected a ConflictError'),
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof ConflictError, String(err));
+          return err.field;
+        };
+        const tag = id('x');
+        const u = user({ username: `Zoë-${tag}` });
+        await st.directory.insertUser(u);
+        // Other cases, and the full-width form of a letter, are the same name.
+        for (const clash of [`zoë-${tag}`, `ZOË-${tag.toUpperCase()}`, `Ｚoë-${tag}`]) {
+          assert.equal(
+            await conflictOn(st.directory.insertUser(user({ username: clash }))),
+            'username',
+            clash,
+          );
+          const found = await st.directory.findUserByAccount(poolId, clash);
+          assert.equal(found?.id, u.id, clash);
+          assert.equal(found?.username, `Zoë-${tag}`, 'kept as it was written');
+        }
+        assert.equal(await st.directory.findUserByAccount(otherPoolId, `zoë-${tag}`), null);
+        await st.directory.insertUser(user({ poolId: otherPoolId, username: `ZOË-${tag}` }));
+
+        const other = user();
+        await st.directory.insertUser(other);
+        assert.equal(
+          await conflictOn(st.directory.updateUser(other.id, { username: `zoë-${tag}` }, T0)),
+          'username',
+        );
+        // Its own name in another case is no clash; the new spelling is kept and the old one still finds it.
+        const recased = await st.directory.updateUser(u.id, { username: `ZOË-${tag}` }, T0);
+        assert.equal(recased?.username, `ZOË-${tag}`);
+        assert.equal((await st.directory.findUserByAccount(poolId, `Zoë-${tag}`))?.username, `ZOË-${tag}`);
+        // A freed name (cleared) can be taken again.
+        await st.directory.updateUser(u.id, { username: null, email: `${tag}@example.com` }, T0);
+        await st.directory.insertUser(user({ username: `zoë-${tag}` }));
+      });
+
       it('updates users and reports conflicts on update', async () => {
         const a = user();
         const b = user();

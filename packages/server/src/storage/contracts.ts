@@ -110,7 +110,11 @@ export const META = {
   firstStartClaim: 'firstStartClaim',
 } as const;
 
-/** Pools, applications and users. Unique fields clash with `ConflictError`. */
+/**
+ * Pools, applications and users. Unique fields clash with `ConflictError`.
+ * Usernames are unique per pool and found whatever their case (two names with
+ * the same `usernameKey` are one name); they are kept as they were written.
+ */
 export interface DirectoryStore {
   insertPool(pool: PoolRecord): Promise<void>;
   getPool(id: string): Promise<PoolRecord | null>;
@@ -127,7 +131,10 @@ export interface DirectoryStore {
 
   insertUser(user: UserRecord): Promise<void>;
   getUser(id: string): Promise<UserRecord | null>;
-  /** Finds a user of the pool by username, email or phone (exact match). */
+  /**
+   * Finds a user of the pool by username (by its `usernameKey`), else email,
+   * else phone (exact matches).
+   */
   findUserByAccount(poolId: string, account: string): Promise<UserRecord | null>;
   listUsers(poolId: string, opts?: { limit?: number; offset?: number }): Promise<UserRecord[]>;
   updateUser(id: string, patch: UserPatch, now: number): Promise<UserRecord | null>;
