@@ -14,20 +14,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ErrorName, QrStatus } from '@scanlogin/protocol';
-import { loadConfig } from '../src/config/load.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { ServiceError } from '../src/domain/errors.js';
 import type { ActionResult } from '../src/domain/qr-login/service.js';
-import { createRuntime, openStorage } from '../src/runtime.js';
 import type { Services } from '../src/services.js';
 import type { AppRecord, QrSessionStore, Storage, UserRecord } from '../src/storage/contracts.js';
-import { startPostgres, type TestPostgres } from './support/postgres.js';
-import { startRedis, type TestRedis } from './support/redis.js';
+import { COMBINATIONS, type Instances } from './support/combinations.js';
 
 const ROUNDS = 1000;
 /** Rounds run at once: enough to keep both cores and the backends busy, few enough to stay in memory. */
@@ -37,108 +31,59 @@ const PAGE_IP = '81.2.69.160'; // United Kingdom
 const FAR_PHONE_IP = '8.8.8.8'; // United States
 const WRONG_PASSWORD = 'not-the-password';
 
-const BASE_ENV = {
-  LOG_LEVEL: 'silent',
-  SEED_DEMO: 'false',
+const ENV = {
   // Every wrong password of the races must be evaluated, not throttled away.
   LOGIN_ACCOUNT_FAILURES: '1000',
+  LOGIN_ACCOUNT_FAILURES_TOTAL: '100000',
   LOGIN_IP_FAILURES: '100000',
 };
 
-/** One storage combination: the service instances that share it. */
-interface World {
-  instances: Services[];
-  /** Holds the next read of a code by instance 0 until released (see `holdNextRead`). */
-  holdNextRead(): { reached: Promise<void>; release(): void };
-  close(): Promise<void>;
-}
-
 /**
- * A store that lets a few turns of the event loop pass after each read of a
+ * Sessions that let a few turns of the event loop pass after each read of a
  * code by the phone (as a network round trip would), so that rounds
  * interleave differently even on the synchronous SQLite driver; and that can
  * hold one caller between its read and whatever it does next: the window of
  * the finding, opened on purpose.
  */
-function holdable(storage: Storage): { storage: Storage; holdNextRead: World['holdNextRead'] } {
-  const inner = storage.sessions;
-  let hold: { reached: () => void; until: Promise<void> } | null = null;
-  const sessions: QrSessionStore = {
-    createSession: (s) => inner.createSession(s),
-    getSession: (random) => inner.getSession(random),
-    async findByPublicId(publicId) {
-      const found = await inner.findByPublicId(publicId);
-      await jitter();
-      const h = hold;
-      if (h) {
-        hold = null;
-        h.reached();
-        await h.until;
-      }
-      return found;
-    },
-    rotatePublicId: (random, next) => inner.rotatePublicId(random, next),
-    transition: (random, req) => inner.transition(random, req),
-    peekTicket: (ticket, now) => inner.peekTicket(ticket, now),
-    consumeTicket: (ticket, appId, now) => inner.consumeTicket(ticket, appId, now),
-    deleteExpired: (now) => inner.deleteExpired(now),
-    ...(inner.waitingUntil ? { waitingUntil: (random, now) => inner.waitingUntil!(random, now) } : {}),
-  };
-  return {
-    storage: { ...storage, sessions },
-    holdNextRead() {
-      let reached!: () => void;
-      let release!: () => void;
-      const reachedP = new Promise<void>((r) => {
-        reached = r;
-      });
-      hold = { reached, until: new Promise<void>((r) => (release = r)) };
-      return { reached: reachedP, release };
-    },
-  };
-}
+class HoldableReads {
+  #hold: { reached: () => void; until: Promise<void> } | null = null;
 
-async function embedded(clock: ManualClock): Promise<World> {
-  const dir = mkdtempSync(join(tmpdir(), 'scanlogin-races-'));
-  const config = loadConfig({ ...BASE_ENV, DATA_DIR: dir, DATABASE_FILE: join(dir, 'scanlogin.db') });
-  const { storage, holdNextRead } = holdable(await openStorage(config));
-  const services = await createRuntime(config, { clock, storage });
-  return {
-    instances: [services],
-    holdNextRead,
-    async close() {
-      await storage.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+  wrap = (storage: Storage): Storage => {
+    const inner = storage.sessions;
+    const sessions: QrSessionStore = {
+      createSession: (s) => inner.createSession(s),
+      getSession: (random) => inner.getSession(random),
+      findByPublicId: async (publicId) => {
+        const found = await inner.findByPublicId(publicId);
+        await jitter();
+        const h = this.#hold;
+        if (h) {
+          this.#hold = null;
+          h.reached();
+          await h.until;
+        }
+        return found;
+      },
+      rotatePublicId: (random, next) => inner.rotatePublicId(random, next),
+      transition: (random, req) => inner.transition(random, req),
+      peekTicket: (ticket, now) => inner.peekTicket(ticket, now),
+      consumeTicket: (ticket, appId, now) => inner.consumeTicket(ticket, appId, now),
+      deleteExpired: (now) => inner.deleteExpired(now),
+      ...(inner.waitingUntil ? { waitingUntil: (random, now) => inner.waitingUntil!(random, now) } : {}),
+    };
+    return { ...storage, sessions };
   };
-}
 
-let servers: Promise<[TestPostgres, TestRedis]> | undefined;
-after(async () => {
-  if (!servers) return;
-  const [pg, redis] = await servers;
-  await Promise.allSettled([pg.stop(), redis.stop()]);
-});
-
-async function cluster(clock: ManualClock): Promise<World> {
-  servers ??= Promise.all([startPostgres(), startRedis()]);
-  const [pg, redis] = await servers;
-  const config = loadConfig({
-    ...BASE_ENV,
-    DATABASE_URL: await pg.createDatabase(),
-    REDIS_URL: redis.url,
-    REDIS_KEY_PREFIX: `races-${randomUUID()}:`,
-  });
-  const first = holdable(await openStorage(config));
-  const a = await createRuntime(config, { clock, storage: first.storage });
-  const b = await createRuntime(config, { clock, storage: holdable(await openStorage(config)).storage });
-  return {
-    instances: [a, b],
-    holdNextRead: first.holdNextRead,
-    async close() {
-      await Promise.allSettled([a.storage.close(), b.storage.close()]);
-    },
-  };
+  /** Holds the next read of a code (through any instance) until `release`. */
+  holdNext(): { reached: Promise<void>; release(): void } {
+    let reached!: () => void;
+    let release!: () => void;
+    const reachedP = new Promise<void>((r) => {
+      reached = r;
+    });
+    this.#hold = { reached, until: new Promise<void>((r) => (release = r)) };
+    return { reached: reachedP, release };
+  }
 }
 
 type Outcome = { ok: ActionResult } | { error: ErrorName };
@@ -167,13 +112,11 @@ async function inBatches(rounds: number, round: (i: number) => Promise<void>): P
 const tally = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
 const describeOutcome = (o: Outcome) => ('ok' in o ? `ok:${o.ok.status}` : o.error);
 
-for (const [name, open] of [
-  ['embedded SQLite', embedded],
-  ['PostgreSQL + Redis, two instances', cluster],
-] as const) {
+for (const [name, open] of COMBINATIONS) {
   describe(`check code and step-up cannot be skipped by racing the scan: ${name}`, () => {
     const clock = new ManualClock();
-    let world: World;
+    const reads = new HoldableReads();
+    let world: Instances;
     let checkApp: AppRecord;
     let stepUpApp: AppRecord;
     let checkUser: UserRecord;
@@ -181,7 +124,7 @@ for (const [name, open] of [
     let password: string;
 
     before(async () => {
-      world = await open(clock);
+      world = await open({ clock, env: ENV, wrap: reads.wrap });
       const { directory } = world.instances[0]!;
       const checkPool = await directory.createPool('check code', {
         checkCode: true,
@@ -216,7 +159,7 @@ for (const [name, open] of [
       for (const presented of [undefined, 'wrong'] as const) {
         const { session } = await code(checkApp);
         const wrong = session.checkChoices!.find((c) => c !== session.checkCode)!;
-        const held = world.holdNextRead();
+        const held = reads.holdNext();
         const confirming = settle(
           qr0.confirm(
             session.publicId,
@@ -242,7 +185,7 @@ for (const [name, open] of [
       const qr0 = world.instances[0]!.qr;
       const qrOther = world.instances.at(-1)!.qr;
       const { session } = await code(stepUpApp);
-      const held = world.holdNextRead();
+      const held = reads.holdNext();
       const stepping = settle(
         qr0.stepUp(session.publicId, { user: stepUpUser, ip: FAR_PHONE_IP }, WRONG_PASSWORD),
       );
