@@ -221,8 +221,8 @@ export class QrLoginService {
   }
 
   /** The page's view of a code. Only the scanner's nickname and photo before approval. */
-  async check(random: string, bindingHash: Binding = null): Promise<CheckView> {
-    return this.waitingView(random) ?? this.view(await this.requireSession(random), bindingHash);
+  async check(random: string, bindingHash: Binding = null, reader: Reader = {}): Promise<CheckView> {
+    return this.waitingView(random) ?? this.view(await this.requireSession(random), bindingHash, reader);
   }
 
   /**
@@ -242,7 +242,7 @@ export class QrLoginService {
    * ticket (and a full user) is only for the browser that asked for the code.
    * Anyone else who knows the random still sees the status, never the ticket.
    */
-  async view(s: QrSessionRecord, bindingHash: Binding = null): Promise<CheckView> {
+  async view(s: QrSessionRecord, bindingHash: Binding = null, reader: Reader = {}): Promise<CheckView> {
     const now = this.clock.now();
     const status = effectiveStatus(s.status, s.expiresAt, now);
     const expiresIn = isOpen(s.status) ? Math.max(0, Math.ceil((s.expiresAt - now) / 1000)) : 0;
@@ -250,9 +250,13 @@ export class QrLoginService {
     if (!s.userId || status === QrStatus.Expired || status === QrStatus.Cancelled) return base;
     const user = await this.directory.getUser(s.userId);
     if (!user) return base;
-    if (status === QrStatus.StepUp) {
+    if (status === QrStatus.StepUp && reader.understandsStepUp) {
       const e = ErrorCodes.STEP_UP_REQUIRED;
       base.scannedResult = { code: e.code, message: e.message };
+    } else if (status === QrStatus.StepUp) {
+      // The seeds' SDK stops waiting at 4 (`onMfa`) and would never see the approval that follows
+      // the phone's step-up: to such a page the code is still scanned, waiting for the user.
+      base.status = QrStatus.Scanned;
     }
     if (
       status === QrStatus.Authorized &&
@@ -555,6 +559,12 @@ const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {
   cancel: 'denied',
   refuse: 'denied',
 };
+
+/** What the page reading a code's status understands (see STEP_UP_AWARE_PARAM). */
+export interface Reader {
+  /** It keeps waiting through status 4, so it may be shown: our SDK says so, the seeds' does not. */
+  understandsStepUp?: boolean;
+}
 
 /**
  * The reader's binding hash, or a function computing it: polls of a waiting
