@@ -22,6 +22,15 @@ export interface QrUserPreview {
   photo: string | null;
 }
 
+/**
+ * Query parameter (`stepUp=1`) of `check`, its long-poll and the event stream
+ * by which a page says it keeps waiting through status 4 (step-up). Ours.
+ * Pages that do not say so (the stock SDK stops at 4 and calls `onMfa`) see a
+ * code in step-up as status 1 until the phone has proved more, so they are
+ * never stranded.
+ */
+export const STEP_UP_AWARE_PARAM = 'stepUp';
+
 /** `data` of `GET /api/v2/qrcode/check`. */
 export interface CheckResult {
   random: string;

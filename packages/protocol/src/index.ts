@@ -5,6 +5,7 @@ export type {
   QrUserPreview,
   StatusEvent,
 } from './api.js';
+export { STEP_UP_AWARE_PARAM } from './api.js';
 export type { Envelope } from './envelope.js';
 export { OK_CODE } from './envelope.js';
 export type { ErrorCode, ErrorName } from './errors.js';

@@ -52,9 +52,9 @@ export async function createRuntime(
   const storage = opts.storage ?? (await openStorage(config));
   const directory = new DirectoryService(storage.directory, storage.counters, clock, {
     accountFailures: config.loginAccountFailures,
+    accountFailuresTotal: config.loginAccountFailuresTotal,
     ipFailures: config.loginIpFailures,
     windowMs: 15 * 60_000,
-    maxDelayMs: 15 * 60_000,
   });
   const keys = new KeyRing(
     storage.keys,

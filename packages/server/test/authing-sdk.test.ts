@@ -60,11 +60,15 @@ class Phone {
   }
 
   /** POST /api/v2/qrcode/<action>, `Authorization: <token>` (no "Bearer"), body {random}. */
-  async act(action: 'scanned' | 'confirm' | 'cancel', random: string) {
+  async act(
+    action: 'scanned' | 'confirm' | 'cancel' | 'step-up',
+    random: string,
+    extra: { body?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ) {
     const res = await fetch(`${this.s.url}/api/v2/qrcode/${action}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: this.token },
-      body: JSON.stringify({ random }),
+      headers: { 'content-type': 'application/json', authorization: this.token, ...extra.headers },
+      body: JSON.stringify({ random, ...extra.body }),
     });
     const body = (await res.json()) as { code: number; data: Json };
     assert.equal(res.status, 200, JSON.stringify(body));
@@ -151,6 +155,11 @@ function watch(client: AuthenticationClient, counter: { ticking: boolean; starte
     },
     onExpired: () => {
       w.calls.push('expired');
+    },
+    onMfa: () => {
+      w.calls.push('mfa');
+      ended();
+      return {};
     },
     onError: (err: unknown) => {
       w.calls.push('error');
@@ -371,5 +380,102 @@ describe('authing-js-sdk@4.23.55 against a live server', () => {
     const payload = await verifySiteToken(userInfo.token, created.id);
     assert.equal(payload.token_use, 'web');
     assert.notEqual(userInfo.token, phone.token);
+  });
+});
+
+describe('authing-js-sdk@4.23.55 on a step-up pool (issue 13: stranded by step-up)', () => {
+  const clock = new ManualClock();
+  let s: TestServer;
+  let client: AuthenticationClient;
+  let appId: string;
+  let timer: Promise<unknown> | undefined;
+  let polls: { ticking: boolean; started: number };
+  // The page appears to be in the United Kingdom, the phone in the United States: a mismatch.
+  const PAGE = { 'x-forwarded-for': '81.2.69.160' };
+  const PHONE = { 'x-forwarded-for': '8.8.8.8' };
+
+  before(async () => {
+    s = await startTestServer({ clock, env: { TRUST_PROXY: '1' } });
+    // Cookieless polling from Node (see above): no binding on this pool either.
+    const pool = assertOk(
+      await admin(s, 'POST', '/api/admin/pools', {
+        name: 'step-up pool',
+        proximityPolicy: 'step-up',
+        requireBinding: false,
+      }),
+      201,
+    );
+    appId = assertOk(
+      await admin(s, 'POST', '/api/admin/apps', {
+        userPoolId: pool.id,
+        name: 'far away site',
+        allowExchangeUserInfoFromBrowser: true,
+      }),
+      201,
+    ).id;
+    assertOk(
+      await admin(s, 'POST', '/api/admin/users', {
+        userPoolId: pool.id,
+        username: 'erin',
+        password: 'erin-step-up-pass',
+      }),
+      201,
+    );
+    client = new AuthenticationClient({ appId, appHost: s.url });
+    polls = countPolls(client);
+    mock.timers.enable({ apis: ['setInterval'] });
+  });
+  after(async () => {
+    if (timer) await client.qrcode.stopPolling(await timer);
+    mock.timers.reset();
+    await s.close();
+  });
+
+  test('the stock SDK keeps polling while the phone steps up, and logs in when it approves', async () => {
+    // The code as the page in the UK asks for it (the SDK's own geneCode cannot claim an address).
+    const { random } = assertOk(
+      await call(s.url, 'POST', '/api/v2/qrcode/gene', {
+        body: { autoMergeQrCode: false, scene: 'APP_AUTH' },
+        headers: { 'x-authing-app-id': appId, ...PAGE },
+        jar: false,
+      }),
+    );
+    const w = watch(client, polls, random);
+    timer = w.timer;
+
+    const phone = new Phone(s, appId);
+    await phone.login('erin', 'erin-step-up-pass');
+    assert.equal(
+      (await phone.act('scanned', random, { headers: PHONE })).status,
+      4,
+      'the phone must prove more',
+    );
+    // To the stock SDK the code is scanned: onScanned, and it goes on polling (at 4 it would call onMfa and stop).
+    await w.poll();
+    assert.deepEqual(w.calls, ['scanned']);
+    assert.equal(w.scannedUser.nickname, 'erin');
+    assert.equal((await client.qrcode.checkStatus(random)).status, 1);
+    await w.poll();
+    assert.deepEqual(w.calls, ['scanned'], 'still polling, still not onMfa');
+
+    assert.equal(
+      (await phone.act('step-up', random, { headers: PHONE, body: { password: 'erin-step-up-pass' } }))
+        .status,
+      1,
+    );
+    assert.equal((await phone.act('confirm', random, { headers: PHONE })).status, 2);
+    await w.poll();
+    assert.ok(w.success);
+    const { userInfo, ticket } = w.success;
+    assert.equal(userInfo.nickname, 'erin');
+    assert.equal(typeof ticket, 'string');
+    assert.deepEqual(w.calls, ['scanned', 'success'], 'never onMfa, never an error');
+    assert.deepEqual(
+      w.results.map((r) => r.status),
+      [1, 1, 2],
+    );
+    w.assertStopped();
+    const user = await client.qrcode.exchangeUserInfo(ticket);
+    assert.equal(user.username, 'erin');
   });
 });

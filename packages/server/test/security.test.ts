@@ -19,11 +19,13 @@ import {
   call,
   check,
   createTenant,
+  defaultJar,
   generateFor,
   loginAs,
   startTestServer,
   type TestServer,
 } from './helpers.js';
+import { openSse } from './support/sse.js';
 
 const GB = '81.2.69.160';
 const GB_NEIGHBOUR = '81.2.69.161';
@@ -185,7 +187,7 @@ describe('proximity: a relayed code whose browser is far from the phone', () => 
   it('step-up: status 4 with a reason until the phone re-enters the password', async () => {
     const { t, token, random } = await setup('step-up');
     assert.equal(assertOk(await appAction(s, 'scanned', random, token, fromUS)).status, 4);
-    const page = assertOk(await check(s, random));
+    const page = assertOk(await call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}&stepUp=1`));
     assert.equal(page.status, 4);
     assert.equal(page.scannedResult.code, ErrorCodes.STEP_UP_REQUIRED.code);
     assertError(await appAction(s, 'confirm', random, token), 'STEP_UP_REQUIRED');
@@ -198,6 +200,63 @@ describe('proximity: a relayed code whose browser is far from the phone', () => 
       1,
     );
     assert.equal(assertOk(await appAction(s, 'confirm', random, token)).status, 2);
+  });
+
+  it('step-up does not strand pages that stop at status 4 (issue 13): without stepUp=1, check, long-poll and SSE say 1 until the phone proves more', async () => {
+    const { t, token, random } = await setup('step-up');
+    const page = (query = '') => call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}${query}`);
+    // Streams of the browser that asked (its binding cookie), which alone gets the ticket.
+    const browser = { cookie: defaultJar(s.url).header() };
+    const stockStream = await openSse(`${s.url}/api/v2/qrcode/events?random=${random}`, browser);
+    const ourStream = await openSse(`${s.url}/api/v2/qrcode/events?random=${random}&stepUp=1`, browser);
+    assert.equal((await stockStream.next())?.data.status, 0);
+    assert.equal((await ourStream.next())?.data.status, 0);
+    const { seq } = assertOk(await page());
+    const stockWaiting = page(`&wait=30&seq=${seq}`);
+    const ourWaiting = page(`&stepUp=1&wait=30&seq=${seq}`);
+
+    assert.equal(assertOk(await appAction(s, 'scanned', random, token, fromUS)).status, 4);
+    // The stock SDK stops at 4 (onMfa) and would never learn of the approval: it is shown 1.
+    for (const stock of [
+      assertOk(await page()),
+      assertOk(await stockWaiting),
+      (await stockStream.next())?.data,
+    ]) {
+      assert.equal(stock.status, 1);
+      assert.equal(stock.scannedResult, undefined);
+      assert.deepEqual(stock.userInfo, { nickname: t.username, photo: null });
+      assert.equal(stock.ticket, null);
+    }
+    // A page that says it keeps waiting through 4 (our SDK) sees it, with the reason.
+    for (const ours of [
+      assertOk(await page('&stepUp=1')),
+      assertOk(await ourWaiting),
+      (await ourStream.next())?.data,
+    ]) {
+      assert.equal(ours.status, 4);
+      assert.deepEqual(ours.scannedResult, {
+        code: ErrorCodes.STEP_UP_REQUIRED.code,
+        message: ErrorCodes.STEP_UP_REQUIRED.message,
+      });
+      assert.equal(ours.userInfo.nickname, t.username);
+    }
+    assertError(await page('&stepUp=yes'), 'INVALID_REQUEST');
+
+    assertOk(await appAction(s, 'step-up', random, token, { ...fromUS, body: { password: t.password } }));
+    assert.equal(
+      (await stockStream.next())?.data.status,
+      1,
+      'the real 1 follows; nothing for the stock SDK to act on',
+    );
+    assert.equal((await ourStream.next())?.data.status, 1);
+    assertOk(await appAction(s, 'confirm', random, token, fromUS));
+    for (const stream of [stockStream, ourStream]) {
+      const approved = (await stream.next())?.data;
+      assert.equal(approved.status, 2);
+      assert.equal(typeof approved.ticket, 'string');
+      assert.equal(await stream.next(), null, 'the stream ends after a final status');
+    }
+    assert.equal(assertOk(await page()).status, 2);
   });
 
   it('deny: the scan is refused, the page gets status 3, the audit log says denied', async () => {

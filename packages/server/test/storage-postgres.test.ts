@@ -16,6 +16,7 @@ import {
 } from '../src/storage/postgres/index.js';
 import { migrations } from '../src/storage/postgres/migrations.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
+import { conflictField } from './support/conflicts.js';
 import { startPostgres, type TestPostgres, UNHURRIED_POSTGRES } from './support/postgres.js';
 
 // One server for the file, started by the first test that needs it.
@@ -108,6 +109,55 @@ describe('PostgreSQL migrations', () => {
       assert.equal(rows[0].n, migrations.length);
     } finally {
       await Promise.all(instances.map((db) => db.end()));
+    }
+  });
+});
+
+describe('PostgreSQL migration of usernames that differ only by case (issue 13)', () => {
+  it("keeps the oldest account's name and renames later ones <name>~<id>; names are then unique whatever their case", async () => {
+    const url = await (await pgServer()).createDatabase();
+    const db = createPostgresPool(url);
+    try {
+      // A database of the release before: schema version 1, where usernames were unique only as written.
+      await db.query(
+        'CREATE TABLE schema_migrations (version INT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)',
+      );
+      await db.query(migrations[0] as string);
+      await db.query('INSERT INTO schema_migrations VALUES (1, now())');
+      await db.query(
+        `INSERT INTO pools (id, name, rsa_public_key, rsa_private_key, created_at)
+         VALUES ('p1', 'one', 'pub', 'priv', 0), ('p2', 'two', 'pub', 'priv', 0)`,
+      );
+      await db.query(
+        `INSERT INTO users (id, pool_id, username, email, created_at, updated_at) VALUES
+         ('u-newest', 'p1', 'ALICE', NULL, 3, 0),
+         ('u-oldest', 'p1', 'Alice', NULL, 1, 0),
+         ('u-middle', 'p1', 'alice', 'alice@example.com', 2, 0),
+         ('u-bob', 'p1', 'bob', NULL, 4, 0),
+         ('u-other-pool', 'p2', 'alice', NULL, 5, 0),
+         ('u-no-name', 'p1', NULL, 'nameless@example.com', 6, 0)`,
+      );
+      assert.deepEqual(await migratePostgres(db), { from: 1, to: migrations.length });
+    } finally {
+      await db.end();
+    }
+    const st = await openPostgres(url);
+    try {
+      const names = async (...ids: string[]) =>
+        Promise.all(ids.map(async (id) => (await st.directory.getUser(id))?.username));
+      assert.deepEqual(
+        await names('u-oldest', 'u-middle', 'u-newest', 'u-bob', 'u-other-pool', 'u-no-name'),
+        ['Alice', 'alice~u-middle', 'ALICE~u-newest', 'bob', 'alice', null],
+      );
+      assert.equal((await st.directory.findUserByAccount('p1', 'aLiCe'))?.id, 'u-oldest');
+      assert.equal((await st.directory.findUserByAccount('p1', 'ALICE~U-MIDDLE'))?.id, 'u-middle');
+      assert.equal((await st.directory.findUserByAccount('p2', 'ALICE'))?.id, 'u-other-pool');
+      assert.equal(
+        await conflictField(st.directory.insertUser(user('u-new', { username: 'BOB' }))),
+        'username',
+      );
+    } finally {
+      await st.close();
     }
   });
 });

@@ -9,6 +9,7 @@ import { ConflictError, DEFAULT_POOL_SECURITY } from '../src/storage/contracts.j
 import { openEmbeddedStorage } from '../src/storage/embedded.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import { migrations } from '../src/storage/sqlite/migrations.js';
+import { conflictField } from './support/conflicts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scanlogin-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -131,4 +132,65 @@ it('keeps the log bounded under a steady stream of writes', async () => {
   assert.ok(statSync(`${file}-wal`).size < 1_000_000, `log of ${statSync(`${file}-wal`).size} bytes`);
   assert.equal(await st.directory.getMeta('k499-9'), 'v'.repeat(1000));
   await st.close();
+});
+
+it('upgrades usernames that differ only by case: the oldest account keeps the name, later ones become <name>~<id> (issue 13)', async () => {
+  const file = join(dir, 'usernames.db');
+  const old = new Database(file);
+  // A database of the release before: schema version 5, where usernames were unique only as written.
+  for (let v = 0; v < 5; v++) {
+    old.exec(migrations[v] as string);
+    old.pragma(`user_version = ${v + 1}`);
+  }
+  const pool = old.prepare(
+    'INSERT INTO pools (id, name, rsa_public_key, rsa_private_key, created_at) VALUES (?, ?, ?, ?, 0)',
+  );
+  pool.run('p1', 'one', 'pub', 'priv');
+  pool.run('p2', 'two', 'pub', 'priv');
+  const user = old.prepare(
+    'INSERT INTO users (id, pool_id, username, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0)',
+  );
+  user.run('u-newest', 'p1', 'ALICE', null, 3);
+  user.run('u-oldest', 'p1', 'Alice', null, 1);
+  user.run('u-middle', 'p1', 'alice', 'alice@example.com', 2);
+  user.run('u-bob', 'p1', 'bob', null, 4);
+  user.run('u-other-pool', 'p2', 'alice', null, 5);
+  user.run('u-no-name', 'p1', null, 'nameless@example.com', 6);
+  old.close();
+
+  const st = new SqliteStorage(file);
+  try {
+    assert.equal(st.db.pragma('user_version', { simple: true }), migrations.length);
+    const names = async (...ids: string[]) =>
+      Promise.all(ids.map(async (id) => (await st.directory.getUser(id))?.username));
+    assert.deepEqual(await names('u-oldest', 'u-middle', 'u-newest', 'u-bob', 'u-other-pool', 'u-no-name'), [
+      'Alice',
+      'alice~u-middle',
+      'ALICE~u-newest',
+      'bob',
+      'alice',
+      null,
+    ]);
+    assert.equal((await st.directory.findUserByAccount('p1', 'aLiCe'))?.id, 'u-oldest');
+    assert.equal((await st.directory.findUserByAccount('p1', 'ALICE~U-MIDDLE'))?.id, 'u-middle');
+    assert.equal((await st.directory.findUserByAccount('p1', 'alice@example.com'))?.id, 'u-middle');
+    assert.equal((await st.directory.findUserByAccount('p2', 'ALICE'))?.id, 'u-other-pool');
+    const clash = st.directory.insertUser({
+      id: 'u-new',
+      poolId: 'p1',
+      username: 'BOB',
+      email: null,
+      phone: null,
+      passwordHash: null,
+      nickname: null,
+      photo: null,
+      blocked: false,
+      customData: {},
+      createdAt: 7,
+      updatedAt: 7,
+    });
+    assert.equal(await conflictField(clash), 'username');
+  } finally {
+    await st.close();
+  }
 });

@@ -1,6 +1,6 @@
 import { asScanLoginError, ScanLoginError } from './errors.js';
 import { statusDispatcher } from './status.js';
-import type { HttpClient } from './transport/http.js';
+import { type HttpClient, STEP_UP_AWARE } from './transport/http.js';
 import type {
   ExchangedUser,
   GeneCodeOptions,
@@ -70,9 +70,16 @@ export class QrCodeAuthenticationClient {
     return this.#http.request('POST', '/api/v2/qrcode/rotate', { body: { random } });
   }
 
-  /** The current status of a code: `{random, status, ticket, userInfo, ...}`. */
+  /**
+   * The current status of a code: `{random, status, ticket, userInfo, ...}`.
+   * Step-up shows as status 4 with `scannedResult` (we ask for it: 4 is not
+   * final here); the seeds' SDK is shown 1 instead.
+   */
   checkStatus(random: string): Promise<QrCodeStatus> {
-    return this.#http.request('GET', `/api/v2/qrcode/check?random=${encodeURIComponent(random)}`);
+    return this.#http.request(
+      'GET',
+      `/api/v2/qrcode/check?random=${encodeURIComponent(random)}&${STEP_UP_AWARE}`,
+    );
   }
 
   /**

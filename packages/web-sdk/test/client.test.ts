@@ -3,10 +3,18 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, mock, test } from 'node:test';
 import { ManualClock } from '../../server/src/domain/clock.js';
-import { basic, call, startTestServer, type TestServer } from '../../server/test/helpers.js';
+import {
+  assertOk,
+  basic,
+  call,
+  createTenant,
+  loginAs,
+  startTestServer,
+  type TestServer,
+} from '../../server/test/helpers.js';
 import { AuthenticationClient } from '../src/client.js';
 import { NETWORK_ERROR, ScanLoginError } from '../src/errors.js';
-import type { QrUserInfo } from '../src/types.js';
+import type { QrCodeStatus, QrUserInfo } from '../src/types.js';
 import { phone, recordingProxy } from './support.js';
 
 let server: TestServer;
@@ -15,7 +23,8 @@ let client: AuthenticationClient;
 let alice: Awaited<ReturnType<typeof phone>>;
 
 before(async () => {
-  server = await startTestServer();
+  // Behind a proxy that names the client's address, so a test can put a page or a phone elsewhere.
+  server = await startTestServer({ env: { TRUST_PROXY: '1' } });
   proxy = await recordingProxy(server.url);
   client = new AuthenticationClient({ appId: server.seed.app.id, appHost: `${proxy.url}/` });
   alice = await phone(server);
@@ -306,5 +315,70 @@ describe('expiry', () => {
     await polling.tick(10, 10);
     assert.equal(expired, 1);
     assert.deepEqual(statuses, [0, -1]);
+  });
+});
+
+describe('startPolling on a step-up pool (issue 13)', () => {
+  test('status 4 with its reason calls onMfa and polling goes on; the approval after the step-up logs in', async () => {
+    const t = await createTenant(server, {}, undefined, { proximityPolicy: 'step-up' });
+    // The page in the United Kingdom, the phone in the United States.
+    const uk = await recordingProxy(server.url, { 'x-forwarded-for': '81.2.69.160' });
+    const page = new AuthenticationClient({ appId: t.appId, appHost: uk.url, lang: 'en-US' });
+    const polling = fakePollingTimer(page.qrcode);
+    try {
+      const { random } = await page.qrcode.geneCode();
+      const events: string[] = [];
+      const results: QrCodeStatus[] = [];
+      let ticket: string | undefined;
+      await page.qrcode.startPolling(random, {
+        interval: 20,
+        onResult: (d) => {
+          results.push(d);
+          events.push(`result:${d.status}`);
+        },
+        onScanned: () => events.push('scanned'),
+        onMfa: (code) => events.push(`mfa:${code}`),
+        onSuccess: (_u, tk) => {
+          ticket = tk;
+          events.push('success');
+        },
+        onError: (e) => events.push(`error:${e.message}`),
+      });
+      const token = await loginAs(server, t.appId, t.username, t.password);
+      const act = async (action: string, body: Record<string, unknown> = {}) =>
+        assertOk(
+          await call(server.url, 'POST', `/api/v2/qrcode/${action}`, {
+            body: { random, ...body },
+            headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': '8.8.8.8' },
+          }),
+        ).status;
+
+      assert.equal(await act('scanned'), 4);
+      await polling.tick(20);
+      assert.deepEqual(events, ['result:4', 'mfa:2250']);
+      assert.deepEqual(results[0]?.scannedResult, {
+        code: 2250,
+        message: 'This login comes from far away: confirm your password on the phone to continue.',
+      });
+      const checks = polling.checks;
+      await polling.tick(20, 3);
+      assert.equal(polling.checks, checks + 3, 'status 4 is not final: polling goes on');
+      assert.deepEqual(events.slice(2), ['result:4', 'result:4', 'result:4'], 'onMfa once per entry into 4');
+
+      assert.equal(await act('step-up', { password: t.password }), 1);
+      await polling.tick(20);
+      assert.deepEqual(events.slice(5), ['result:1', 'scanned']);
+      assert.equal(await act('confirm'), 2);
+      await polling.tick(20);
+      assert.deepEqual(events.slice(7), ['result:2', 'success']);
+      assert.equal(typeof ticket, 'string');
+      // Every status read said that it understands status 4.
+      const reads = uk.seen.filter((r) => r.url.startsWith('/api/v2/qrcode/check'));
+      assert.ok(reads.length >= 6);
+      assert.ok(reads.every((r) => r.url === `/api/v2/qrcode/check?random=${random}&stepUp=1`));
+    } finally {
+      polling.restore();
+      await uk.close();
+    }
   });
 });

@@ -92,10 +92,10 @@ describe('watchStatus', () => {
       await until(() => w.statuses().includes(1));
       w.watch.stop();
       const checks = proxy.seen.filter((r) => r.url.startsWith('/api/v2/qrcode/check'));
-      assert.equal(checks[0]?.url, `/api/v2/qrcode/check?random=${random}`);
+      assert.equal(checks[0]?.url, `/api/v2/qrcode/check?random=${random}&stepUp=1`);
       if (longPollSupported) {
         const seq = w.updates[0]?.seq;
-        assert.equal(checks[1]?.url, `/api/v2/qrcode/check?random=${random}&wait=25&seq=${seq}`);
+        assert.equal(checks[1]?.url, `/api/v2/qrcode/check?random=${random}&stepUp=1&wait=25&seq=${seq}`);
       }
     } finally {
       await proxy.close();

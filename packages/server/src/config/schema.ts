@@ -215,7 +215,17 @@ export const configSchema = {
     min: 1,
     max: 1000,
     default: 5,
-    description: 'Failed logins of one account (15 min window) before each further try must wait (doubling).',
+    description:
+      'Password attempts at one account (username, e-mail and phone alike) from one IP address per 15 min, counted before the password is checked; past it, that address waits for the window to end. A success starts over. Also the step-up budget per user.',
+  },
+  loginAccountFailuresTotal: {
+    env: 'LOGIN_ACCOUNT_FAILURES_TOTAL',
+    type: 'integer',
+    min: 1,
+    max: 100000,
+    default: 20,
+    description:
+      'Password attempts at one account from all addresses together per 15 min; past it, every address waits for the window to end (so locking a user out takes several addresses, and lasts at most 15 min per round).',
   },
   loginIpFailures: {
     env: 'LOGIN_IP_FAILURES',
@@ -223,7 +233,8 @@ export const configSchema = {
     min: 1,
     max: 100000,
     default: 50,
-    description: 'Failed logins from one IP address (15 min window) before it must wait (doubling).',
+    description:
+      'Failed logins from one IP address, any accounts, per 15 min before it must wait for the window to end.',
   },
   rateGenePerIp: {
     env: 'RATE_GENE_PER_IP',

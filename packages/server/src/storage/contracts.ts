@@ -110,7 +110,11 @@ export const META = {
   firstStartClaim: 'firstStartClaim',
 } as const;
 
-/** Pools, applications and users. Unique fields clash with `ConflictError`. */
+/**
+ * Pools, applications and users. Unique fields clash with `ConflictError`.
+ * Usernames are unique per pool and found whatever their case (two names with
+ * the same `usernameKey` are one name); they are kept as they were written.
+ */
 export interface DirectoryStore {
   insertPool(pool: PoolRecord): Promise<void>;
   getPool(id: string): Promise<PoolRecord | null>;
@@ -127,7 +131,10 @@ export interface DirectoryStore {
 
   insertUser(user: UserRecord): Promise<void>;
   getUser(id: string): Promise<UserRecord | null>;
-  /** Finds a user of the pool by username, email or phone (exact match). */
+  /**
+   * Finds a user of the pool by username (by its `usernameKey`), else email,
+   * else phone (exact matches).
+   */
   findUserByAccount(poolId: string, account: string): Promise<UserRecord | null>;
   listUsers(poolId: string, opts?: { limit?: number; offset?: number }): Promise<UserRecord[]>;
   updateUser(id: string, patch: UserPatch, now: number): Promise<UserRecord | null>;
@@ -217,6 +224,12 @@ export interface TransitionRequest {
   now: number;
   /** The compare-and-set also requires `userId` to equal this (scanner-only actions). */
   expectUserId?: string;
+  /**
+   * The check code the caller presented, null for none. When this key is
+   * present, the compare-and-set also requires the stored `checkCode` to be
+   * null or equal to it, so no interleaving approves a code unchecked.
+   */
+  checkCode?: number | null;
   /** Fields written together with the status. */
   set?: Partial<Pick<QrSessionRecord, 'userId' | 'ticket' | 'ticketExpiresAt'>>;
 }
@@ -248,8 +261,9 @@ export interface QrSessionStore {
   rotatePublicId(random: string, next: PublicIdRotation): Promise<QrSessionRecord | null>;
   /**
    * Atomic compare-and-set: applies the change only if the stored status is
-   * `from`, the code has not expired at `now`, and (if given) the scanner is
-   * `expectUserId`. Returns the new record, or null if nothing changed.
+   * `from`, the code has not expired at `now`, (if given) the scanner is
+   * `expectUserId`, and (if given) `checkCode` matches the stored check code.
+   * Returns the new record, or null if nothing changed.
    */
   transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null>;
   /** Which app a live, unused ticket belongs to (no side effect). */

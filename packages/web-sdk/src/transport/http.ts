@@ -1,5 +1,12 @@
-import type { Envelope } from '@scanlogin/protocol';
+import { type Envelope, STEP_UP_AWARE_PARAM } from '@scanlogin/protocol';
 import { NETWORK_ERROR, ScanLoginError } from '../errors.js';
+
+/**
+ * Sent with every status read (check, long-poll, event stream): we keep
+ * waiting through status 4, so the service shows it to us (see `isFinalStatus`);
+ * pages that do not say so see status 1 while the phone proves more.
+ */
+export const STEP_UP_AWARE = `${STEP_UP_AWARE_PARAM}=1`;
 
 /** Request header carrying the browser binding; see {@link HttpClient.binding}. */
 export const BINDING_HEADER = 'x-scanlogin-binding';

@@ -1,7 +1,7 @@
 import { asScanLoginError, NETWORK_ERROR, ScanLoginError } from '../errors.js';
 import { isFinalStatus } from '../status.js';
 import type { QrCodeStatus, WatchMode } from '../types.js';
-import type { HttpClient } from './http.js';
+import { type HttpClient, STEP_UP_AWARE } from './http.js';
 
 /** Seconds a long-poll asks the server to hold the request (the server allows 1..30). */
 export const LONG_POLL_WAIT = 25;
@@ -68,7 +68,7 @@ export function backoffDelay(failures: number): number {
  * `onTrouble`; anything else ends the watch through `onFatal`.
  */
 export function watchStatus(o: WatchOptions): Watch {
-  const path = `/api/v2/qrcode/check?random=${encodeURIComponent(o.random)}`;
+  const path = `/api/v2/qrcode/check?random=${encodeURIComponent(o.random)}&${STEP_UP_AWARE}`;
   let stopped = false;
   let modeIndex = -1;
   let mode: WatchMode | null = null;
@@ -156,7 +156,9 @@ export function watchStatus(o: WatchOptions): Watch {
   const sse = (hadStream: boolean) => {
     // EventSource cannot send headers: the binding rides in the URL (the service never logs query strings).
     const binding = o.http.binding ? `&binding=${encodeURIComponent(o.http.binding)}` : '';
-    const url = o.http.url(`/api/v2/qrcode/events?random=${encodeURIComponent(o.random)}${binding}`);
+    const url = o.http.url(
+      `/api/v2/qrcode/events?random=${encodeURIComponent(o.random)}&${STEP_UP_AWARE}${binding}`,
+    );
     const es = new EventSource(url, { withCredentials: true });
     source = es;
     let got = false;

@@ -22,7 +22,15 @@ import { newObjectId, newQrRandom, newTicket } from '../ids.js';
 import type { TokenService } from '../tokens/tokens.js';
 import type { WebSessionService } from '../web-sessions/service.js';
 import { describeRequest, type RequestDescription } from './request-description.js';
-import { effectiveStatus, isOpen, type QrAction, statusDescription, Transitions } from './state-machine.js';
+import {
+  effectiveStatus,
+  type Guard,
+  isOpen,
+  type QrAction,
+  type StoredStatus,
+  statusDescription,
+  Transitions,
+} from './state-machine.js';
 
 /** What `check` (and the push stream) tells the waiting page. */
 export interface CheckView {
@@ -213,8 +221,8 @@ export class QrLoginService {
   }
 
   /** The page's view of a code. Only the scanner's nickname and photo before approval. */
-  async check(random: string, bindingHash: Binding = null): Promise<CheckView> {
-    return this.waitingView(random) ?? this.view(await this.requireSession(random), bindingHash);
+  async check(random: string, bindingHash: Binding = null, reader: Reader = {}): Promise<CheckView> {
+    return this.waitingView(random) ?? this.view(await this.requireSession(random), bindingHash, reader);
   }
 
   /**
@@ -234,7 +242,7 @@ export class QrLoginService {
    * ticket (and a full user) is only for the browser that asked for the code.
    * Anyone else who knows the random still sees the status, never the ticket.
    */
-  async view(s: QrSessionRecord, bindingHash: Binding = null): Promise<CheckView> {
+  async view(s: QrSessionRecord, bindingHash: Binding = null, reader: Reader = {}): Promise<CheckView> {
     const now = this.clock.now();
     const status = effectiveStatus(s.status, s.expiresAt, now);
     const expiresIn = isOpen(s.status) ? Math.max(0, Math.ceil((s.expiresAt - now) / 1000)) : 0;
@@ -242,9 +250,13 @@ export class QrLoginService {
     if (!s.userId || status === QrStatus.Expired || status === QrStatus.Cancelled) return base;
     const user = await this.directory.getUser(s.userId);
     if (!user) return base;
-    if (status === QrStatus.StepUp) {
+    if (status === QrStatus.StepUp && reader.understandsStepUp) {
       const e = ErrorCodes.STEP_UP_REQUIRED;
       base.scannedResult = { code: e.code, message: e.message };
+    } else if (status === QrStatus.StepUp) {
+      // The seeds' SDK stops waiting at 4 (`onMfa`) and would never see the approval that follows
+      // the phone's step-up: to such a page the code is still scanned, waiting for the user.
+      base.status = QrStatus.Scanned;
     }
     if (
       status === QrStatus.Authorized &&
@@ -317,25 +329,37 @@ export class QrLoginService {
     const mismatch =
       current.status === QrStatus.Pending && this.#proximity(current, ip).verdict === 'mismatch';
     if (mismatch && policy === 'deny') {
-      await this.#apply('refuse', current, user, ip, { userId: user.id });
+      await this.#apply('refuse', current, user, ip, { set: { userId: user.id } });
       return fail('PROXIMITY_DENIED');
     }
     const rule = mismatch && policy === 'step-up' ? 'scanNeedsStepUp' : 'scan';
-    return this.#apply(rule, current, user, ip, { userId: user.id });
+    return this.#apply(rule, current, user, ip, { set: { userId: user.id } });
   }
 
-  /** The scanner proves more (their password) after a step-up: status 4 → 1. */
+  /**
+   * The scanner proves more (their password) after a step-up: status 4 → 1.
+   * The password is verified whenever the code is (as read) in step-up for
+   * this scanner, and the transition runs only after it was: a code that was
+   * still waiting at the read is refused, never let through unverified when a
+   * scan lands meanwhile.
+   */
   async stepUp(publicId: string, who: UserRecord | Actor, password: string): Promise<ActionResult> {
     const { user, ip } = actorOf(who);
     const current = await this.#sessionFor(publicId, user);
-    if (current.status === QrStatus.StepUp && current.userId === user.id) {
-      const ok = await this.directory.verifyUserPassword(user, password, ip ?? '');
-      if (!ok) return fail('STEP_UP_FAILED');
+    const status = effectiveStatus(current.status, current.expiresAt, this.clock.now());
+    if (status !== QrStatus.StepUp || current.userId !== user.id) {
+      return this.#refuse('stepUp', current, user);
     }
-    return this.#apply('stepUp', current, user, ip);
+    const ok = await this.directory.verifyUserPassword(user, password, ip ?? '');
+    if (!ok) return fail('STEP_UP_FAILED');
+    return this.#apply('stepUp', current, user, ip, { passwordVerified: true });
   }
 
-  /** The scanner approves; with a check code the right number must come along. */
+  /**
+   * The scanner approves; with a check code the right number must come along.
+   * The number is compared inside the compare-and-set (see the `checkCode`
+   * guard), so a confirm that read the code before its scan cannot slip past it.
+   */
   async confirm(
     publicId: string,
     who: UserRecord | Actor,
@@ -343,19 +367,11 @@ export class QrLoginService {
   ): Promise<ActionResult> {
     const { user, ip } = actorOf(who);
     const current = await this.#sessionFor(publicId, user);
-    if (current.checkCode !== null && current.status === QrStatus.Scanned && current.userId === user.id) {
-      if (opts.checkCode === undefined) return fail('CHECK_CODE_REQUIRED');
-      if (opts.checkCode !== current.checkCode) {
-        // A wrong pick is a refusal: a guessing attacker gets one try.
-        await this.#apply('cancel', current, user, ip);
-        return fail('CHECK_CODE_WRONG');
-      }
-    }
     const app = (await this.directory.getApp(current.appId)) ?? fail('APP_NOT_FOUND');
     const now = this.clock.now();
     return this.#apply('confirm', current, user, ip, {
-      ticket: newTicket(),
-      ticketExpiresAt: now + app.qr.ticketExpiresAfter * 1000,
+      set: { ticket: newTicket(), ticketExpiresAt: now + app.qr.ticketExpiresAfter * 1000 },
+      checkCode: opts.checkCode ?? null,
     });
   }
 
@@ -375,22 +391,34 @@ export class QrLoginService {
     return current;
   }
 
-  /** Applies one row of the transitions table as an atomic compare-and-set. */
+  /** Applies one row of the transitions table as an atomic compare-and-set, its guard included. */
   async #apply(
     action: QrAction,
     current: QrSessionRecord,
     user: UserRecord,
     ip: string | null,
-    set?: { userId?: string; ticket?: string; ticketExpiresAt?: number },
+    opts: {
+      set?: { userId?: string; ticket?: string; ticketExpiresAt?: number };
+      /** For the `checkCode` guard: the number presented (null: none). */
+      checkCode?: number | null;
+      /** For the `password` guard: the scanner's password was verified for this call. */
+      passwordVerified?: boolean;
+    } = {},
   ): Promise<ActionResult> {
-    const rule = Transitions[action];
+    const rule: { from: readonly StoredStatus[]; to: StoredStatus; actor: string; guard?: Guard } =
+      Transitions[action];
+    // An invariant of this class, not a check of input: no path may request a guarded change unguarded.
+    if (rule.guard === 'password' && opts.passwordVerified !== true) {
+      throw new Error(`${action} requires a verified password`);
+    }
     const { random, publicId } = current;
     const next = await this.sessions.transition(random, {
       from: rule.from,
       to: rule.to,
       now: this.clock.now(),
       ...(rule.actor === 'scanner' ? { expectUserId: user.id } : {}),
-      ...(set ? { set } : {}),
+      ...(rule.guard === 'checkCode' ? { checkCode: opts.checkCode ?? null } : {}),
+      ...(opts.set ? { set: opts.set } : {}),
     });
     if (next) {
       this.events.publish(next);
@@ -400,13 +428,32 @@ export class QrLoginService {
     }
     // The compare-and-set lost: explain why from what is stored now.
     const latest = await this.requireSession(random);
-    const status = effectiveStatus(latest.status, latest.expiresAt, this.clock.now());
+    if (action === 'confirm' && this.#checkCodeMismatch(latest, user, opts.checkCode ?? null)) {
+      if (opts.checkCode == null) return fail('CHECK_CODE_REQUIRED');
+      // A wrong pick is a refusal: a guessing attacker gets one try.
+      await this.#apply('cancel', latest, user, ip).catch(() => {});
+      return fail('CHECK_CODE_WRONG');
+    }
+    return this.#refuse(action, latest, user);
+  }
+
+  /** Whether a confirm was refused for its check code (rather than for the code's state). */
+  #checkCodeMismatch(s: QrSessionRecord, user: UserRecord, presented: number | null): boolean {
+    const status = effectiveStatus(s.status, s.expiresAt, this.clock.now());
+    return (
+      status === QrStatus.Scanned && s.userId === user.id && s.checkCode !== null && s.checkCode !== presented
+    );
+  }
+
+  /** Why `action` cannot apply to the code in its state `s` (a repeated scan is answered, not refused). */
+  #refuse(action: QrAction, s: QrSessionRecord, user: UserRecord): ActionResult {
+    const status = effectiveStatus(s.status, s.expiresAt, this.clock.now());
     const rescan = action === 'scan' || action === 'scanNeedsStepUp';
-    if (rescan && (status === QrStatus.Scanned || status === QrStatus.StepUp) && latest.userId === user.id) {
-      return { random: publicId, status, description: statusDescription[status] }; // a repeated scan is harmless
+    if (rescan && (status === QrStatus.Scanned || status === QrStatus.StepUp) && s.userId === user.id) {
+      return { random: s.publicId, status, description: statusDescription[status] }; // a repeated scan is harmless
     }
     if (status === QrStatus.Expired) return fail('QR_EXPIRED');
-    if (latest.userId !== null && latest.userId !== user.id) return fail('QR_SCANNED_BY_OTHER');
+    if (s.userId !== null && s.userId !== user.id) return fail('QR_SCANNED_BY_OTHER');
     if (status === QrStatus.StepUp && action === 'confirm') return fail('STEP_UP_REQUIRED');
     return fail(
       'QR_WRONG_STATE',
@@ -512,6 +559,12 @@ const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {
   cancel: 'denied',
   refuse: 'denied',
 };
+
+/** What the page reading a code's status understands (see STEP_UP_AWARE_PARAM). */
+export interface Reader {
+  /** It keeps waiting through status 4, so it may be shown: our SDK says so, the seeds' does not. */
+  understandsStepUp?: boolean;
+}
 
 /**
  * The reader's binding hash, or a function computing it: polls of a waiting

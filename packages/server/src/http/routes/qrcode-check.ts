@@ -1,4 +1,4 @@
-import { isTerminalStatus } from '@scanlogin/protocol';
+import { isTerminalStatus, STEP_UP_AWARE_PARAM } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
@@ -14,6 +14,8 @@ const querystring = {
     wait: { type: 'string', pattern: '^[0-9]{1,2}$' },
     seq: { type: 'string', pattern: '^[0-9]{1,9}$' },
     binding: { type: 'string', maxLength: 64 },
+    // Ours: the page keeps waiting through status 4 (STEP_UP_AWARE_PARAM); others see 1 instead.
+    [STEP_UP_AWARE_PARAM]: { type: 'string', enum: ['1'] },
   },
   required: ['random'],
 } as const;
@@ -54,6 +56,7 @@ interface Query {
   binding?: string;
   wait?: string;
   seq?: string;
+  stepUp?: '1';
 }
 
 /**
@@ -74,12 +77,13 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
       const untouched = s.qr.waitingView(random);
       if (untouched && !wait) return ok(untouched);
       const binding = () => bindingHashOf(request);
-      if (!wait) return ok(await s.qr.check(random, binding));
+      const reader = { understandsStepUp: request.query.stepUp === '1' };
+      if (!wait) return ok(await s.qr.check(random, binding, reader));
 
       const release = app.heldRequests.acquire(request.ip);
       const watch = new SessionWatch(s.storage.events, random, s.clock);
       try {
-        let view: CheckView = await s.qr.check(random, binding);
+        let view: CheckView = await s.qr.check(random, binding, reader);
         const since = request.query.seq === undefined ? view.seq : Number(request.query.seq);
         if (view.seq === since && !isTerminalStatus(view.status)) {
           const waitMs = Math.min(Number(wait), MAX_LONG_POLL_SECONDS) * 1000;
@@ -91,7 +95,7 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
             Math.min(waitMs, untilExpiry),
             AbortSignal.any([aborted.signal, app.shutdownSignal]),
           );
-          view = await s.qr.check(random, binding);
+          view = await s.qr.check(random, binding, reader);
         }
         return ok(view);
       } finally {

@@ -1,4 +1,5 @@
 import pg, { type Pool, type PoolClient, type QueryResult } from 'pg';
+import { usernameKey } from '../../domain/directory/usernames.js';
 import { StorageUnavailableError } from '../../domain/errors.js';
 import {
   type AppPatch,
@@ -145,7 +146,7 @@ export function isConnectionError(err: unknown): boolean {
 
 // Unique indexes whose clash names a field other than `id` (see migrations.ts).
 const CONFLICT_FIELDS: Record<string, string> = {
-  users_username: 'username',
+  users_username_key: 'username',
   users_email: 'email',
   users_phone: 'phone',
   signing_keys_pkey: 'kid',
@@ -373,8 +374,8 @@ class PgDirectory implements DirectoryStore {
   async insertUser(u: UserRecord): Promise<void> {
     await this.db.query(
       `INSERT INTO users (id, pool_id, username, email, phone, password_hash, nickname, photo, blocked,
-         custom_data, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)`,
+         custom_data, created_at, updated_at, username_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13)`,
       [
         u.id,
         u.poolId,
@@ -388,6 +389,7 @@ class PgDirectory implements DirectoryStore {
         json(u.customData ?? {}),
         u.createdAt,
         u.updatedAt,
+        u.username === null ? null : usernameKey(u.username),
       ],
     );
   }
@@ -400,11 +402,11 @@ class PgDirectory implements DirectoryStore {
     // a username match wins over an email match, which wins over a phone match.
     const r = await this.db.one(
       `SELECT * FROM (
-         SELECT 0 AS precedence, * FROM users WHERE pool_id = $1 AND username = $2
+         SELECT 0 AS precedence, * FROM users WHERE pool_id = $1 AND username_key = $3
          UNION ALL SELECT 1, * FROM users WHERE pool_id = $1 AND email = $2
          UNION ALL SELECT 2, * FROM users WHERE pool_id = $1 AND phone = $2
        ) found ORDER BY precedence LIMIT 1`,
-      [poolId, account],
+      [poolId, account, usernameKey(account)],
     );
     return r ? toUser(r) : null;
   }
@@ -422,7 +424,7 @@ class PgDirectory implements DirectoryStore {
       const n = { ...toUser(r), ...patch, updatedAt: now };
       await c.query(
         `UPDATE users SET username = $2, email = $3, phone = $4, password_hash = $5, nickname = $6, photo = $7,
-           blocked = $8, custom_data = $9::jsonb, updated_at = $10 WHERE id = $1`,
+           blocked = $8, custom_data = $9::jsonb, updated_at = $10, username_key = $11 WHERE id = $1`,
         [
           id,
           n.username,
@@ -434,6 +436,7 @@ class PgDirectory implements DirectoryStore {
           n.blocked,
           json(n.customData ?? {}),
           n.updatedAt,
+          n.username === null ? null : usernameKey(n.username),
         ],
       );
       return n;

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { usernameKey } from '../../domain/directory/usernames.js';
 import type { StoredStatus } from '../../domain/qr-login/state-machine.js';
 import {
   type AppPatch,
@@ -37,8 +38,10 @@ type Row = Record<string, unknown>;
 export function migrateSqlite(db: Database.Database): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v < migrations.length; v++) {
+    const step = migrations[v]!;
     db.transaction(() => {
-      db.exec(migrations[v]!);
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
@@ -144,7 +147,8 @@ function rethrowConflict(err: unknown): never {
   if (err instanceof Error && (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
     // Unique indexes are (pool_id, field): the clashing field is the last column named.
     const m = /UNIQUE constraint failed: .*\.(\w+)$/.exec(err.message);
-    throw new ConflictError(m?.[1] ?? (/PRIMARY|FOREIGN/.test(err.message) ? 'id' : 'unique field'));
+    const column = m?.[1] === 'username_key' ? 'username' : m?.[1];
+    throw new ConflictError(column ?? (/PRIMARY|FOREIGN/.test(err.message) ? 'id' : 'unique field'));
   }
   throw err;
 }
@@ -222,12 +226,12 @@ class SqliteDirectory implements DirectoryStore {
       anyOrigin: db.prepare('SELECT 1 FROM app_origins WHERE origin = ? LIMIT 1'),
       deleteApp: db.prepare('DELETE FROM apps WHERE id = ?'),
       insertUser: db.prepare(
-        `INSERT INTO users (id, pool_id, username, email, phone, password_hash, nickname, photo, blocked,
-          custom_data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO users (id, pool_id, username, username_key, email, phone, password_hash, nickname, photo,
+          blocked, custom_data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       getUser: db.prepare('SELECT * FROM users WHERE id = ?'),
       // Three index lookups rather than one OR so each uses its unique index.
-      byUsername: db.prepare('SELECT * FROM users WHERE pool_id = ? AND username = ?'),
+      byUsername: db.prepare('SELECT * FROM users WHERE pool_id = ? AND username_key = ?'),
       byEmail: db.prepare('SELECT * FROM users WHERE pool_id = ? AND email = ?'),
       byPhone: db.prepare('SELECT * FROM users WHERE pool_id = ? AND phone = ?'),
       listUsers: db.prepare('SELECT * FROM users WHERE pool_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?'),
@@ -328,6 +332,7 @@ class SqliteDirectory implements DirectoryStore {
         u.id,
         u.poolId,
         u.username,
+        u.username === null ? null : usernameKey(u.username),
         u.email,
         u.phone,
         u.passwordHash,
@@ -345,7 +350,7 @@ class SqliteDirectory implements DirectoryStore {
     return r ? toUser(r) : null;
   }
   async findUserByAccount(poolId: string, account: string): Promise<UserRecord | null> {
-    const r = (this.#s.byUsername.get(poolId, account) ??
+    const r = (this.#s.byUsername.get(poolId, usernameKey(account)) ??
       this.#s.byEmail.get(poolId, account) ??
       this.#s.byPhone.get(poolId, account)) as Row | undefined;
     return r ? toUser(r) : null;
@@ -361,11 +366,12 @@ class SqliteDirectory implements DirectoryStore {
         const n = { ...toUser(r), ...patch, updatedAt: now };
         this.db
           .prepare(
-            `UPDATE users SET username = ?, email = ?, phone = ?, password_hash = ?, nickname = ?, photo = ?,
-              blocked = ?, custom_data = ?, updated_at = ? WHERE id = ?`,
+            `UPDATE users SET username = ?, username_key = ?, email = ?, phone = ?, password_hash = ?,
+              nickname = ?, photo = ?, blocked = ?, custom_data = ?, updated_at = ? WHERE id = ?`,
           )
           .run(
             n.username,
+            n.username === null ? null : usernameKey(n.username),
             n.email,
             n.phone,
             n.passwordHash,
@@ -465,6 +471,7 @@ class SqliteSessions implements QrSessionStore {
            ticket_expires_at = CASE WHEN @setTicket THEN @ticketExpiresAt ELSE ticket_expires_at END
          WHERE random = @random AND (status = @from OR status = @fromAlt) AND expires_at > @now
            AND (@expectUserId IS NULL OR user_id = @expectUserId)
+           AND (@guardCheckCode = 0 OR check_code IS NULL OR check_code = @checkCode)
          RETURNING *`,
       ),
       peek: db.prepare(
@@ -539,6 +546,8 @@ class SqliteSessions implements QrSessionStore {
       to: req.to,
       now: req.now,
       expectUserId: req.expectUserId ?? null,
+      guardCheckCode: 'checkCode' in req ? 1 : 0,
+      checkCode: req.checkCode ?? null,
       setUser: 'userId' in set ? 1 : 0,
       userId: set.userId ?? null,
       setTicket: 'ticket' in set ? 1 : 0,
