@@ -3,7 +3,7 @@ export { OK_CODE } from './envelope.js';
 export type { ErrorCode, ErrorName } from './errors.js';
 export { ErrorCodes, errorNameOf } from './errors.js';
 export { registerFormats } from './formats.js';
-export { openApiDocument } from './openapi.js';
+export { openApiDocument, transformOpenApiDocument } from './openapi.js';
 export { formatQrPayload, QR_SIGNATURE_TYPE } from './payload.js';
 export type {
   AnyRoute,

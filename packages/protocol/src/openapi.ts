@@ -5,7 +5,7 @@
  * come from the route table's schemas.
  */
 import { ErrorCodes } from './errors.js';
-import { tags } from './routes.js';
+import { routes, tags } from './routes.js';
 import { securitySchemes } from './security.js';
 
 /** The error registry as a Markdown table, for the document's description. */
@@ -23,6 +23,26 @@ Every JSON answer under \`/api\` is the envelope \`{"code", "message", "data"}\`
 ## Error codes
 
 ${errorTable()}`;
+
+type Operation = { operationId?: string; requestBody?: { required?: boolean } };
+
+/**
+ * @fastify/swagger's `transformObject`: what its conversion cannot say from
+ * the route schemas alone. Today: the bodies that may be left out.
+ */
+export function transformOpenApiDocument<O extends object, S extends object>(
+  doc: { openapiObject: O } | { swaggerObject: S },
+): O | S {
+  const object = 'openapiObject' in doc ? doc.openapiObject : doc.swaggerObject;
+  const paths = (object as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const operations of Object.values(paths)) {
+    for (const op of Object.values(operations)) {
+      const route = op.operationId ? routes[op.operationId as keyof typeof routes] : undefined;
+      if (route?.bodyOptional && op.requestBody) op.requestBody.required = false;
+    }
+  }
+  return object;
+}
 
 /** @fastify/swagger's `openapi` option: everything but the paths. */
 export function openApiDocument(opts: { publicUrl?: string; version?: string } = {}) {

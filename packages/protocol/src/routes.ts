@@ -99,6 +99,13 @@ export interface RouteDefinition {
   params?: TSchema;
   headers?: TSchema;
   body?: TSchema;
+  /**
+   * The body may be left out (the handler then sees `{}`). Fastify validates
+   * an absent body against `body`, so the server sets it to `{}` before
+   * validation; @fastify/swagger marks every body required, so
+   * `openApiDocument`'s `transformObject` corrects the document.
+   */
+  bodyOptional?: true;
   /** The success answer: one status, an envelope (or a plain JSON document, or media). */
   success: { readonly 200: TSchema | MediaResponse } | { readonly 201: TSchema };
   /** Registry names this operation answers with, beyond those every operation can meet. */
@@ -168,6 +175,8 @@ export interface AnyRoute {
   readonly admin: boolean;
   /** Answer `Access-Control-Allow-Origin: *` (no credentials). */
   readonly publicCors: boolean;
+  /** The body may be left out: treat an absent body as `{}` before validation. */
+  readonly bodyOptional: boolean;
   /** Every registry name the operation can answer with (the common ones included). */
   readonly errors: readonly ErrorName[];
   readonly schema: {
@@ -215,6 +224,7 @@ function build<Id extends string, D extends RouteDefinition>(operationId: Id, d:
     url: d.url,
     admin: d.admin === true,
     publicCors: d.publicCors === true,
+    bodyOptional: d.bodyOptional === true,
     errors,
     schema: { ...doc, ...input, response } as unknown as RouteSchema<Id, D>,
   };
@@ -250,6 +260,7 @@ export const routes = defineRoutes({
     security: [{ appId: [] }],
     headers: BindingHeaders,
     body: GenerateBody,
+    bodyOptional: true,
     success: { 200: envelopeOf(GenerateResult, 'The code.') },
     errors: ['APP_ID_REQUIRED', 'APP_NOT_FOUND', 'POOL_NOT_FOUND', 'ORIGIN_NOT_ALLOWED', 'RATE_LIMITED'],
   },
