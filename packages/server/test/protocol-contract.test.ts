@@ -763,6 +763,19 @@ describe('the protocol route table against the running service', () => {
         return { code: 200 as const, message: 'ok', data };
       },
     });
+    // A media answer: the PNG's bytes are what the image route's handler returns.
+    const image = routes.qrcodeImage;
+    typed.route({
+      method: image.method,
+      url: image.url,
+      schema: image.schema,
+      handler: async (request, reply) => {
+        reply.type('image/png');
+        return Buffer.from(request.params.file);
+      },
+    });
+    const png = await typed.inject({ url: '/api/v2/qrcode/image/abc.png' });
+    assert.deepEqual([png.headers['content-type'], png.body], ['image/png', 'abc.png']);
     const res = await typed.inject({ url: `${route.url}?random=r&wait=3` });
     assert.deepEqual(res.json(), {
       code: 200,

@@ -263,7 +263,10 @@ export const ImageParams = Type.Object({
 });
 export type ImageParams = Static<typeof ImageParams>;
 
-export const PngImage = Type.String({ format: 'binary', description: 'The code as a 300 px PNG.' });
+// Typed as bytes, so that a handler may return the PNG's Buffer; the document still says a binary string.
+export const PngImage = Type.Unsafe<Uint8Array>(
+  Type.String({ format: 'binary', description: 'The code as a 300 px PNG.' }),
+);
 export const SvgImage = Type.String({ description: 'The code as SVG.' });
 
 // --- the app's calls -----------------------------------------------------------
