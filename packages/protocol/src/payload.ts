@@ -1,24 +1,3 @@
-/**
- * The text inside the QR code: the seeds' JSON, unchanged so that existing apps
- * can read our codes. One edition of that system writes `expiresIn` (seconds)
- * instead of `expireAt`; readers accept both.
- */
-export interface QrPayload {
-  scene: 'APP_AUTH';
-  random: string;
-  userPoolId: string;
-  createdAt: string;
-  expireAt?: string;
-  expiresIn?: number;
-  customData: Record<string, unknown>;
-  /**
-   * Ours: a compact JWS (ES256, `typ: scanlogin-qr+jwt`, a key of the
-   * service's JWKS) over `{ sub: random, aud: userPoolId, exp }`. Apps that
-   * know it refuse codes without a valid one; older apps ignore the field.
-   */
-  sig?: string;
-}
-
 /** Builds the payload text exactly as the seeds show it (field order included). */
 export function formatQrPayload(p: {
   random: string;
