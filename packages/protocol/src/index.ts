@@ -70,7 +70,6 @@ export {
   RotateBody,
   RotateResult,
   ScannedBody,
-  STEP_UP_AWARE_PARAM,
   StatusEvent,
   StepUpBody,
   SvgImage,
@@ -90,4 +89,4 @@ export { RevokeResult, WebSession, WebSessionList, WebSessionParams } from './sc
 export { Health, Jwks, OpenIdConfiguration, PoolPublicConfig, PublicJwk } from './schemas/well-known.js';
 export type { SecurityRequirement, SecuritySchemeName } from './security.js';
 export { securitySchemes } from './security.js';
-export { isTerminalStatus, QrStatus } from './status.js';
+export { isTerminalStatus, QrStatus, STEP_UP_AWARE_PARAM } from './status.js';

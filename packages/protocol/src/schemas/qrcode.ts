@@ -9,6 +9,7 @@
  * fields we do not use. Query values are strings: the service does not coerce.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { STEP_UP_AWARE_PARAM } from '../status.js';
 import {
   JsonObject,
   Nullable,
@@ -135,14 +136,6 @@ export type RotateResult = Static<typeof RotateResult>;
 
 // --- check and events --------------------------------------------------------
 
-/**
- * Query parameter (`stepUp=1`) of `check`, its long-poll and the event stream
- * by which a page says it keeps waiting through status 4 (step-up). Ours.
- * Pages that do not say so (the stock SDK stops at 4 and calls `onMfa`) see a
- * code in step-up as status 1 until the phone has proved more, so they are
- * never stranded.
- */
-export const STEP_UP_AWARE_PARAM = 'stepUp';
 const StepUpAware = Type.Optional(
   Type.Literal('1', {
     description:
