@@ -1,6 +1,7 @@
 import type { Config } from './config/schema.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { DirectoryService } from './domain/directory/service.js';
+import type { Storage } from './domain/ports.js';
 import { QrLoginService } from './domain/qr-login/service.js';
 import { RateLimiter } from './domain/rate-limit.js';
 import { KeyRing } from './domain/tokens/keys.js';
@@ -9,7 +10,6 @@ import { WebSessionService } from './domain/web-sessions/service.js';
 import { openCountryLookup } from './geoip.js';
 import type { Services } from './services.js';
 import { composeStorage } from './storage/compose.js';
-import type { Storage } from './storage/contracts.js';
 import { openEmbeddedStorage } from './storage/embedded.js';
 
 /**

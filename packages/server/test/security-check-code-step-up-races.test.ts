@@ -18,9 +18,9 @@ import { after, before, describe, it } from 'node:test';
 import { type ErrorName, QrStatus } from '@scanlogin/protocol';
 import { ManualClock } from '../src/domain/clock.js';
 import { ServiceError } from '../src/domain/errors.js';
+import type { AppRecord, QrSessionStore, Storage, UserRecord } from '../src/domain/ports.js';
 import type { ActionResult } from '../src/domain/qr-login/service.js';
 import type { Services } from '../src/services.js';
-import type { AppRecord, QrSessionStore, Storage, UserRecord } from '../src/storage/contracts.js';
 import { COMBINATIONS, type Instances } from './support/combinations.js';
 
 const ROUNDS = 1000;

@@ -16,7 +16,7 @@ import type { ErrorName } from '@scanlogin/protocol';
 import { ManualClock } from '../src/domain/clock.js';
 import { DEFAULT_LOGIN_THROTTLE } from '../src/domain/directory/service.js';
 import { ServiceError } from '../src/domain/errors.js';
-import type { PoolRecord, UserRecord } from '../src/storage/contracts.js';
+import type { PoolRecord, UserRecord } from '../src/domain/ports.js';
 import { COMBINATIONS, type Instances } from './support/combinations.js';
 
 const {

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
 import { composeStorage } from '../src/storage/compose.js';
-import { storageConformance } from '../src/storage/conformance.js';
 import { openPostgres } from '../src/storage/postgres/index.js';
 import { openRedis } from '../src/storage/redis/index.js';
+import { storageConformance } from './support/conformance.js';
 import { startPostgres, type TestPostgres, UNHURRIED_POSTGRES } from './support/postgres.js';
 import { startRedis, type TestRedis, UNHURRIED_REDIS } from './support/redis.js';
 

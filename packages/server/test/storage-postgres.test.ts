@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { StorageUnavailableError } from '../src/domain/errors.js';
-import { storageConformance } from '../src/storage/conformance.js';
-import {
-  ConflictError,
-  DEFAULT_POOL_SECURITY,
-  type Storage,
-  type UserRecord,
-} from '../src/storage/contracts.js';
+import { ConflictError, DEFAULT_POOL_SECURITY, type Storage, type UserRecord } from '../src/domain/ports.js';
+import { composeStorage } from '../src/storage/compose.js';
+import { embeddedHotStores } from '../src/storage/embedded.js';
 import {
   createPostgresPool,
   migratePostgres,
@@ -17,6 +13,7 @@ import {
 import { migrations } from '../src/storage/postgres/migrations.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import { conflictField } from './support/conflicts.js';
+import { storageConformance } from './support/conformance.js';
 import { startPostgres, type TestPostgres, UNHURRIED_POSTGRES } from './support/postgres.js';
 
 // One server for the file, started by the first test that needs it.
@@ -37,21 +34,7 @@ after(async () => {
 async function composedStorage(): Promise<Storage> {
   const durable = await openPostgres(await (await pgServer()).createDatabase(), UNHURRIED_POSTGRES);
   const hot = new SqliteStorage(':memory:');
-  return {
-    directory: durable.directory,
-    keys: durable.keys,
-    audit: durable.audit,
-    webSessions: durable.webSessions,
-    sessions: hot.sessions,
-    counters: hot.counters,
-    events: hot.events,
-    async ping() {
-      await Promise.all([durable.ping(), hot.ping()]);
-    },
-    async close() {
-      await Promise.all([durable.close(), hot.close()]);
-    },
-  };
+  return composeStorage(durable, embeddedHotStores(hot));
 }
 
 storageConformance('PostgreSQL (durable) + SQLite in memory (hot)', composedStorage);

@@ -4,10 +4,11 @@ import { after, before, describe, it } from 'node:test';
 import { QrStatus } from '@scanlogin/protocol';
 import { Redis } from 'ioredis';
 import { StorageUnavailableError } from '../src/domain/errors.js';
-import { storageConformance } from '../src/storage/conformance.js';
-import type { QrSessionRecord, Storage } from '../src/storage/contracts.js';
+import type { QrSessionRecord, Storage } from '../src/domain/ports.js';
+import { composeStorage } from '../src/storage/compose.js';
 import { openRedis, type RedisHotStorage } from '../src/storage/redis/index.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
+import { storageConformance } from './support/conformance.js';
 import { startRedis, type TestRedis, UNHURRIED_REDIS } from './support/redis.js';
 import { LineLog } from './support/signals.js';
 
@@ -57,22 +58,7 @@ function listen(hot: RedisHotStorage, random: string) {
 async function composedStorage(): Promise<Storage> {
   const { url } = await redisServer();
   const hot = await openHot(url);
-  const durable = new SqliteStorage(':memory:');
-  return {
-    directory: durable.directory,
-    keys: durable.keys,
-    audit: durable.audit,
-    webSessions: durable.webSessions,
-    sessions: hot.sessions,
-    counters: hot.counters,
-    events: hot.events,
-    async ping() {
-      await Promise.all([durable.ping(), hot.ping()]);
-    },
-    async close() {
-      await Promise.all([hot.close(), durable.close()]);
-    },
-  };
+  return composeStorage(new SqliteStorage(':memory:'), hot);
 }
 
 storageConformance('Redis + SQLite', composedStorage);

@@ -4,18 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { storageConformance } from '../src/storage/conformance.js';
-import { ConflictError, DEFAULT_POOL_SECURITY } from '../src/storage/contracts.js';
-import { openEmbeddedStorage } from '../src/storage/embedded.js';
+import { ConflictError, DEFAULT_POOL_SECURITY } from '../src/domain/ports.js';
+import { composeStorage } from '../src/storage/compose.js';
+import { embeddedHotStores, openEmbeddedStorage } from '../src/storage/embedded.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import { migrations } from '../src/storage/sqlite/migrations.js';
 import { conflictField } from './support/conflicts.js';
+import { storageConformance } from './support/conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scanlogin-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-storageConformance('SQLite file', () => new SqliteStorage(join(dir, 'conformance.db')));
-storageConformance('SQLite in memory', () => new SqliteStorage(':memory:'));
+/** A SQLite file's stores with what goes with them in one process (counters in memory). */
+const sqliteAlone = (file: string) => {
+  const sqlite = new SqliteStorage(file);
+  return composeStorage(sqlite, embeddedHotStores(sqlite));
+};
+
+storageConformance('SQLite file', () => sqliteAlone(join(dir, 'conformance.db')));
+storageConformance('SQLite in memory', () => sqliteAlone(':memory:'));
 storageConformance('embedded default (SQLite, counters in memory)', () =>
   openEmbeddedStorage(join(dir, 'embedded.db')),
 );

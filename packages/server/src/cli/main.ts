@@ -7,9 +7,9 @@ import { sha256Hex } from '../domain/directory/service.js';
 import { userView } from '../domain/directory/views.js';
 import { ServiceError } from '../domain/errors.js';
 import { randomToken } from '../domain/ids.js';
+import { META } from '../domain/ports.js';
 import { appView, poolView } from '../http/routes/admin/views.js';
 import { createRuntime } from '../runtime.js';
-import { META } from '../storage/contracts.js';
 import { serveCommand } from './serve.js';
 
 const HELP = `scanlogin: self-hosted QR login

@@ -7,7 +7,7 @@ import type {
   SessionEvents,
   Storage,
   WebSessionStore,
-} from './contracts.js';
+} from '../domain/ports.js';
 
 /** The durable half of storage: what must survive restarts and be read by every instance. */
 export interface DurableStores {

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import type { Clock } from '../../src/domain/clock.js';
+import type { Storage } from '../../src/domain/ports.js';
 import { createRuntime, openStorage } from '../../src/runtime.js';
 import type { Services } from '../../src/services.js';
-import type { Storage } from '../../src/storage/contracts.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
 import { startRedis, type TestRedis } from './redis.js';
 

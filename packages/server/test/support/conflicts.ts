@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConflictError } from '../../src/storage/contracts.js';
+import { ConflictError } from '../../src/domain/ports.js';
 
 /** The field a write clashed on (it must fail with the contract's ConflictError). */
 export async function conflictField(write: Promise<unknown>): Promise<string> {

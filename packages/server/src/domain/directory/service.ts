@@ -1,4 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { fail } from '../errors.js';
+import { newAppSecret, newObjectId } from '../ids.js';
 import {
   type AppPatch,
   type AppRecord,
@@ -12,10 +15,7 @@ import {
   type QrSettings,
   type UserPatch,
   type UserRecord,
-} from '../../storage/contracts.js';
-import type { Clock } from '../clock.js';
-import { fail } from '../errors.js';
-import { newAppSecret, newObjectId } from '../ids.js';
+} from '../ports.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { decryptPassword, generatePoolRsaKey } from './rsa.js';
 import { usernameKey } from './usernames.js';

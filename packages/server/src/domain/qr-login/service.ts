@@ -1,5 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
+import type { Clock } from '../clock.js';
+import { type DirectoryService, safeEqual } from '../directory/service.js';
+import { type UserView, userView } from '../directory/views.js';
+import { fail } from '../errors.js';
+import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
+import { newObjectId, newQrRandom, newTicket } from '../ids.js';
 import type {
   AppRecord,
   AuditRecord,
@@ -12,13 +18,7 @@ import type {
   RequestContext,
   SessionEvents,
   UserRecord,
-} from '../../storage/contracts.js';
-import type { Clock } from '../clock.js';
-import { type DirectoryService, safeEqual } from '../directory/service.js';
-import { type UserView, userView } from '../directory/views.js';
-import { fail } from '../errors.js';
-import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
-import { newObjectId, newQrRandom, newTicket } from '../ids.js';
+} from '../ports.js';
 import type { TokenService } from '../tokens/tokens.js';
 import type { WebSessionService } from '../web-sessions/service.js';
 import { describeRequest, type RequestDescription } from './request-description.js';

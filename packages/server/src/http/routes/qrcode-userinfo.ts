@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fail } from '../../domain/errors.js';
+import type { AppRecord } from '../../domain/ports.js';
 import type { Services } from '../../services.js';
-import type { AppRecord } from '../../storage/contracts.js';
 import { assertOriginAllowed, basicCredentials, headerValue, requireAppSecret } from '../auth.js';
 import { bindingHashOf } from '../binding.js';
 import { ok } from '../envelope.js';

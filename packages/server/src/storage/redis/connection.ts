@@ -1,6 +1,5 @@
 import { Redis, type RedisOptions, ReplyError } from 'ioredis';
-import { StorageUnavailableError } from '../../domain/errors.js';
-import { ConflictError } from '../contracts.js';
+import { ConflictError, StorageUnavailableError } from '../../domain/ports.js';
 
 export interface ConnectionSettings {
   /** Connection attempts give up after this long (then the next one starts); 0: no limit. */

@@ -7,7 +7,7 @@
  * Two connections per process: one for commands and publishing, one in
  * subscriber mode for events (a subscribed connection can run nothing else).
  */
-import { StorageUnavailableError } from '../../domain/errors.js';
+import { StorageUnavailableError } from '../../domain/ports.js';
 import { connect, disconnect, guard, whenReady } from './connection.js';
 import { RedisCounters } from './counters.js';
 import { RedisSessionEvents } from './events.js';

@@ -5,7 +5,7 @@ import type {
   QrSessionRecord,
   QrSessionStore,
   TransitionRequest,
-} from '../contracts.js';
+} from '../../domain/ports.js';
 import { decodeSession, decodeSessionReply, encodeField, encodeSession } from './codec.js';
 import { guard } from './connection.js';
 import type { KeySpace } from './keys.js';

@@ -152,4 +152,7 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX users_username_key ON users(pool_id, username_key) WHERE username_key IS NOT NULL;
     `);
   },
+  // 7: throttling counters live in memory in the embedded mode (one process owns the file) and in
+  // Redis with several instances; the table that held them before is no longer read.
+  'DROP TABLE IF EXISTS counters;',
 ];

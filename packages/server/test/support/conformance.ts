@@ -17,7 +17,7 @@ import {
   type Storage,
   type UserRecord,
   type WebSessionRecord,
-} from './contracts.js';
+} from '../../src/domain/ports.js';
 
 let n = 0;
 const id = (prefix: string) =>
