@@ -71,7 +71,9 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
     { schema: { querystring, response } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      const { random, wait } = request.query;
+      const { random } = request.query;
+      // `wait=0` (or none) is an ordinary check.
+      const wait = Number(request.query.wait ?? 0);
       await limitStatusReads(s, random, request.ip);
       // Most polls find the code untouched and need neither a read nor the binding.
       const untouched = s.qr.waitingView(random);
@@ -86,7 +88,7 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
         let view: CheckView = await s.qr.check(random, binding, reader);
         const since = request.query.seq === undefined ? view.seq : Number(request.query.seq);
         if (view.seq === since && !isTerminalStatus(view.status)) {
-          const waitMs = Math.min(Number(wait), MAX_LONG_POLL_SECONDS) * 1000;
+          const waitMs = Math.min(wait, MAX_LONG_POLL_SECONDS) * 1000;
           // Wake at expiry too (plus a little, so the re-read sees it expired).
           const untilExpiry = view.expiresIn * 1000 + 50;
           const aborted = new AbortController();
