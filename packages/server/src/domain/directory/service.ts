@@ -294,7 +294,7 @@ export class DirectoryService {
       return fail('WRONG_CREDENTIALS');
     }
     await this.counters.reset(accountKey);
-    if (user.blocked) fail('USER_BLOCKED');
+    // A blocked user's right password is still the right password; TokenService.issue refuses the token.
     return user;
   }
 

@@ -432,13 +432,8 @@ export class QrLoginService {
     if (browser && !isBound(session, browser.bindingHash)) fail('BINDING_MISMATCH');
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
-    if (user.blocked) fail('USER_BLOCKED');
-    // The audit line and the web session are independent writes: made together, they share a commit.
-    const [, view] = await Promise.all([
-      this.#record(session, 'redeemed', null),
-      this.#webUser(user, app, session, ticket),
-    ]);
-    return view;
+    // The audit line goes with the web session, only once the user may have a token at all.
+    return this.#webUser(user, app, session, ticket, () => this.#record(session, 'redeemed', null));
   }
 
   async #record(s: QrSessionRecord, outcome: QrLoginOutcome, deviceIp: string | null): Promise<void> {
@@ -480,23 +475,36 @@ export class QrLoginService {
     return views;
   }
 
-  /** The user as the website sees them, with a token of the login's own web session. */
-  async #webUser(user: UserRecord, app: AppRecord, s: QrSessionRecord, ticket: string): Promise<UserView> {
-    const session = await this.webSessions.open({
-      poolId: user.poolId,
-      userId: user.id,
-      app,
-      random: s.publicId,
-      ticket,
-      requestContext: s.requestContext,
-    });
-    const issued = this.tokens.issue({
-      userId: user.id,
-      poolId: user.poolId,
+  /**
+   * The user as the website sees them, with a token of the login's own web
+   * session. `alongside` is written with the session (an audit line), in the
+   * same commit, and like it only for a user the token service accepts.
+   */
+  async #webUser(
+    user: UserRecord,
+    app: AppRecord,
+    s: QrSessionRecord,
+    ticket: string,
+    alongside?: () => Promise<void>,
+  ): Promise<UserView> {
+    const issued = await this.tokens.issue({
+      user,
       audience: app.id,
       use: 'web',
-      sid: session.id,
-      expiresAt: session.expiresAt,
+      session: async () => {
+        const [session] = await Promise.all([
+          this.webSessions.open({
+            poolId: user.poolId,
+            userId: user.id,
+            app,
+            random: s.publicId,
+            ticket,
+            requestContext: s.requestContext,
+          }),
+          alongside?.(),
+        ]);
+        return session;
+      },
     });
     return userView(user, { token: issued.token, exp: issued.claims.exp });
   }
