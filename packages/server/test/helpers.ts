@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
-import { ErrorCodes, type ErrorName, QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
+import { ErrorCodes, type ErrorName, QR_SIGNATURE_TYPE, unsignedQrPayload } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import forge from 'node-forge';
@@ -335,7 +336,8 @@ export function jwtClaims(token: string): Record<string, Json> {
 
 /**
  * Checks a QR payload's `sig` the way an app must: against the service's
- * published keys, for this code's public id and pool, not expired. Returns
+ * published keys, for this code's public id and pool, not expired, over the
+ * whole text (`dig`). Returns
  * the signature's claims.
  */
 export async function verifyQrSignature(s: TestServer, payloadText: string): Promise<Json> {
@@ -351,5 +353,12 @@ export async function verifyQrSignature(s: TestServer, payloadText: string): Pro
   });
   assert.equal(protectedHeader.typ, QR_SIGNATURE_TYPE);
   assert.equal(claims.exp, Math.ceil(Date.parse(payload.expireAt) / 1000));
+  const unsigned = unsignedQrPayload(payloadText, payload.sig);
+  assert.ok(unsigned, 'the signature is the last member');
+  assert.equal(
+    claims.dig,
+    createHash('sha256').update(unsigned).digest('base64url'),
+    'it covers the whole text',
+  );
   return claims;
 }

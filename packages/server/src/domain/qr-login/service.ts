@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
+import { appendQrSignature, ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
 import type {
   AppRecord,
   AuditRecord,
@@ -193,19 +193,25 @@ export class QrLoginService {
 
   /**
    * The QR text: the seeds' JSON for the current public id, with a signature
-   * (`sig`) that the app checks before its confirm screen. The payload's
-   * expiry is the public id's, so apps also refuse a rotated-away code.
+   * (`sig`) over all of it that the app checks before its confirm screen. The
+   * payload's expiry is the public id's, so apps also refuse a rotated-away code.
    */
   payloadOf(s: QrSessionRecord): string {
     const expiresAt = s.publicIdExpiresAt ?? s.expiresAt;
-    return formatQrPayload({
+    const unsignedPayload = formatQrPayload({
       random: s.publicId,
       userPoolId: s.poolId,
       createdAt: s.createdAt,
       expiresAt,
       customData: s.customData,
-      sig: this.tokens.signQrCode({ publicId: s.publicId, poolId: s.poolId, expiresAt }),
     });
+    const sig = this.tokens.signQrCode({
+      publicId: s.publicId,
+      poolId: s.poolId,
+      expiresAt,
+      unsignedPayload,
+    });
+    return appendQrSignature(unsignedPayload, sig);
   }
 
   async requireSession(random: string): Promise<QrSessionRecord> {

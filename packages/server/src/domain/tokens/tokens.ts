@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
 import type { UserRecord } from '../../storage/contracts.js';
 import type { Clock } from '../clock.js';
@@ -86,12 +86,25 @@ export class TokenService {
   }
 
   /**
-   * Signs a login code's public id for the app to check before its confirm
-   * screen (`sig` in the QR payload). Short claim names keep the QR small;
-   * the `typ` keeps it from ever passing as a token.
+   * Signs a login code for the app to check before its confirm screen (`sig`
+   * in the QR payload): its public id, pool and expiry, which verifiers of
+   * the first edition check, and `dig`, the SHA-256 of the whole payload as
+   * written before the signature is appended, so that no field the app shows
+   * or acts on (scene, ids, times, customData) can be altered. Short claim
+   * names keep the QR small; the `typ` keeps it from ever passing as a token.
    */
-  signQrCode(input: { publicId: string; poolId: string; expiresAt: number }): string {
-    const claims = { sub: input.publicId, aud: input.poolId, exp: Math.ceil(input.expiresAt / 1000) };
+  signQrCode(input: {
+    publicId: string;
+    poolId: string;
+    expiresAt: number;
+    unsignedPayload: string;
+  }): string {
+    const claims = {
+      sub: input.publicId,
+      aud: input.poolId,
+      exp: Math.ceil(input.expiresAt / 1000),
+      dig: createHash('sha256').update(input.unsignedPayload).digest('base64url'),
+    };
     return this.keys.signer.sign(claims, QR_SIGNATURE_TYPE);
   }
 

@@ -11,6 +11,10 @@ const params = {
   required: ['file'],
 } as const;
 
+/** The quiet zone ISO/IEC 18004 asks for, in modules. */
+const QUIET_ZONE = 4;
+const MIN_PNG_PX = 300;
+
 /**
  * GET /api/v2/qrcode/image/:random.(png|svg): the code as an image. Readable
  * cross-origin (`Access-Control-Allow-Origin: *`), because the seeds' SDK draws
@@ -29,10 +33,14 @@ export default function imageRoute(app: FastifyInstance, s: Services): void {
       reply.header('cache-control', 'no-store');
       if (request.params.file.endsWith('.svg')) {
         reply.type('image/svg+xml');
-        return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+        return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: QUIET_ZONE });
       }
       reply.type('image/png');
-      return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 300 });
+      // Whole pixels per module, at least MIN_PNG_PX wide: a fractional scale smears module edges,
+      // and readers then miss dense (signed) codes.
+      const side = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules.size + 2 * QUIET_ZONE;
+      const scale = Math.ceil(MIN_PNG_PX / side);
+      return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: QUIET_ZONE, scale });
     },
   );
 }
