@@ -158,10 +158,16 @@ export class QrLoginService {
    * schedule `generate` announced): the old id stops working at once, the
    * session behind it lives on. Only the browser that asked may rotate.
    */
-  async rotate(random: string, bindingHash: string | null): Promise<IssuedCode> {
+  async rotate(
+    random: string,
+    bindingHash: string | null,
+    /** Runs once the caller proved the binding (the rotation budget: only its holder spends it). */
+    admit: () => Promise<void> = async () => {},
+  ): Promise<IssuedCode> {
     const current = await this.requireSession(random);
     if (!isBound(current, bindingHash))
       fail('BINDING_MISMATCH', 'Only the browser that asked may rotate this code.');
+    await admit();
     if (current.publicIdExpiresAt === null)
       fail('QR_WRONG_STATE', 'This QR code was created without rotation.');
     const pool = await this.directory.requirePool(current.poolId);
@@ -212,6 +218,20 @@ export class QrLoginService {
       unsignedPayload,
     });
     return appendQrSignature(unsignedPayload, sig);
+  }
+
+  /**
+   * The QR text behind a picture's public id (the image URL names nothing
+   * else): a rotated-away id no longer resolves, and a picture the page
+   * stopped rotating is refused once its period is over, so a relayed
+   * image goes stale like a relayed screenshot.
+   */
+  async pictureOf(publicId: string): Promise<string> {
+    const s = await this.#requirePublic(publicId);
+    const now = this.clock.now();
+    if (s.status !== QrStatus.Pending || s.expiresAt <= now) fail('QR_EXPIRED');
+    if (s.publicIdExpiresAt !== null && s.publicIdExpiresAt <= now) fail('QR_CODE_REPLACED');
+    return this.payloadOf(s);
   }
 
   async requireSession(random: string): Promise<QrSessionRecord> {

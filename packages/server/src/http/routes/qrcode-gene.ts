@@ -48,7 +48,8 @@ interface Body {
 export function codeAnswer(s: Services, { session, payload, rotatesIn }: IssuedCode) {
   return {
     random: session.random,
-    url: `${s.config.publicUrl}/api/v2/qrcode/image/${session.random}.png`,
+    // The picture's own public id: the page's key (`random`, for a rotating code) is in no public URL.
+    url: `${s.config.publicUrl}/api/v2/qrcode/image/${session.publicId}.png`,
     expiresIn: Math.max(0, Math.ceil((session.expiresAt - s.clock.now()) / 1000)),
     payload,
     // Ours (the seeds' SDK ignores them): the number to show when the pool asks for a check

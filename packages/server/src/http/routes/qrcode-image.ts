@@ -1,7 +1,5 @@
-import { QrStatus } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
-import { fail } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import { PUBLIC_CORS } from '../cors.js';
 
@@ -16,9 +14,11 @@ const QUIET_ZONE = 4;
 const MIN_PNG_PX = 300;
 
 /**
- * GET /api/v2/qrcode/image/:random.(png|svg): the code as an image. Readable
- * cross-origin (`Access-Control-Allow-Origin: *`), because the seeds' SDK draws
- * it onto a canvas through `<img crossOrigin="anonymous">` and hangs otherwise.
+ * GET /api/v2/qrcode/image/:publicId.(png|svg): the code as an image. Named by
+ * the public id the picture shows, never by the page's key: after a rotation
+ * the old URL answers an error, not the new picture. Readable cross-origin
+ * (`Access-Control-Allow-Origin: *`), because the seeds' SDK draws it onto a
+ * canvas through `<img crossOrigin="anonymous">` and hangs otherwise.
  */
 export default function imageRoute(app: FastifyInstance, s: Services): void {
   app.get<{ Params: { file: string } }>(
@@ -26,10 +26,7 @@ export default function imageRoute(app: FastifyInstance, s: Services): void {
     { schema: { params }, config: { [PUBLIC_CORS]: true } },
     async (request, reply) => {
       const dot = request.params.file.lastIndexOf('.');
-      const random = request.params.file.slice(0, dot);
-      const session = await s.qr.requireSession(random);
-      if (session.status !== QrStatus.Pending || session.expiresAt <= s.clock.now()) fail('QR_EXPIRED');
-      const text = s.qr.payloadOf(session);
+      const text = await s.qr.pictureOf(request.params.file.slice(0, dot));
       reply.header('cache-control', 'no-store');
       if (request.params.file.endsWith('.svg')) {
         reply.type('image/svg+xml');
