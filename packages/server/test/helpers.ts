@@ -113,8 +113,16 @@ export class CookieJar {
     for (const line of setCookies) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
-      if (eq > 0) this.#cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+      if (eq <= 0) continue;
+      const name = pair!.slice(0, eq).trim();
+      // An expired cookie is dropped, as a browser does.
+      if (/;\s*Max-Age=0\b/i.test(line)) this.#cookies.delete(name);
+      else this.#cookies.set(name, pair!.slice(eq + 1).trim());
     }
+  }
+  /** The names of the cookies held. */
+  names() {
+    return [...this.#cookies.keys()];
   }
   header() {
     return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');

@@ -40,26 +40,29 @@ describe('browser binding: knowing the random is not enough', () => {
   });
   after(() => s.close());
 
-  it('sets an HttpOnly cookie scoped to the QR API', async () => {
+  it('sets an HttpOnly cookie per code, scoped to the QR API, living as long as the code and its ticket', async () => {
     const jar = new CookieJar();
     const r = await call(s.url, 'POST', '/api/v2/qrcode/gene', {
       body: {},
       headers: { 'x-authing-app-id': t.appId },
       jar,
     });
+    const { random, binding } = r.body.data;
     const cookie = r.headers.getSetCookie()[0] ?? '';
-    assert.match(
+    assert.equal(
       cookie,
-      /^scanlogin_binding=[A-Za-z0-9_-]{43}; Path=\/api\/v2\/qrcode; HttpOnly; SameSite=Lax$/,
+      `scanlogin_binding_${random}=${binding}; Max-Age=420; Path=/api/v2/qrcode; HttpOnly; SameSite=Lax`,
     );
-    assert.equal(jar.get('scanlogin_binding'), r.body.data.binding);
-    // The same browser keeps its binding for its next codes.
+    assert.match(binding, /^[A-Za-z0-9_-]{43}$/);
+    // The same browser's next code has a binding of its own, in a cookie of its own.
     const again = await call(s.url, 'POST', '/api/v2/qrcode/gene', {
       body: {},
       headers: { 'x-authing-app-id': t.appId },
       jar,
     });
-    assert.equal(again.body.data.binding, r.body.data.binding);
+    assert.notEqual(again.body.data.binding, binding);
+    assert.equal(jar.get(`scanlogin_binding_${random}`), binding);
+    assert.equal(jar.get(`scanlogin_binding_${again.body.data.random}`), again.body.data.binding);
   });
 
   it('shows the ticket only to the browser that asked; a second browser sees the status alone', async () => {

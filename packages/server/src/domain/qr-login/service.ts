@@ -84,7 +84,7 @@ export interface GenerateInput {
   app: AppRecord;
   customData?: Record<string, unknown> | null;
   requestContext?: RequestContext | null;
-  /** SHA-256 (hex) of the requesting browser's binding secret. */
+  /** SHA-256 (hex) of the binding secret minted for this code alone (see `BindingProof`). */
   bindingHash?: string | null;
   /** The page will rotate the code's public id on the pool's schedule (see `rotate`). */
   rotate?: boolean;
@@ -160,12 +160,12 @@ export class QrLoginService {
    */
   async rotate(
     random: string,
-    bindingHash: string | null,
+    proof: BindingProof,
     /** Runs once the caller proved the binding (the rotation budget: only its holder spends it). */
     admit: () => Promise<void> = async () => {},
   ): Promise<IssuedCode> {
     const current = await this.requireSession(random);
-    if (!isBound(current, bindingHash))
+    if (!isBound(current, proof))
       fail('BINDING_MISMATCH', 'Only the browser that asked may rotate this code.');
     await admit();
     if (current.publicIdExpiresAt === null)
@@ -239,8 +239,8 @@ export class QrLoginService {
   }
 
   /** The page's view of a code. Only the scanner's nickname and photo before approval. */
-  async check(random: string, bindingHash: Binding = null): Promise<CheckView> {
-    return this.waitingView(random) ?? this.view(await this.requireSession(random), bindingHash);
+  async check(random: string, proof: BindingProof = NO_PROOF): Promise<CheckView> {
+    return this.waitingView(random) ?? this.view(await this.requireSession(random), proof);
   }
 
   /**
@@ -256,11 +256,11 @@ export class QrLoginService {
   }
 
   /**
-   * `bindingHash` is the hash of the binding secret the reader holds: the
-   * ticket (and a full user) is only for the browser that asked for the code.
-   * Anyone else who knows the random still sees the status, never the ticket.
+   * `proof` is what the reader holds of the code's binding: the ticket (and
+   * a full user) is only for the browser that asked for the code. Anyone else
+   * who knows the random still sees the status, never the ticket.
    */
-  async view(s: QrSessionRecord, bindingHash: Binding = null): Promise<CheckView> {
+  async view(s: QrSessionRecord, proof: BindingProof = NO_PROOF): Promise<CheckView> {
     const now = this.clock.now();
     const status = effectiveStatus(s.status, s.expiresAt, now);
     const expiresIn = isOpen(s.status) ? Math.max(0, Math.ceil((s.expiresAt - now) / 1000)) : 0;
@@ -272,10 +272,7 @@ export class QrLoginService {
       const e = ErrorCodes.STEP_UP_REQUIRED;
       base.scannedResult = { code: e.code, message: e.message };
     }
-    if (
-      status === QrStatus.Authorized &&
-      isBound(s, typeof bindingHash === 'function' ? bindingHash() : bindingHash)
-    ) {
+    if (status === QrStatus.Authorized && isBound(s, proof)) {
       // The ticket (and, with returnFullUserInfo, a token) only while it can still be redeemed:
       // the random is printed in the QR image, so a spent or stale approval must reveal nothing.
       const live = !s.ticketUsed && s.ticketExpiresAt !== null && s.ticketExpiresAt > now;
@@ -444,18 +441,14 @@ export class QrLoginService {
    * Redeems a ticket for the user and a token minted for this website (never
    * the phone's token). Exactly one caller can win a ticket.
    */
-  async exchange(
-    ticket: string,
-    app: AppRecord,
-    browser?: { bindingHash: string | null },
-  ): Promise<UserView> {
+  async exchange(ticket: string, app: AppRecord, browser?: { proof: BindingProof }): Promise<UserView> {
     const now = this.clock.now();
     const peek = (await this.sessions.peekTicket(ticket, now)) ?? fail('TICKET_INVALID');
     if (peek.appId !== app.id) fail('TICKET_OTHER_APP');
     // Read once: all the redemption needs was written at approval; consuming only marks the ticket used.
     const session = (await this.sessions.getSession(peek.random)) ?? fail('TICKET_INVALID');
     // Redeeming from a browser needs the binding of the browser that asked.
-    if (browser && !isBound(session, browser.bindingHash)) fail('BINDING_MISMATCH');
+    if (browser && !isBound(session, browser.proof)) fail('BINDING_MISMATCH');
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
     // The audit line goes with the web session, only once the user may have a token at all.
@@ -548,14 +541,21 @@ const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {
 };
 
 /**
- * The reader's binding hash, or a function computing it: polls of a waiting
- * code (nearly all of them) never need it, so the route defers the hashing.
+ * What a reader holds of a code's binding: given the code's `random`, the
+ * SHA-256 (hex) of each binding secret the reader presents for that code. A
+ * function because polls of a waiting code (nearly all of them) never need
+ * it, and because which cookie to read depends on the code.
  */
-export type Binding = string | null | (() => string | null);
+export type BindingProof = (random: string) => readonly string[];
+const NO_PROOF: BindingProof = () => [];
 
-/** Whether the reader holds the binding of the browser that asked (or the code has none). */
-function isBound(s: QrSessionRecord, bindingHash: string | null): boolean {
-  return s.bindingHash === null || (bindingHash !== null && safeEqual(bindingHash, s.bindingHash));
+/**
+ * Whether the reader holds the secret minted for this code (or the code has
+ * none): a secret is only ever compared with the hash stored for its own code.
+ */
+function isBound(s: QrSessionRecord, proof: BindingProof): boolean {
+  const stored = s.bindingHash;
+  return stored === null || proof(s.random).some((hash) => safeEqual(hash, stored));
 }
 
 function actorOf(who: UserRecord | Actor): { user: UserRecord; ip: string | null } {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';
-import { bindingHashOf } from '../binding.js';
+import { bindingProof } from '../binding.js';
 import { envelopeSchema, ok } from '../envelope.js';
 import { codeAnswer, codeAnswerProperties } from './qrcode-gene.js';
 
@@ -28,7 +28,7 @@ export default function rotateRoute(app: FastifyInstance, s: Services): void {
     async (request, reply) => {
       const { random } = request.body;
       // The budget is counted after the binding check: a stranger's calls must not spend the page's.
-      const issued = await s.qr.rotate(random, bindingHashOf(request), () =>
+      const issued = await s.qr.rotate(random, bindingProof(request), () =>
         s.limiter.hit(`rotate:${random}`, ROTATIONS_PER_MINUTE, 60_000),
       );
       reply.header('cache-control', 'no-store');
