@@ -3,7 +3,11 @@ import type { QrStatus } from './status.js';
 /** `data` of `POST /api/v2/qrcode/gene`. */
 export interface GenerateResult {
   random: string;
-  /** An image of the code (PNG; `.svg` beside it) that a page can draw cross-origin. */
+  /**
+   * An image of the code (PNG; `.svg` beside it) that a page can draw
+   * cross-origin, named by the public id it shows: after a rotation it
+   * answers an error, and the `rotate` answer carries the new one.
+   */
   url: string;
   /** Seconds until the code expires. */
   expiresIn: number;
@@ -11,7 +15,11 @@ export interface GenerateResult {
   payload: string;
   /** With a check code (pool option): the number the page shows. Ours. */
   checkCode?: number | null;
-  /** The browser binding secret, for clients that send it as `x-scanlogin-binding`. Ours. */
+  /**
+   * The browser binding minted for this code alone (also set as its cookie),
+   * for clients that send it as `x-scanlogin-binding`; absent when the pool
+   * does not require a binding. Ours.
+   */
   binding?: string;
   customLogo?: string;
 }
