@@ -182,4 +182,49 @@ describe('stock authing-js-sdk in Chromium, cross-origin', () => {
     assert.ok(!seen.some((e) => /^(mfa|error|loadFailed)/.test(e)), seen.join(', '));
     await context.close();
   });
+
+  // Issue 13, finding 4: each code has a binding of its own, in a cookie of its own, so two tabs
+  // of one browser (one cookie jar) never overwrite each other's.
+  it('two tabs of one browser, each with its own code, both log in (approved in the other order)', async () => {
+    const context = await newContext(browser);
+    const apiHost = s.url.replace('127.0.0.1', 'localhost');
+    type Tab = {
+      random?: string;
+      events: string[];
+      result?: { user: Record<string, unknown>; ticket: string };
+    };
+    const tabs = [await context.newPage(), await context.newPage()];
+    const randoms: string[] = [];
+    for (const tab of tabs) {
+      await tab.goto(`${site.url}/?appId=${appId}&host=${encodeURIComponent(apiHost)}`);
+      randoms.push(await eventually(() => tab.evaluate(() => (window as unknown as Tab).random)));
+      await eventually(async () =>
+        (await tab.evaluate(() => (window as unknown as Tab).events)).includes('loaded') ? true : null,
+      );
+    }
+    assert.notEqual(randoms[0], randoms[1]);
+    const cookies = (await context.cookies(`${apiHost}/api/v2/qrcode/check`)).filter((c) =>
+      c.name.startsWith('scanlogin_binding_'),
+    );
+    assert.deepEqual(cookies.map((c) => c.name).sort(), randoms.map((r) => `scanlogin_binding_${r}`).sort());
+
+    const token = await appLogin(s);
+    for (const i of [1, 0]) {
+      for (const action of ['scanned', 'confirm']) {
+        const r = await call(s.url, 'POST', `/api/v2/qrcode/${action}`, {
+          body: { random: randoms[i] },
+          headers: { authorization: token },
+        });
+        assert.equal(r.body.code, 200, JSON.stringify(r.body));
+      }
+    }
+    for (const tab of tabs) {
+      const result = await eventually(() => tab.evaluate(() => (window as unknown as Tab).result));
+      const events = await tab.evaluate(() => (window as unknown as Tab).events);
+      assert.ok(!events.some((e) => e.startsWith('error') || e.startsWith('loadFailed')), events.join(', '));
+      assert.equal(result.user.username, 'alice');
+      assert.ok(result.user.token);
+    }
+    await context.close();
+  });
 });

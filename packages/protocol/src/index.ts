@@ -4,7 +4,7 @@ export type { ErrorCode, ErrorName } from './errors.js';
 export { ErrorCodes, errorNameOf } from './errors.js';
 export { registerFormats } from './formats.js';
 export { openApiDocument, transformOpenApiDocument } from './openapi.js';
-export { formatQrPayload, QR_SIGNATURE_TYPE } from './payload.js';
+export { appendQrSignature, formatQrPayload, QR_SIGNATURE_TYPE, unsignedQrPayload } from './payload.js';
 export type {
   AnyRoute,
   HttpMethod,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
-import { ErrorCodes, type ErrorName, QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
+import { ErrorCodes, type ErrorName, QR_SIGNATURE_TYPE, unsignedQrPayload } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import forge from 'node-forge';
@@ -128,8 +129,16 @@ export class CookieJar {
     for (const line of setCookies) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
-      if (eq > 0) this.#cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+      if (eq <= 0) continue;
+      const name = pair!.slice(0, eq).trim();
+      // An expired cookie is dropped, as a browser does.
+      if (/;\s*Max-Age=0\b/i.test(line)) this.#cookies.delete(name);
+      else this.#cookies.set(name, pair!.slice(eq + 1).trim());
     }
+  }
+  /** The names of the cookies held. */
+  names() {
+    return [...this.#cookies.keys()];
   }
   header() {
     return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -374,7 +383,8 @@ export function jwtClaims(token: string): Record<string, Json> {
 
 /**
  * Checks a QR payload's `sig` the way an app must: against the service's
- * published keys, for this code's public id and pool, not expired. Returns
+ * published keys, for this code's public id and pool, not expired, over the
+ * whole text (`dig`). Returns
  * the signature's claims.
  */
 export async function verifyQrSignature(s: TestServer, payloadText: string): Promise<Json> {
@@ -390,5 +400,12 @@ export async function verifyQrSignature(s: TestServer, payloadText: string): Pro
   });
   assert.equal(protectedHeader.typ, QR_SIGNATURE_TYPE);
   assert.equal(claims.exp, Math.ceil(Date.parse(payload.expireAt) / 1000));
+  const unsigned = unsignedQrPayload(payloadText, payload.sig);
+  assert.ok(unsigned, 'the signature is the last member');
+  assert.equal(
+    claims.dig,
+    createHash('sha256').update(unsigned).digest('base64url'),
+    'it covers the whole text',
+  );
   return claims;
 }

@@ -135,6 +135,49 @@ describe('requests', () => {
   });
 });
 
+// Issue 13, finding 4: the service mints a binding per code, so a client with several codes
+// (widgets, refreshes) must send each code's own; one remembered binding would open only the last.
+describe('bindings, one per code', () => {
+  test('codes made together each see their ticket and redeem it with their own binding', async () => {
+    const own = new AuthenticationClient({ appId: server.seed.app.id, appHost: proxy.url });
+    const codes = await Promise.all([own.qrcode.geneCode(), own.qrcode.geneCode(), own.qrcode.geneCode()]);
+    assert.equal(new Set(codes.map((c) => c.binding)).size, 3);
+    for (const c of [...codes].reverse()) {
+      await alice.scan(c.random);
+      await alice.confirm(c.random);
+    }
+    await server.services.directory.updateApp(server.seed.app.id, {
+      qr: { allowExchangeUserInfoFromBrowser: true },
+    });
+    try {
+      for (const c of codes) {
+        const { ticket } = await own.qrcode.checkStatus(c.random);
+        assert.ok(ticket, c.random);
+        const sent = proxy.seen.findLast((r) => r.url === `/api/v2/qrcode/check?random=${c.random}`);
+        assert.equal(sent?.headers['x-scanlogin-binding'], c.binding);
+        assert.equal((await own.qrcode.exchangeUserInfo(ticket)).username, 'alice');
+        const redeemed = proxy.seen.findLast((r) => r.url === '/api/v2/qrcode/userinfo');
+        assert.equal(redeemed?.headers['x-scanlogin-binding'], c.binding, 'the ticket’s own code’s binding');
+      }
+    } finally {
+      await server.services.directory.updateApp(server.seed.app.id, {
+        qr: { allowExchangeUserInfoFromBrowser: false },
+      });
+    }
+  });
+
+  test('another client (another browser) sees no ticket of these codes', async () => {
+    const page = new AuthenticationClient({ appId: server.seed.app.id, appHost: proxy.url });
+    const stranger = new AuthenticationClient({ appId: server.seed.app.id, appHost: proxy.url });
+    const { random } = await page.qrcode.geneCode();
+    await stranger.qrcode.geneCode();
+    await alice.scan(random);
+    await alice.confirm(random);
+    assert.equal((await stranger.qrcode.checkStatus(random)).ticket, null);
+    assert.ok((await page.qrcode.checkStatus(random)).ticket);
+  });
+});
+
 /**
  * The polling timer is faked (node:test's mock timers, `setInterval` only), so
  * each tick is a step of the test and each check it starts is awaited: "nothing

@@ -84,8 +84,8 @@ describe('watchStatus', () => {
     const proxy = await recordingProxy(server.url);
     try {
       const h = new HttpClient({ appId: server.seed.app.id, appHost: proxy.url, lang: 'en-US' });
-      h.binding = http.binding;
       const { random } = await gene();
+      h.keepBinding(random, http.bindingFor(random)!);
       const w = record(random, ['long-poll'], h);
       await until(() => w.updates.length > 0);
       await alice.scan(random);

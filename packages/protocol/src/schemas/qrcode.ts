@@ -71,7 +71,7 @@ const codeProperties = {
   }),
   url: Type.String({
     description:
-      'An image of the code (PNG; the same path with `.svg` gives SVG), readable cross-origin so that a page can draw it on a canvas.',
+      'An image of the code (PNG; the same path with `.svg` gives SVG), readable cross-origin so that a page can draw it on a canvas. Named by the public id it shows: after a rotation it answers an error, and the `rotate` answer carries the new one.',
     examples: [`https://login.example.com/api/v2/qrcode/image/${RandomExample}.png`],
   }),
   expiresIn: Type.Integer({ description: 'Seconds until the code expires.', examples: [120] }),
@@ -91,10 +91,12 @@ const codeProperties = {
 export const GenerateResult = Type.Object(
   {
     ...codeProperties,
-    binding: Type.String({
-      description:
-        'Ours: the browser binding secret (also set as the HttpOnly cookie `scanlogin_binding`), for clients that send it as `x-scanlogin-binding`.',
-    }),
+    binding: Type.Optional(
+      Type.String({
+        description:
+          'Ours: the browser binding minted for this code alone (also set as its HttpOnly cookie, `scanlogin_binding_<random>`, `__Host-` prefixed over HTTPS), for clients that send it as `x-scanlogin-binding`; absent when the pool does not require a binding.',
+      }),
+    ),
   },
   { title: 'GenerateResult' },
 );
@@ -117,7 +119,7 @@ export const QrPayload = Type.Object(
     sig: Type.Optional(
       Type.String({
         description:
-          "Ours: a compact JWS (ES256, `typ: scanlogin-qr+jwt`, a key of the service's JWKS) over `{sub: random, aud: userPoolId, exp}`. Apps that know it refuse codes without a valid one; older apps ignore it.",
+          "Ours, always the last member: a compact JWS (ES256, `typ: scanlogin-qr+jwt`, a key of the service's JWKS) over `{sub: random, aud: userPoolId, exp, dig}`, where `dig` is the SHA-256 (base64url) of the payload text before `sig` was appended, so every byte of every other field is covered. Apps that know it refuse codes without a valid one; older apps ignore it.",
       }),
     ),
   },
@@ -229,7 +231,7 @@ export const BindingHeaders = Type.Object({
   'x-scanlogin-binding': Type.Optional(
     Type.String({
       description:
-        'The browser binding secret from `gene` (`binding`), for clients that do not rely on the `scanlogin_binding` cookie (HttpOnly, Path=/api/v2/qrcode) that `gene` sets.',
+        'The browser binding from `gene` (`binding`), for clients that do not rely on the per-code cookie that `gene` sets.',
     }),
   ),
 });

@@ -153,19 +153,11 @@ export async function buildHttp(
     reply.headers(DEFAULT_HEADERS);
     done();
   });
-  // NUL characters are never meaningful in this API, and PostgreSQL cannot store them in text:
-  // refuse them up front, the same way on every backend.
+  // One rule for all text, whatever stores it: PostgreSQL cannot hold NUL in text and turns a lone
+  // surrogate into U+FFFD while SQLite keeps both, so they are refused up front on every backend.
   app.addHook('preValidation', (request, _reply, done) => {
-    if (containsNul(request.body) || containsNul(request.query) || containsNul(request.params)) {
-      done(
-        new ServiceError(
-          'INVALID_REQUEST',
-          'Text must not contain NUL (U+0000) characters, nor JSON nest deeper than 64 levels.',
-        ),
-      );
-      return;
-    }
-    done();
+    const problem = badText(request.body) ?? badText(request.query) ?? badText(request.params);
+    done(problem ? new ServiceError('INVALID_REQUEST', problem) : undefined);
   });
   // The request line is logged at info; below that level the hook would only cost time.
   if (['trace', 'debug', 'info'].includes(app.log.level)) {
@@ -236,13 +228,27 @@ const DEFAULT_HEADERS = {
   'cache-control': 'no-store',
 };
 
-/** Whether any string in a decoded JSON value (or a key) holds U+0000; absurd nesting counts too. */
-function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (typeof value !== 'object' || value === null) return false;
-  if (depth > 64) return true;
+const NUL = 'Text must not contain NUL (U+0000) characters.';
+const LONE_SURROGATE =
+  'Text must be well-formed Unicode: a lone surrogate (U+D800 to U+DFFF without its pair) is not a character.';
+const TOO_DEEP = 'JSON must not nest deeper than 64 levels.';
+
+// ES2024, in Node since 20; the project's TypeScript lib stops at ES2023.
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+function badString(s: string): string | null {
+  if (s.includes('\u0000')) return NUL;
+  return isWellFormed(s) ? null : LONE_SURROGATE;
+}
+
+/** Why a decoded JSON value (its strings and keys, at any depth) is not acceptable text; null if it is. */
+function badText(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string') return badString(value);
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth > 64) return TOO_DEEP;
   for (const k in value) {
-    if (k.includes('\u0000') || containsNul((value as Record<string, unknown>)[k], depth + 1)) return true;
+    const problem = badString(k) ?? badText((value as Record<string, unknown>)[k], depth + 1);
+    if (problem) return problem;
   }
-  return false;
+  return null;
 }

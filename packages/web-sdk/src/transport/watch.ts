@@ -69,6 +69,7 @@ export function backoffDelay(failures: number): number {
  */
 export function watchStatus(o: WatchOptions): Watch {
   const path = `/api/v2/qrcode/check?random=${encodeURIComponent(o.random)}&${STEP_UP_AWARE}`;
+  const binding = o.http.bindingFor(o.random);
   let stopped = false;
   let modeIndex = -1;
   let mode: WatchMode | null = null;
@@ -110,6 +111,7 @@ export function watchStatus(o: WatchOptions): Watch {
     if (stopped) return;
     failures = 0;
     if (typeof data.seq === 'number' && data.seq > lastSeq) lastSeq = data.seq;
+    o.http.noteStatus(data);
     o.onUpdate(data);
     if (isFinalStatus(data.status)) stop();
   };
@@ -155,9 +157,9 @@ export function watchStatus(o: WatchOptions): Watch {
   /** `hadStream`: an earlier stream delivered events, so a failure now is a network blip. */
   const sse = (hadStream: boolean) => {
     // EventSource cannot send headers: the binding rides in the URL (the service never logs query strings).
-    const binding = o.http.binding ? `&binding=${encodeURIComponent(o.http.binding)}` : '';
+    const proof = binding ? `&binding=${encodeURIComponent(binding)}` : '';
     const url = o.http.url(
-      `/api/v2/qrcode/events?random=${encodeURIComponent(o.random)}&${STEP_UP_AWARE}${binding}`,
+      `/api/v2/qrcode/events?random=${encodeURIComponent(o.random)}&${STEP_UP_AWARE}${proof}`,
     );
     const es = new EventSource(url, { withCredentials: true });
     source = es;
@@ -210,7 +212,10 @@ export function watchStatus(o: WatchOptions): Watch {
       const query = quick ? '' : `&wait=${LONG_POLL_WAIT}&seq=${sent}`;
       let data: QrCodeStatus;
       try {
-        data = await o.http.request<QrCodeStatus>('GET', path + query, { signal: controller.signal });
+        data = await o.http.request<QrCodeStatus>('GET', path + query, {
+          signal: controller.signal,
+          binding,
+        });
       } catch (e) {
         if (stopped) return;
         const error = controller.signal.aborted
@@ -241,7 +246,7 @@ export function watchStatus(o: WatchOptions): Watch {
   const poll = () => {
     later(async () => {
       try {
-        deliver(await o.http.request<QrCodeStatus>('GET', path));
+        deliver(await o.http.request<QrCodeStatus>('GET', path, { binding }));
         if (!stopped) poll();
       } catch (e) {
         fail(e, poll);
@@ -251,7 +256,7 @@ export function watchStatus(o: WatchOptions): Watch {
 
   /** A one-off check besides the mode's own; a failure is left to the mode's next attempt. */
   const check = () => {
-    if (!stopped) o.http.request<QrCodeStatus>('GET', path).then(deliver, () => {});
+    if (!stopped) o.http.request<QrCodeStatus>('GET', path, { binding }).then(deliver, () => {});
   };
 
   // Whatever the mode, look once just after the code's end of life: a stream

@@ -307,7 +307,7 @@ export class DirectoryService {
       return fail('WRONG_CREDENTIALS');
     }
     await Promise.all([this.counters.reset(fromHere), this.counters.reset(accountKey)]);
-    if (user.blocked) fail('USER_BLOCKED');
+    // A blocked user's right password is still the right password; TokenService.issue refuses the token.
     return user;
   }
 

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
+import { appendQrSignature, ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
 import { type DirectoryService, safeEqual } from '../directory/service.js';
 import { type UserView, userView } from '../directory/views.js';
@@ -92,7 +92,7 @@ export interface GenerateInput {
   app: AppRecord;
   customData?: Record<string, unknown> | null;
   requestContext?: RequestContext | null;
-  /** SHA-256 (hex) of the requesting browser's binding secret. */
+  /** SHA-256 (hex) of the binding secret minted for this code alone (see `BindingProof`). */
   bindingHash?: string | null;
   /** The page will rotate the code's public id on the pool's schedule (see `rotate`). */
   rotate?: boolean;
@@ -166,10 +166,16 @@ export class QrLoginService {
    * schedule `generate` announced): the old id stops working at once, the
    * session behind it lives on. Only the browser that asked may rotate.
    */
-  async rotate(random: string, bindingHash: string | null): Promise<IssuedCode> {
+  async rotate(
+    random: string,
+    proof: BindingProof,
+    /** Runs once the caller proved the binding (the rotation budget: only its holder spends it). */
+    admit: () => Promise<void> = async () => {},
+  ): Promise<IssuedCode> {
     const current = await this.requireSession(random);
-    if (!isBound(current, bindingHash))
+    if (!isBound(current, proof))
       fail('BINDING_MISMATCH', 'Only the browser that asked may rotate this code.');
+    await admit();
     if (current.publicIdExpiresAt === null)
       fail('QR_WRONG_STATE', 'This QR code was created without rotation.');
     const pool = await this.directory.requirePool(current.poolId);
@@ -201,19 +207,39 @@ export class QrLoginService {
 
   /**
    * The QR text: the seeds' JSON for the current public id, with a signature
-   * (`sig`) that the app checks before its confirm screen. The payload's
-   * expiry is the public id's, so apps also refuse a rotated-away code.
+   * (`sig`) over all of it that the app checks before its confirm screen. The
+   * payload's expiry is the public id's, so apps also refuse a rotated-away code.
    */
   payloadOf(s: QrSessionRecord): string {
     const expiresAt = s.publicIdExpiresAt ?? s.expiresAt;
-    return formatQrPayload({
+    const unsignedPayload = formatQrPayload({
       random: s.publicId,
       userPoolId: s.poolId,
       createdAt: s.createdAt,
       expiresAt,
       customData: s.customData,
-      sig: this.tokens.signQrCode({ publicId: s.publicId, poolId: s.poolId, expiresAt }),
     });
+    const sig = this.tokens.signQrCode({
+      publicId: s.publicId,
+      poolId: s.poolId,
+      expiresAt,
+      unsignedPayload,
+    });
+    return appendQrSignature(unsignedPayload, sig);
+  }
+
+  /**
+   * The QR text behind a picture's public id (the image URL names nothing
+   * else): a rotated-away id no longer resolves, and a picture the page
+   * stopped rotating is refused once its period is over, so a relayed
+   * image goes stale like a relayed screenshot.
+   */
+  async pictureOf(publicId: string): Promise<string> {
+    const s = await this.#requirePublic(publicId);
+    const now = this.clock.now();
+    if (s.status !== QrStatus.Pending || s.expiresAt <= now) fail('QR_EXPIRED');
+    if (s.publicIdExpiresAt !== null && s.publicIdExpiresAt <= now) fail('QR_CODE_REPLACED');
+    return this.payloadOf(s);
   }
 
   async requireSession(random: string): Promise<QrSessionRecord> {
@@ -221,8 +247,8 @@ export class QrLoginService {
   }
 
   /** The page's view of a code. Only the scanner's nickname and photo before approval. */
-  async check(random: string, bindingHash: Binding = null, reader: Reader = {}): Promise<CheckView> {
-    return this.waitingView(random) ?? this.view(await this.requireSession(random), bindingHash, reader);
+  async check(random: string, proof: BindingProof = NO_PROOF, reader: Reader = {}): Promise<CheckView> {
+    return this.waitingView(random) ?? this.view(await this.requireSession(random), proof, reader);
   }
 
   /**
@@ -238,11 +264,11 @@ export class QrLoginService {
   }
 
   /**
-   * `bindingHash` is the hash of the binding secret the reader holds: the
-   * ticket (and a full user) is only for the browser that asked for the code.
-   * Anyone else who knows the random still sees the status, never the ticket.
+   * `proof` is what the reader holds of the code's binding: the ticket (and
+   * a full user) is only for the browser that asked for the code. Anyone else
+   * who knows the random still sees the status, never the ticket.
    */
-  async view(s: QrSessionRecord, bindingHash: Binding = null, reader: Reader = {}): Promise<CheckView> {
+  async view(s: QrSessionRecord, proof: BindingProof = NO_PROOF, reader: Reader = {}): Promise<CheckView> {
     const now = this.clock.now();
     const status = effectiveStatus(s.status, s.expiresAt, now);
     const expiresIn = isOpen(s.status) ? Math.max(0, Math.ceil((s.expiresAt - now) / 1000)) : 0;
@@ -258,10 +284,7 @@ export class QrLoginService {
       // the phone's step-up: to such a page the code is still scanned, waiting for the user.
       base.status = QrStatus.Scanned;
     }
-    if (
-      status === QrStatus.Authorized &&
-      isBound(s, typeof bindingHash === 'function' ? bindingHash() : bindingHash)
-    ) {
+    if (status === QrStatus.Authorized && isBound(s, proof)) {
       // The ticket (and, with returnFullUserInfo, a token) only while it can still be redeemed:
       // the random is printed in the QR image, so a spent or stale approval must reveal nothing.
       const live = !s.ticketUsed && s.ticketExpiresAt !== null && s.ticketExpiresAt > now;
@@ -465,27 +488,18 @@ export class QrLoginService {
    * Redeems a ticket for the user and a token minted for this website (never
    * the phone's token). Exactly one caller can win a ticket.
    */
-  async exchange(
-    ticket: string,
-    app: AppRecord,
-    browser?: { bindingHash: string | null },
-  ): Promise<UserView> {
+  async exchange(ticket: string, app: AppRecord, browser?: { proof: BindingProof }): Promise<UserView> {
     const now = this.clock.now();
     const peek = (await this.sessions.peekTicket(ticket, now)) ?? fail('TICKET_INVALID');
     if (peek.appId !== app.id) fail('TICKET_OTHER_APP');
     // Read once: all the redemption needs was written at approval; consuming only marks the ticket used.
     const session = (await this.sessions.getSession(peek.random)) ?? fail('TICKET_INVALID');
     // Redeeming from a browser needs the binding of the browser that asked.
-    if (browser && !isBound(session, browser.bindingHash)) fail('BINDING_MISMATCH');
+    if (browser && !isBound(session, browser.proof)) fail('BINDING_MISMATCH');
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
-    if (user.blocked) fail('USER_BLOCKED');
-    // The audit line and the web session are independent writes: made together, they share a commit.
-    const [, view] = await Promise.all([
-      this.#record(session, 'redeemed', null),
-      this.#webUser(user, app, session, ticket),
-    ]);
-    return view;
+    // The audit line goes with the web session, only once the user may have a token at all.
+    return this.#webUser(user, app, session, ticket, () => this.#record(session, 'redeemed', null));
   }
 
   async #record(s: QrSessionRecord, outcome: QrLoginOutcome, deviceIp: string | null): Promise<void> {
@@ -527,23 +541,36 @@ export class QrLoginService {
     return views;
   }
 
-  /** The user as the website sees them, with a token of the login's own web session. */
-  async #webUser(user: UserRecord, app: AppRecord, s: QrSessionRecord, ticket: string): Promise<UserView> {
-    const session = await this.webSessions.open({
-      poolId: user.poolId,
-      userId: user.id,
-      app,
-      random: s.publicId,
-      ticket,
-      requestContext: s.requestContext,
-    });
-    const issued = this.tokens.issue({
-      userId: user.id,
-      poolId: user.poolId,
+  /**
+   * The user as the website sees them, with a token of the login's own web
+   * session. `alongside` is written with the session (an audit line), in the
+   * same commit, and like it only for a user the token service accepts.
+   */
+  async #webUser(
+    user: UserRecord,
+    app: AppRecord,
+    s: QrSessionRecord,
+    ticket: string,
+    alongside?: () => Promise<void>,
+  ): Promise<UserView> {
+    const issued = await this.tokens.issue({
+      user,
       audience: app.id,
       use: 'web',
-      sid: session.id,
-      expiresAt: session.expiresAt,
+      session: async () => {
+        const [session] = await Promise.all([
+          this.webSessions.open({
+            poolId: user.poolId,
+            userId: user.id,
+            app,
+            random: s.publicId,
+            ticket,
+            requestContext: s.requestContext,
+          }),
+          alongside?.(),
+        ]);
+        return session;
+      },
     });
     return userView(user, { token: issued.token, exp: issued.claims.exp });
   }
@@ -567,14 +594,21 @@ export interface Reader {
 }
 
 /**
- * The reader's binding hash, or a function computing it: polls of a waiting
- * code (nearly all of them) never need it, so the route defers the hashing.
+ * What a reader holds of a code's binding: given the code's `random`, the
+ * SHA-256 (hex) of each binding secret the reader presents for that code. A
+ * function because polls of a waiting code (nearly all of them) never need
+ * it, and because which cookie to read depends on the code.
  */
-export type Binding = string | null | (() => string | null);
+export type BindingProof = (random: string) => readonly string[];
+const NO_PROOF: BindingProof = () => [];
 
-/** Whether the reader holds the binding of the browser that asked (or the code has none). */
-function isBound(s: QrSessionRecord, bindingHash: string | null): boolean {
-  return s.bindingHash === null || (bindingHash !== null && safeEqual(bindingHash, s.bindingHash));
+/**
+ * Whether the reader holds the secret minted for this code (or the code has
+ * none): a secret is only ever compared with the hash stored for its own code.
+ */
+function isBound(s: QrSessionRecord, proof: BindingProof): boolean {
+  const stored = s.bindingHash;
+  return stored === null || proof(s.random).some((hash) => safeEqual(hash, stored));
 }
 
 function actorOf(who: UserRecord | Actor): { user: UserRecord; ip: string | null } {

@@ -2,7 +2,7 @@ import { isTerminalStatus, STEP_UP_AWARE_PARAM } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
-import { bindingHashOf } from '../binding.js';
+import { bindingProof } from '../binding.js';
 import { envelopeSchema, ok } from '../envelope.js';
 import { SessionWatch } from '../session-watch.js';
 
@@ -78,14 +78,14 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
       // Most polls find the code untouched and need neither a read nor the binding.
       const untouched = s.qr.waitingView(random);
       if (untouched && !wait) return ok(untouched);
-      const binding = () => bindingHashOf(request);
+      const proof = bindingProof(request);
       const reader = { understandsStepUp: request.query.stepUp === '1' };
-      if (!wait) return ok(await s.qr.check(random, binding, reader));
+      if (!wait) return ok(await s.qr.check(random, proof, reader));
 
       const release = app.heldRequests.acquire(request.ip);
       const watch = new SessionWatch(s.storage.events, random, s.clock);
       try {
-        let view: CheckView = await s.qr.check(random, binding, reader);
+        let view: CheckView = await s.qr.check(random, proof, reader);
         const since = request.query.seq === undefined ? view.seq : Number(request.query.seq);
         if (view.seq === since && !isTerminalStatus(view.status)) {
           const waitMs = Math.min(wait, MAX_LONG_POLL_SECONDS) * 1000;
@@ -97,7 +97,7 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
             Math.min(waitMs, untilExpiry),
             AbortSignal.any([aborted.signal, app.shutdownSignal]),
           );
-          view = await s.qr.check(random, binding, reader);
+          view = await s.qr.check(random, proof, reader);
         }
         return ok(view);
       } finally {

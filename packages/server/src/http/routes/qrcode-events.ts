@@ -2,7 +2,7 @@ import { isTerminalStatus, QrStatus, STEP_UP_AWARE_PARAM } from '@scanlogin/prot
 import type { FastifyInstance } from 'fastify';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
-import { bindingHashOf } from '../binding.js';
+import { bindingProof } from '../binding.js';
 import { SessionWatch } from '../session-watch.js';
 import { limitStatusReads } from './qrcode-check.js';
 
@@ -36,14 +36,14 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
     { schema: { querystring } },
     async (request, reply) => {
       const { random } = request.query;
-      const binding = () => bindingHashOf(request);
+      const proof = bindingProof(request);
       const reader = { understandsStepUp: request.query.stepUp === '1' };
       await limitStatusReads(s, random, request.ip);
       const release = app.heldRequests.acquire(request.ip);
       const watch = new SessionWatch(s.storage.events, random, s.clock);
       let view: CheckView;
       try {
-        view = await s.qr.check(random, binding, reader);
+        view = await s.qr.check(random, proof, reader);
       } catch (err) {
         watch.close();
         release();
@@ -76,7 +76,7 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
           const untilExpiry = view.expiresIn * 1000 + 50;
           const changed = await watch.next(untilExpiry, closed.signal);
           if (closed.signal.aborted) break;
-          const next = await s.qr.check(random, binding, reader);
+          const next = await s.qr.check(random, proof, reader);
           // Expiry is computed, not published: the timeout above is how we notice it.
           if (
             next.seq !== view.seq ||
