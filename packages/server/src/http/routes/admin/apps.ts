@@ -26,7 +26,7 @@ export default function adminAppRoutes(app: FastifyInstance, s: Services): void 
         querystring: { type: 'object', properties: { userPoolId: { type: 'string', maxLength: 64 } } },
       },
     },
-    async (request) => ok((await s.directory.store.listApps(request.query.userPoolId)).map(appView)),
+    async (request) => ok((await s.directory.listApps(request.query.userPoolId)).map(appView)),
   );
 
   app.post<{ Body: AppBody }>(
