@@ -537,6 +537,23 @@ export const routes = defineRoutes({
   },
 
   // --- discovery and operations ------------------------------------------------
+  openApiDocument: {
+    method: 'GET',
+    url: '/openapi.json',
+    summary: 'This API, described',
+    description:
+      'The OpenAPI 3.1 document of this API, generated from the same route table that validates every request and serializes every answer; rendered for people at `/docs`.',
+    tags: ['discovery'],
+    security: NONE,
+    publicCors: true,
+    success: {
+      200: Type.Record(Type.String(), Type.Unknown(), {
+        title: 'OpenAPI',
+        description: 'An OpenAPI 3.1 document.',
+      }),
+    },
+    errors: [],
+  },
   jwks: {
     method: 'GET',
     url: '/.well-known/jwks.json',

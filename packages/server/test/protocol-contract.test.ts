@@ -46,6 +46,7 @@ import {
   startTestServer,
   type TestServer,
 } from './helpers.js';
+import { isDocsPage, registeredRoutes } from './support/routes.js';
 import { openSse } from './support/sse.js';
 
 registerFormats();
@@ -392,6 +393,9 @@ describe('the protocol route table against the running service', () => {
     assert.ok((jwks.body as Json).keys.length >= 1);
     assert.equal((await send('openidConfiguration')).status, 200);
     assert.deepEqual(await ok('health'), { status: 'ok' });
+    const doc = await send('openApiDocument');
+    assert.equal(doc.status, 200);
+    assert.equal((doc.body as Json).openapi, '3.1.0');
   });
 
   test('every admin operation', async () => {
@@ -796,7 +800,8 @@ describe('the protocol route table against the running service', () => {
   });
 
   test('the table lists exactly the routes the server registers', () => {
-    const registered = registeredRoutes(s.app.printRoutes({ commonPrefix: false }));
+    // The pages and assets of the rendered document (/docs) are not operations of the API.
+    const registered = registeredRoutes(s.app).filter((r) => !isDocsPage(r));
     const inTable = Object.values(table)
       .map((r) => `${r.method} ${r.url}`)
       .sort();
@@ -927,21 +932,3 @@ describe('the protocol route table against the running service', () => {
     return replica;
   }
 });
-
-/** `METHOD url` of every route in Fastify's printed tree, without HEAD and OPTIONS. */
-function registeredRoutes(tree: string): string[] {
-  const out: string[] = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const m = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!m) continue;
-    stack.length = m[1]!.length / 4;
-    stack.push(m[2]!);
-    const url = stack.join('');
-    for (const method of m[3]?.split(', ') ?? []) {
-      if (method === 'HEAD' || method === 'OPTIONS') continue;
-      out.push(`${method} ${url}`);
-    }
-  }
-  return out.sort();
-}

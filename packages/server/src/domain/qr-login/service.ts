@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { appendQrSignature, ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
 import { type DirectoryService, safeEqual } from '../directory/service.js';
-import { type UserView, userView } from '../directory/views.js';
+import { type UserWithTokenView, userView } from '../directory/views.js';
 import { fail } from '../errors.js';
 import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
 import { newObjectId, newQrRandom, newTicket } from '../ids.js';
@@ -38,7 +38,7 @@ export interface CheckView {
   random: string;
   status: QrStatus;
   ticket: string | null;
-  userInfo: { nickname: string | null; photo: string | null } | UserView | null;
+  userInfo: { nickname: string | null; photo: string | null } | UserWithTokenView | null;
   expiresIn: number;
   /** Orders changes of one code; the SSE event id and the long-poll cursor. */
   seq: number;
@@ -489,7 +489,11 @@ export class QrLoginService {
    * Redeems a ticket for the user and a token minted for this website (never
    * the phone's token). Exactly one caller can win a ticket.
    */
-  async exchange(ticket: string, app: AppRecord, browser?: { proof: BindingProof }): Promise<UserView> {
+  async exchange(
+    ticket: string,
+    app: AppRecord,
+    browser?: { proof: BindingProof },
+  ): Promise<UserWithTokenView> {
     const now = this.clock.now();
     const peek = (await this.sessions.peekTicket(ticket, now)) ?? fail('TICKET_INVALID');
     if (peek.appId !== app.id) fail('TICKET_OTHER_APP');
@@ -566,7 +570,7 @@ export class QrLoginService {
     s: QrSessionRecord,
     ticket: string,
     alongside?: () => Promise<void>,
-  ): Promise<UserView> {
+  ): Promise<UserWithTokenView> {
     const issued = await this.tokens.issue({
       user,
       audience: app.id,

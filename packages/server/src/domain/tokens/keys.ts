@@ -6,15 +6,13 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
+import type { Jwks, PublicJwk } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
 import type { KeyStore, SigningKeyRecord } from '../ports.js';
 import { createSigner, type JwtSigner } from './jwt.js';
 
-export interface PublicJwk extends JsonWebKey {
-  kid: string;
-  alg: 'ES256';
-  use: 'sig';
-}
+/** A published key, exactly as the JWKS carries it (the protocol's `PublicJwk`). */
+export type { PublicJwk };
 
 interface LoadedKey {
   record: SigningKeyRecord;
@@ -55,7 +53,7 @@ export function generateSigningKey(now: number): SigningKeyRecord {
  */
 export class KeyRing {
   #keys = new Map<string, LoadedKey>();
-  #jwks: { keys: PublicJwk[] } = { keys: [] };
+  #jwks: Jwks = { keys: [] };
   #lastReload = 0;
 
   constructor(
@@ -89,8 +87,12 @@ export class KeyRing {
       }
       const publicKey = createPublicKey({ key: JSON.parse(record.publicJwk), format: 'jwk' });
       const privateKey = createPrivateKey({ key: JSON.parse(record.privateJwk), format: 'jwk' });
+      const { x, y } = JSON.parse(record.publicJwk) as { x: string; y: string };
       const publicJwk: PublicJwk = {
-        ...(JSON.parse(record.publicJwk) as JsonWebKey),
+        kty: 'EC',
+        crv: 'P-256',
+        x,
+        y,
         kid: record.kid,
         alg: 'ES256',
         use: 'sig',
@@ -159,7 +161,7 @@ export class KeyRing {
     return this.#keys.get(kid)?.publicKey ?? null;
   }
 
-  get jwks(): { keys: PublicJwk[] } {
+  get jwks(): Jwks {
     return this.#jwks;
   }
 }

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import { routes } from '@scanlogin/protocol';
 import type { Services } from '../../services.js';
-import { PUBLIC_CORS } from '../cors.js';
+import { operation, type TypedApp } from '../route.js';
 
 /** GET /.well-known/openid-configuration: enough discovery metadata for JWT libraries to find the keys. */
-export default function openidConfigurationRoute(app: FastifyInstance, s: Services): void {
+export default function openidConfigurationRoute(app: TypedApp, s: Services): void {
   const doc = {
     issuer: s.config.publicUrl,
     jwks_uri: `${s.config.publicUrl}/.well-known/jwks.json`,
@@ -13,12 +13,11 @@ export default function openidConfigurationRoute(app: FastifyInstance, s: Servic
     token_endpoint_auth_methods_supported: ['client_secret_basic'],
     claims_supported: ['iss', 'sub', 'aud', 'iat', 'exp', 'jti', 'userpool_id', 'token_use', 'amr', 'sid'],
   };
-  app.get(
-    '/.well-known/openid-configuration',
-    { config: { [PUBLIC_CORS]: true } },
-    async (_request, reply) => {
+  app.route({
+    ...operation(routes.openidConfiguration),
+    handler: async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');
       return doc;
     },
-  );
+  });
 }
