@@ -49,6 +49,8 @@ export default function checkRoute(app: TypedApp, s: Services): void {
           const untilExpiry = view.expiresIn * 1000 + 50;
           const aborted = new AbortController();
           reply.raw.once('close', () => aborted.abort());
+          // A client gone while the status was read sends no 'close' any more: its place must free up.
+          if (request.raw.socket?.destroyed) aborted.abort();
           await watch.next(
             Math.min(waitMs, untilExpiry),
             AbortSignal.any([aborted.signal, app.shutdownSignal]),

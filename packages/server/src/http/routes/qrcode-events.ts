@@ -51,6 +51,8 @@ export default function eventsRoute(app: TypedApp, s: Services): void {
 
       const closed = new AbortController();
       res.once('close', () => closed.abort());
+      // A client gone while the status was read sends no 'close' any more: its place must free up.
+      if (request.raw.socket?.destroyed) closed.abort();
       const onShutdown = () => closed.abort();
       app.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
       const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
