@@ -3,12 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorCodes, openApiDocument, routes, transformOpenApiDocument } from '@scanlogin/protocol';
-import Fastify, {
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyServerOptions,
-  LogController,
-} from 'fastify';
+import Fastify, { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
 import { parseTrustProxy } from '../config/schema.js';
 import { ServiceError } from '../domain/errors.js';
 import type { Services } from '../services.js';

@@ -8,6 +8,7 @@ import {
 } from 'node:crypto';
 import type { Jwks, PublicJwk } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
+import { KeySealer, sealLabels } from '../key-sealing.js';
 import type { KeyStore, SigningKeyRecord } from '../ports.js';
 import { createSigner, type JwtSigner } from './jwt.js';
 
@@ -63,15 +64,39 @@ export class KeyRing {
     private readonly retentionMs: number,
     /** How long a new key is published before it signs. */
     private readonly activationDelayMs = 120_000,
+    /** Encrypts private keys before they are stored. */
+    private readonly sealer: KeySealer = KeySealer.none,
   ) {}
 
-  /** Loads keys, creating the first one if the store has none. */
+  /**
+   * Loads keys, creating the first one if the store has none. Stored private
+   * keys not in the form the sealer writes now (plain text from before
+   * encryption, or sealed with a key being rotated out) are re-sealed; one
+   * that no configured key opens stops the start with SealedKeyError.
+   */
   async init(): Promise<void> {
+    await this.#reseal();
     await this.reload();
     if (!this.#pickActive()) {
-      await this.store.insertKey(generateSigningKey(this.clock.now()));
+      await this.#insert(generateSigningKey(this.clock.now()));
       await this.reload();
     }
+  }
+
+  /** Every stored key, retired ones included: their private halves are as sensitive. */
+  async #reseal(): Promise<void> {
+    for (const record of await this.store.listKeys()) {
+      if (this.sealer.isCurrent(record.privateJwk)) continue;
+      const label = sealLabels.signingKey(record.kid);
+      const plain = this.sealer.open(record.privateJwk, label);
+      // Another instance starting at the same time may have re-sealed it first: either value opens.
+      await this.store.swapPrivateJwk(record.kid, record.privateJwk, this.sealer.seal(plain, label));
+    }
+  }
+
+  #insert(record: SigningKeyRecord): Promise<void> {
+    const privateJwk = this.sealer.seal(record.privateJwk, sealLabels.signingKey(record.kid));
+    return this.store.insertKey({ ...record, privateJwk });
   }
 
   async reload(): Promise<void> {
@@ -86,7 +111,8 @@ export class KeyRing {
         continue;
       }
       const publicKey = createPublicKey({ key: JSON.parse(record.publicJwk), format: 'jwk' });
-      const privateKey = createPrivateKey({ key: JSON.parse(record.privateJwk), format: 'jwk' });
+      const privateJwk = this.sealer.open(record.privateJwk, sealLabels.signingKey(record.kid));
+      const privateKey = createPrivateKey({ key: JSON.parse(privateJwk), format: 'jwk' });
       const { x, y } = JSON.parse(record.publicJwk) as { x: string; y: string };
       const publicJwk: PublicJwk = {
         kty: 'EC',
@@ -138,7 +164,7 @@ export class KeyRing {
   async rotate(): Promise<string> {
     const now = this.clock.now();
     const fresh = generateSigningKey(now);
-    await this.store.insertKey(fresh);
+    await this.#insert(fresh);
     for (const k of this.#keys.values()) {
       if (k.record.retiredAt === null) await this.store.retireKey(k.record.kid, now + this.activationDelayMs);
     }
