@@ -1,7 +1,7 @@
 /**
  * Latency from the app's confirm call returning to the page's onSuccess, in
  * real Chromium with our web SDK: over Server-Sent Events and over polling at
- * 800 ms (the seeds' SDK default). Not a test: it prints and writes
+ * 800 ms (authing-js-sdk default). Not a test: it prints and writes
  * bench/results/latency.md. Run: `npm run bench:latency` (RUNS=N to change).
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -31,7 +31,7 @@ export interface ScanloginAppOptions {
   clockToleranceMs?: number;
 }
 
-/** The signed-in user, as `login` returns it (the seeds' field names; more fields may follow). */
+/** The signed-in user, as `login` returns it (Authing's field names; more fields may follow). */
 export interface AppUser {
   id: string;
   userPoolId: string;

@@ -282,7 +282,7 @@ export const routes = defineRoutes({
     url: '/api/v2/qrcode/check',
     summary: 'Poll a code',
     description:
-      "The status of a code, as the waiting page polls it (the seeds' SDK every 800 ms). The ticket (and a full user) only reaches the browser holding the binding; anyone else with the random sees the status. With `wait=N` it is a long-poll: the answer comes when the code changes after `seq`, after N seconds (at most 30), or at expiry. Polling one code too fast from one address answers 429 with Retry-After.",
+      'The status of a code, as the waiting page polls it (authing-js-sdk every 800 ms). The ticket (and a full user) only reaches the browser holding the binding; anyone else with the random sees the status. With `wait=N` it is a long-poll: the answer comes when the code changes after `seq`, after N seconds (at most 30), or at expiry. Polling one code too fast from one address answers 429 with Retry-After.',
     tags: PAGE,
     security: NONE,
     headers: BindingHeaders,
@@ -313,7 +313,7 @@ export const routes = defineRoutes({
     url: '/api/v2/qrcode/image/:file',
     summary: 'The code as an image',
     description:
-      'The code as PNG or SVG, readable cross-origin (`Access-Control-Allow-Origin: *`): the seeds\' SDK draws it onto a canvas through `<img crossOrigin="anonymous">`. Only a waiting code has an image: a scanned, decided or expired one answers 410.',
+      'The code as PNG or SVG, readable cross-origin (`Access-Control-Allow-Origin: *`): Authing\' SDK draws it onto a canvas through `<img crossOrigin="anonymous">`. Only a waiting code has an image: a scanned, decided or expired one answers 410.',
     tags: PAGE,
     security: NONE,
     publicCors: true,

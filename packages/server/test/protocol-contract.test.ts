@@ -200,7 +200,7 @@ describe('the protocol route table against the running service', () => {
     ).token;
 
     const page = new CookieJar();
-    // What the seeds' SDK sends, with a field of its that we do not know: accepted.
+    // What authing-js-sdk sends, with a field of its that we do not know: accepted.
     const code = await ok('qrcodeGenerate', {
       headers: { ...app(appId), origin: ALLOWED_ORIGIN },
       body: {
@@ -239,7 +239,7 @@ describe('the protocol route table against the running service', () => {
       ['nickname', 'photo'],
       'only the preview before approval',
     );
-    // The seeds' Objective-C sample: the bare token, no Bearer.
+    // Authing's Objective-C sample: the bare token, no Bearer.
     await ok('qrcodeConfirm', {
       body: { random: publicId, checkCode: null },
       headers: { authorization: alice },

@@ -1,8 +1,8 @@
 import type { CheckResult, GenerateResult, QrUserPreview } from '@scanlogin/protocol';
-import type { ScanLoginError } from './errors.js';
+import type { ScanloginError } from './errors.js';
 import type { Tips } from './i18n.js';
 
-/** Options of `new AuthenticationClient(...)`, as in the seeds' SDK (the parts that apply here). */
+/** Options of `new AuthenticationClient(...)`, as in authing-js-sdk (the parts that apply here). */
 export interface AuthenticationClientOptions {
   /** The application id (`x-authing-app-id`). */
   appId: string;
@@ -11,7 +11,7 @@ export interface AuthenticationClientOptions {
    * Defaults to the page's own origin.
    */
   appHost?: string;
-  /** `zh-CN` (the default, as in the seeds' SDK) or `en-US`: the widget's texts and `x-authing-lang`. */
+  /** `zh-CN` (the default, as in authing-js-sdk) or `en-US`: the widget's texts and `x-authing-lang`. */
   lang?: 'zh-CN' | 'en-US' | (string & {});
   /** Sent as `x-authing-userpool-id` when set. */
   userPoolId?: string;
@@ -96,7 +96,7 @@ export interface StatusCallbacks {
   onAuthFlow?: (flow: Record<string, unknown>) => unknown;
 }
 
-/** Options of `startPolling`; the seeds' semantics. */
+/** Options of `startPolling`; Authing's semantics. */
 export interface StartPollingOptions extends StatusCallbacks {
   /** Milliseconds between checks; the first check happens one interval after the start. Default 800. */
   interval?: number;
@@ -104,10 +104,10 @@ export interface StartPollingOptions extends StatusCallbacks {
   onStart?: (timer: PollingTimer) => unknown;
   /**
    * A check failed (the polling then stops) or the service reported an error
-   * (status 5). The argument is a {@link ScanLoginError}: it has `code` and
-   * `message` like the seeds' thrown object, and stringifies to the message.
+   * (status 5). The argument is a {@link ScanloginError}: it has `code` and
+   * `message` like Authing's thrown object, and stringifies to the message.
    */
-  onError?: (error: ScanLoginError) => unknown;
+  onError?: (error: ScanloginError) => unknown;
 }
 
 /** What `setInterval` returns where the SDK runs. */
@@ -116,7 +116,7 @@ export type PollingTimer = ReturnType<typeof setInterval>;
 /** How `startScanning` waits for the phone. */
 export type WatchMode = 'sse' | 'long-poll' | 'polling';
 
-/** Options of `startScanning`: the seeds' options and callbacks, and a few of ours (marked). */
+/** Options of `startScanning`: Authing's options and callbacks, and a few of ours (marked). */
 export interface StartScanningOptions extends GeneCodeOptions, StatusCallbacks {
   /** On success, redeem the ticket in the browser and pass the full user to `onSuccess`. Default false. */
   autoExchangeUserInfo?: boolean;
@@ -174,7 +174,7 @@ export interface StartScanningOptions extends GeneCodeOptions, StatusCallbacks {
 }
 
 /**
- * The running widget that `startScanning` resolves to. Ours: the seeds' SDK
+ * The running widget that `startScanning` resolves to. Ours: authing-js-sdk
  * returns nothing and cannot be stopped.
  */
 export interface ScanningHandle {

@@ -113,7 +113,7 @@ export async function buildHttp(
     requestIdHeader: false,
     return503OnClosing: true,
     // Wrong types are errors, not something to coerce; unknown fields are ignored
-    // because the seeds' SDK sends fields we do not use.
+    // because authing-js-sdk sends fields we do not use.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // Errors raised before routing still leave in the envelope.
     frameworkErrors: (_error, _request, reply: FastifyReply) => {

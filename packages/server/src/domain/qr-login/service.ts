@@ -42,7 +42,7 @@ export interface CheckView {
   expiresIn: number;
   /** Orders changes of one code; the SSE event id and the long-poll cursor. */
   seq: number;
-  /** At status 4: why the phone must prove more (the seeds' SDK hands this to `onMfa`). */
+  /** At status 4: why the phone must prove more (authing-js-sdk hands this to `onMfa`). */
   scannedResult?: { code: number; message: string };
 }
 
@@ -207,7 +207,7 @@ export class QrLoginService {
   }
 
   /**
-   * The QR text: the seeds' JSON for the current public id, with a signature
+   * The QR text: Authing's JSON for the current public id, with a signature
    * (`sig`) over all of it that the app checks before its confirm screen. The
    * payload's expiry is the public id's, so apps also refuse a rotated-away code.
    */
@@ -281,7 +281,7 @@ export class QrLoginService {
       const e = ErrorCodes.STEP_UP_REQUIRED;
       base.scannedResult = { code: e.code, message: e.message };
     } else if (status === QrStatus.StepUp) {
-      // The seeds' SDK stops waiting at 4 (`onMfa`) and would never see the approval that follows
+      // authing-js-sdk stops waiting at 4 (`onMfa`) and would never see the approval that follows
       // the phone's step-up: to such a page the code is still scanned, waiting for the user.
       base.status = QrStatus.Scanned;
     }
@@ -607,7 +607,7 @@ const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {
 
 /** What the page reading a code's status understands (see STEP_UP_AWARE_PARAM). */
 export interface Reader {
-  /** It keeps waiting through status 4, so it may be shown: our SDK says so, the seeds' does not. */
+  /** It keeps waiting through status 4, so it may be shown: our SDK says so, Authing's does not. */
   understandsStepUp?: boolean;
 }
 

@@ -19,7 +19,7 @@ export function limitStatusReads(s: Services, random: string, ip: string): Promi
 
 /**
  * GET /api/v2/qrcode/check?random=: the status of a code, polled by the
- * waiting page (the seeds' SDK polls every 800 ms). With `wait=N` (and the
+ * waiting page (authing-js-sdk polls every 800 ms). With `wait=N` (and the
  * last `seq` seen) it becomes a long-poll: the answer comes as soon as the
  * code changes, or after N seconds (at most 30), or when it expires.
  */

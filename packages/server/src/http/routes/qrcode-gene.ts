@@ -15,7 +15,7 @@ export function codeAnswer(s: Services, { session, payload, rotatesIn }: IssuedC
     url: `${s.config.publicUrl}/api/v2/qrcode/image/${session.publicId}.png`,
     expiresIn: Math.max(0, Math.ceil((session.expiresAt - s.clock.now()) / 1000)),
     payload,
-    // Ours (the seeds' SDK ignores them): the number to show when the pool asks for a check
+    // Ours (authing-js-sdk ignores them): the number to show when the pool asks for a check
     // code, and when to ask for a new public id (`rotate`) if the page opted into rotation.
     checkCode: session.checkCode,
     rotatesIn,
@@ -31,7 +31,7 @@ export default function geneRoute(app: TypedApp, s: Services): void {
       assertOriginAllowed(request, application);
       await s.limiter.hit(`gene:ip:${request.ip}`, s.config.rateGenePerIp, 60_000);
       await s.limiter.hit(`gene:app:${application.id}`, s.config.rateGenePerApp, 60_000);
-      // The seeds' SDK sends custom data as `params`; `customData` is accepted too.
+      // authing-js-sdk sends custom data as `params`; `customData` is accepted too.
       const customData = request.body.customData ?? request.body.params ?? null;
       // Fresh for every code, whatever the request carries: nothing planted is ever adopted.
       const binding = newBinding();

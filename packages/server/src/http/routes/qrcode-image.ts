@@ -11,7 +11,7 @@ const MIN_PNG_PX = 300;
  * GET /api/v2/qrcode/image/:publicId.(png|svg): the code as an image. Named by
  * the public id the picture shows, never by the page's key: after a rotation
  * the old URL answers an error, not the new picture. Readable cross-origin
- * (`Access-Control-Allow-Origin: *`), because the seeds' SDK draws it onto a
+ * (`Access-Control-Allow-Origin: *`), because authing-js-sdk draws it onto a
  * canvas through `<img crossOrigin="anonymous">` and hangs otherwise.
  */
 export default function imageRoute(app: TypedApp, s: Services): void {
