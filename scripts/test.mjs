@@ -35,6 +35,16 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// The browser tests serve the built web SDK, and the release tests pack every package's dist/.
+// Build once, before any test starts: a build while tests run (web-sdk's empties its dist/
+// first) would pull files from under the tests beside it. Incremental, so a rerun is quick.
+if (files.some((f) => f.startsWith('e2e/'))) {
+  const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 // No test has a deadline of its own (however slow the machine, it waits for what it waits for);
 // this guard only stops a test that hangs, so that a run ends with its name instead of never.
 const HANG_GUARD_MS = 10 * 60 * 1000;
