@@ -99,15 +99,18 @@ describe('the packages from their tarballs, outside the monorepo', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    await backend?.stop();
-    if (service) {
-      const output = await service.stop();
-      // SIGTERM drains and lets go of the data file (what a container's stop relies on).
-      assert.match(output, /"signal":"SIGTERM","msg":"shutting down"/);
-      assert.equal(existsSync(join(tmp, 'data/scanlogin.db.lock')), false, output);
+    try {
+      await browser?.close();
+      await backend?.stop();
+      if (service) {
+        const output = await service.stop();
+        // SIGTERM drains and lets go of the data file (what a container's stop relies on).
+        assert.match(output, /"signal":"SIGTERM","msg":"shutting down"/);
+        assert.equal(existsSync(join(tmp, 'data/scanlogin.db.lock')), false, output);
+      }
+    } finally {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
     }
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   it('installs real packages into the project: no workspace link, no dev tool in the tree', async () => {

@@ -305,6 +305,8 @@ export async function adminCall(
 export interface Site {
   appId: string;
   appSecret: string;
+  /** The pool the app is in (alice's). */
+  poolId: string;
 }
 
 /**
@@ -329,7 +331,7 @@ export async function registerSite(service: Service, name: string, origin: strin
     qrcodeExpiresAfter: 3600,
     ticketExpiresAfter: 3600,
   });
-  return { appId: String(app.id), appSecret: String(app.secret) };
+  return { appId: String(app.id), appSecret: String(app.secret), poolId };
 }
 
 export interface Scanned {
