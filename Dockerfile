@@ -5,7 +5,7 @@
 # It runs the scripts CI runs, so the image and the tests cannot drift apart
 # (e2e/container.test.ts checks this file against them):
 #   build    npm ci, then scripts/pack.mjs: `npm run build` and `npm pack` of every package,
-#            the tarballs e2e/packages.test.ts installs and tests;
+#            the tarballs e2e/release/packages.test.ts installs and tests;
 #   install  the server's tarball (and the protocol's, which it needs) installed with npm into
 #            an empty project, as that test installs them, production dependencies only;
 #   run      `scanlogin serve`, the command that test starts.

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { startTestServer, type TestServer } from '../packages/server/test/helpers.js';
-import { freePort, ROOT, run } from './release-support.js';
+import { freePort, ROOT, run } from './release/support.js';
 
 // --- reading a Dockerfile ----------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the publishable packages and packs each into a tarball, exactly what
 // `npm publish` would upload. CI installs these tarballs into a project of its
-// own (e2e/packages.test.ts, e2e/examples.test.ts) and the Dockerfile installs
+// own (e2e/release/packages.test.ts, e2e/release/examples.test.ts) and the Dockerfile installs
 // them into its image, so the one thing that ships is the thing that is tested.
 //
 //   node scripts/pack.mjs                  build, then pack into ./tarballs/

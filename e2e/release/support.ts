@@ -17,11 +17,11 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventually } from './support.js';
+import { eventually } from '../support.js';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The fixtures the release tests copy into the projects they install. */
-export const FIXTURES = join(ROOT, 'e2e/release');
+export const FIXTURES = join(ROOT, 'e2e/release/fixtures');
 
 export const PACKAGE_NAMES = [
   '@scanlogin/protocol',
@@ -126,7 +126,7 @@ export async function npmInstall(dir: string, specs: string[] = []): Promise<voi
   });
 }
 
-/** Copies fixture files (paths under e2e/release/) into a project. */
+/** Copies fixture files (paths under e2e/release/fixtures/) into a project. */
 export function copyFixtures(dir: string, names: string[]): void {
   for (const name of names) copyFileSync(join(FIXTURES, name), join(dir, name.split('/').pop()!));
 }
@@ -343,7 +343,7 @@ export interface Scanned {
 }
 
 /**
- * The phone (e2e/release/phone.mjs, with the app SDK installed in
+ * The phone (e2e/release/fixtures/phone.mjs, with the app SDK installed in
  * `projectDir`): alice logs in and scans `qrText`. Then {@link phoneConfirm}.
  */
 export async function phoneScan(

@@ -8,7 +8,7 @@
  * loaded once with `import` and once with `require()`.
  *
  * Nothing here imports the repository's packages: each program runs with
- * plain `node` inside the temp project (see release-support.ts).
+ * plain `node` inside the temp project (see support.ts).
  */
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { join, sep } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import type { Browser } from 'playwright-core';
+import { eventually, launchChromium, newContext, readQrFrom } from '../support.js';
 import {
   copyFixtures,
   freePort,
@@ -34,8 +35,7 @@ import {
   startProcess,
   startService,
   type Tarballs,
-} from './release-support.js';
-import { eventually, launchChromium, newContext, readQrFrom } from './support.js';
+} from './support.js';
 
 interface SiteReady {
   url: string;

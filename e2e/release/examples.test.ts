@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { eventually, launchChromium, newContext, readQrFrom } from '../support.js';
 import {
   adminCall,
   copyFixtures,
@@ -31,8 +32,7 @@ import {
   startProcess,
   startService,
   type Tarballs,
-} from './release-support.js';
-import { eventually, launchChromium, newContext, readQrFrom } from './support.js';
+} from './support.js';
 
 const EXAMPLES = join(ROOT, 'examples');
 /** What the examples take from npm under our name; the tarballs stand in for the registry. */
