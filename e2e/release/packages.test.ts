@@ -215,5 +215,8 @@ describe('the packages from their tarballs, outside the monorepo', () => {
     // Nor is a page posting garbage instead of a ticket.
     const garbage = await fetch(`${backend.ready.url}/ticket`, { method: 'POST', body: '{"ticket":' });
     assert.equal(garbage.status, 400);
+    // A ticket the service does not know is refused by the service, and so by the backend.
+    const unknown = await fetch(`${backend.ready.url}/ticket`, { method: 'POST', body: '{"ticket":"nope"}' });
+    assert.equal(unknown.status, 401);
   });
 });

@@ -106,6 +106,7 @@ app.post('/auth/ticket', express.json({ limit: '4kb' }), async (req, res) => {
   const cookie = {
     httpOnly: true,
     sameSite: 'lax',
+    // HTTPS only, when served over HTTPS (behind a TLS proxy: app.set('trust proxy', 1)).
     secure: req.secure,
     path: '/',
     maxAge: claims.exp * 1000 - Date.now(),
