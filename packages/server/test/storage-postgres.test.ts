@@ -44,6 +44,8 @@ async function composedStorage(): Promise<Storage> {
     sessions: hot.sessions,
     counters: hot.counters,
     events: hot.events,
+    // Every kind of artifact through PostgreSQL, so the suite covers the adapter whole.
+    oidc: durable.oidc,
     async ping() {
       await Promise.all([durable.ping(), hot.ping()]);
     },

@@ -18,6 +18,7 @@ import {
   type UserRecord,
   type WebSessionRecord,
 } from './contracts.js';
+import { oidcArtifactCases } from './oidc-conformance.js';
 
 let n = 0;
 const id = (prefix: string) =>
@@ -621,6 +622,8 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         assert.deepEqual(seen, [`${s.random}:${QrStatus.Scanned}`]);
       });
     });
+
+    oidcArtifactCases(() => st.oidc);
 
     it('answers ping', async () => {
       await st.ping();

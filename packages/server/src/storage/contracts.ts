@@ -9,6 +9,7 @@
  * hot half in Redis.
  */
 import type { StoredStatus } from '../domain/qr-login/state-machine.js';
+import type { OidcArtifactStore } from '../oidc/artifacts.js';
 
 export interface QrSettings {
   /** Seconds a code lives. */
@@ -358,6 +359,8 @@ export interface Storage {
   events: SessionEvents;
   audit: AuditStore;
   webSessions: WebSessionStore;
+  /** What the OpenID provider keeps (../oidc/artifacts.ts). */
+  oidc: OidcArtifactStore;
   /** Reports whether the backends answer (for /health). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -16,6 +16,7 @@ export function openEmbeddedStorage(file: string): Storage {
     sessions: new WaitingCodesMirror(sqlite.sessions),
     events: sqlite.events,
     counters: new MemoryCounters(),
+    oidc: sqlite.oidc,
     ping: async () => {},
     close: async () => {},
   });

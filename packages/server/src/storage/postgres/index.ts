@@ -17,6 +17,7 @@ import {
   type WebSessionStore,
 } from '../contracts.js';
 import { migratePostgres } from './migrations.js';
+import { PgOidcArtifacts } from './oidc.js';
 
 export { migratePostgres };
 
@@ -47,6 +48,7 @@ export interface PostgresStorage {
   readonly keys: KeyStore;
   readonly audit: AuditStore;
   readonly webSessions: WebSessionStore;
+  readonly oidc: PgOidcArtifacts;
   readonly migration: { from: number; to: number };
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -101,6 +103,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     keys: new PgKeys(db),
     audit: new PgAudit(db),
     webSessions: new PgWebSessions(db),
+    oidc: new PgOidcArtifacts(db),
     migration,
     async ping() {
       await db.query('SELECT 1');
@@ -174,7 +177,7 @@ function toStorageError(err: unknown): unknown {
  * `pool.query`, which throws away the connection after any error, even a
  * unique violation) and translates errors.
  */
-class Db {
+export class Db {
   constructor(private readonly pool: Pool) {}
 
   query(text: string, values: unknown[] = []): Promise<QueryResult<Row>> {

@@ -30,6 +30,7 @@ import { LocalSessionEvents } from '../local-events.js';
 import { WalCheckpointer } from './checkpointer.js';
 import { GroupCommit } from './group-commit.js';
 import { migrations } from './migrations.js';
+import { SqliteOidcArtifacts } from './oidc.js';
 
 type Row = Record<string, unknown>;
 
@@ -165,6 +166,7 @@ export class SqliteStorage implements Storage {
   readonly events = new LocalSessionEvents();
   readonly audit: AuditStore;
   readonly webSessions: WebSessionStore;
+  readonly oidc: SqliteOidcArtifacts;
 
   readonly #checkpointer: WalCheckpointer | null;
   readonly #writes: GroupCommit;
@@ -185,6 +187,7 @@ export class SqliteStorage implements Storage {
     this.counters = new SqliteCounters(this.db, this.#writes);
     this.audit = new SqliteAudit(this.db, this.#writes);
     this.webSessions = new SqliteWebSessions(this.db, this.#writes);
+    this.oidc = new SqliteOidcArtifacts(this.db, this.#writes);
   }
 
   async ping(): Promise<void> {
