@@ -47,3 +47,48 @@ export interface StatusEvent extends CheckResult {
   /** Monotonic per code; the SSE event id. */
   seq: number;
 }
+
+/**
+ * A sign-in request of a device (RFC 8628), as the phone's confirm screen
+ * shows it: the client app, what the device reported about itself when it
+ * asked (its User-Agent: claimed, not verified), where its request came from,
+ * and how near that is to the phone. Ours.
+ */
+export interface DeviceRequestContext {
+  /** The code the device shows (`XXXX-XXXX`). */
+  userCode: string;
+  app: { id: string; name: string; logo: string | null };
+  /** The device's IP address at its request, as the service saw it. */
+  ip: string | null;
+  /** Coarse place of that address; null when unknown. */
+  place: string | null;
+  browser: string | null;
+  os: string | null;
+  /** `browser` and `os` come from the device's User-Agent: claimed, not verified. */
+  reportedByDevice: true;
+  /** What the device asks for (OpenID scopes). */
+  scopes: string[];
+  /** ISO 8601. */
+  createdAt: string;
+  expiresAt: string;
+  /** How near the device seems to the phone, and what the pool does about a mismatch. */
+  proximity: { verdict: string; phonePlace: string | null; mismatch: boolean; policy: string };
+  /** Approving needs the password (the pool's step-up policy, on a mismatch). */
+  stepUpRequired: boolean;
+}
+
+/**
+ * `data` of `POST /api/v2/codes/resolve`: what a typed code stands for. A
+ * sign-in page's code continues exactly like a scanned QR code (`payload` is
+ * that code's text); a device's code gets its own confirm screen. Ours.
+ */
+export type CodeResolution =
+  | { kind: 'qr'; payload: string }
+  | { kind: 'device'; device: DeviceRequestContext };
+
+/** `data` of `POST /api/v2/device/approve` and `/deny`. Ours. */
+export interface DeviceDecision {
+  userCode: string;
+  approved: boolean;
+  app: { id: string; name: string };
+}

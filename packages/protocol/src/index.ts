@@ -1,6 +1,9 @@
 export type {
   AppActionResult,
   CheckResult,
+  CodeResolution,
+  DeviceDecision,
+  DeviceRequestContext,
   GenerateResult,
   QrUserPreview,
   StatusEvent,

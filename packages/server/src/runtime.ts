@@ -7,6 +7,7 @@ import { KeyRing } from './domain/tokens/keys.js';
 import { TokenService } from './domain/tokens/tokens.js';
 import { WebSessionService } from './domain/web-sessions/service.js';
 import { openCountryLookup } from './geoip.js';
+import { OidcService } from './oidc/service.js';
 import type { Services } from './services.js';
 import { composeStorage } from './storage/compose.js';
 import type { Storage } from './storage/contracts.js';
@@ -78,5 +79,6 @@ export async function createRuntime(
     geo,
   );
   const limiter = new RateLimiter(storage.counters, clock);
-  return { config, clock, storage, directory, keys, tokens, qr, webSessions, geo, limiter };
+  const oidc = await OidcService.create({ config, clock, storage, directory, keys, qr, webSessions, geo });
+  return { config, clock, storage, directory, keys, tokens, qr, webSessions, geo, limiter, oidc };
 }

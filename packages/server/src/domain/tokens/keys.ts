@@ -162,4 +162,21 @@ export class KeyRing {
   get jwks(): { keys: PublicJwk[] } {
     return this.#jwks;
   }
+
+  /**
+   * The private JWKs of the published keys, the one that signs now first:
+   * for the embedded OpenID provider, which signs with the first key of its
+   * set and publishes all of them (the same set as `jwks`).
+   */
+  privateJwks(): JsonWebKey[] {
+    const active = this.#pickActive();
+    const all = [...this.#keys.values()];
+    const ordered = active ? [active, ...all.filter((k) => k !== active)] : all;
+    return ordered.map((k) => ({
+      ...(JSON.parse(k.record.privateJwk) as JsonWebKey),
+      kid: k.record.kid,
+      alg: 'ES256',
+      use: 'sig',
+    }));
+  }
 }

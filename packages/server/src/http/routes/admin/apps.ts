@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { ClientRegistration } from '../../../oidc/clients.js';
+import { validateRegistration } from '../../../oidc/clients.js';
 import type { Services } from '../../../services.js';
+import type { AppRecord } from '../../../storage/contracts.js';
 import { ok } from '../../envelope.js';
 import { appView, idParams, pickQr, qrSettingsProps } from './views.js';
 
@@ -8,6 +11,10 @@ const appProps = {
   logo: { type: ['string', 'null'], maxLength: 2048 },
   allowedOrigins: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 256 } },
   ...qrSettingsProps,
+  // OpenID Connect client registration (src/oidc/clients.ts validates the URLs).
+  redirectUris: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 2048 } },
+  postLogoutRedirectUris: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 2048 } },
+  publicClient: { type: 'boolean' },
 } as const;
 
 type AppBody = {
@@ -15,7 +22,24 @@ type AppBody = {
   name: string;
   logo?: string | null;
   allowedOrigins?: string[];
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+  publicClient?: boolean;
 } & Record<string, unknown>;
+
+/** The OpenID Connect registration fields a body carries, if any. */
+function pickRegistration(b: Partial<AppBody>): Partial<ClientRegistration> | null {
+  const r: Partial<ClientRegistration> = {};
+  if (b.redirectUris !== undefined) r.redirectUris = b.redirectUris;
+  if (b.postLogoutRedirectUris !== undefined) r.postLogoutRedirectUris = b.postLogoutRedirectUris;
+  if (b.publicClient !== undefined) r.publicClient = b.publicClient;
+  return Object.keys(r).length ? r : null;
+}
+
+/** An app as the admin API shows it, with its OpenID Connect registration. */
+async function fullView(s: Services, app: AppRecord) {
+  return { ...appView(app), ...(await s.oidc.clients.get(app.id)) };
+}
 
 /** /api/admin/apps: applications; the secret is in the answer of create and rotate only. */
 export default function adminAppRoutes(app: FastifyInstance, s: Services): void {
@@ -26,7 +50,10 @@ export default function adminAppRoutes(app: FastifyInstance, s: Services): void 
         querystring: { type: 'object', properties: { userPoolId: { type: 'string', maxLength: 64 } } },
       },
     },
-    async (request) => ok((await s.directory.store.listApps(request.query.userPoolId)).map(appView)),
+    async (request) => {
+      const apps = await s.directory.store.listApps(request.query.userPoolId);
+      return ok(await Promise.all(apps.map((a) => fullView(s, a))));
+    },
   );
 
   app.post<{ Body: AppBody }>(
@@ -43,6 +70,9 @@ export default function adminAppRoutes(app: FastifyInstance, s: Services): void 
     },
     async (request, reply) => {
       const b = request.body;
+      const registration = pickRegistration(b);
+      // Checked before the app exists, so a wrong URL creates nothing.
+      if (registration) validateRegistration(registration);
       const { app: created, secret } = await s.directory.createApp({
         poolId: b.userPoolId,
         name: b.name,
@@ -50,8 +80,9 @@ export default function adminAppRoutes(app: FastifyInstance, s: Services): void 
         allowedOrigins: b.allowedOrigins ?? [],
         qr: pickQr(b),
       });
+      if (registration) await s.oidc.clients.update(created.id, registration);
       reply.code(201).header('cache-control', 'no-store');
-      return ok({ ...appView(created), secret });
+      return ok({ ...(await fullView(s, created)), secret });
     },
   );
 
@@ -69,7 +100,11 @@ export default function adminAppRoutes(app: FastifyInstance, s: Services): void 
       if (b.name !== undefined) patch.name = b.name;
       if (b.logo !== undefined) patch.logo = b.logo;
       if (b.allowedOrigins !== undefined) patch.allowedOrigins = b.allowedOrigins;
-      return ok(appView(await s.directory.updateApp(request.params.id, patch)));
+      const registration = pickRegistration(b);
+      if (registration) validateRegistration(registration);
+      const updated = await s.directory.updateApp(request.params.id, patch);
+      if (registration) await s.oidc.clients.update(updated.id, registration);
+      return ok(await fullView(s, updated));
     },
   );
 
@@ -79,7 +114,7 @@ export default function adminAppRoutes(app: FastifyInstance, s: Services): void 
     async (request, reply) => {
       const { app: updated, secret } = await s.directory.rotateAppSecret(request.params.id);
       reply.header('cache-control', 'no-store');
-      return ok({ ...appView(updated), secret });
+      return ok({ ...(await fullView(s, updated)), secret });
     },
   );
 
@@ -88,6 +123,7 @@ export default function adminAppRoutes(app: FastifyInstance, s: Services): void 
     { schema: { params: idParams } },
     async (request) => {
       await s.directory.deleteApp(request.params.id);
+      await s.oidc.clients.remove(request.params.id);
       return ok(null);
     },
   );
