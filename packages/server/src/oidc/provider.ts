@@ -41,9 +41,12 @@ export const OIDC_ROUTES = {
 
 export const INTERACTION_PREFIX = '/oidc/interaction/';
 
-/** Scopes and the claims they release (OpenID Connect Core §5.4), plus our pool id. */
+/**
+ * Scopes and the claims they release (OpenID Connect Core §5.4), plus our
+ * pool id, and `amr` in every ID token: how the user signed in (`qr`).
+ */
 export const CLAIMS = {
-  openid: ['sub', 'userpool_id'],
+  openid: ['sub', 'userpool_id', 'amr'],
   profile: ['name', 'preferred_username', 'picture', 'updated_at'],
   email: ['email'],
   phone: ['phone_number'],

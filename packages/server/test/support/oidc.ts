@@ -134,7 +134,7 @@ export async function qrSignIn(
   browser: Browser,
   pageUrl: string,
   clientId: string,
-  phone: ((publicId: string) => Promise<void>) | string,
+  phone: ((publicId: string, random: string) => Promise<void>) | string,
 ): Promise<{ redirectTo: string; random: string }> {
   const uid = interactionUid(pageUrl);
   const gene = await browser.pageCall(
@@ -152,7 +152,7 @@ export async function qrSignIn(
     assertOk(await appAction(s, 'scanned', publicId, phone));
     assertOk(await appAction(s, 'confirm', publicId, phone));
   } else {
-    await phone(publicId);
+    await phone(publicId, random);
   }
   const checked = await browser.request(`${s.url}/api/v2/qrcode/check?random=${random}`);
   const ticket = JSON.parse(checked.body).data.ticket as string;
@@ -172,12 +172,12 @@ export async function authorize(
   browser: Browser,
   url: URL,
   clientId: string,
-  phoneToken: string,
+  phone: string | ((publicId: string, random: string) => Promise<void>),
 ): Promise<URL> {
   const page = await browser.follow(url, s.url);
   assert.equal(page.status, 200, `expected the sign-in page, got ${page.status} ${page.body.slice(0, 300)}`);
   assert.match(page.body, /Sign in to/);
-  const { redirectTo } = await qrSignIn(s, browser, page.url, clientId, phoneToken);
+  const { redirectTo } = await qrSignIn(s, browser, page.url, clientId, phone);
   const back = await browser.follow(redirectTo, s.url);
   assert.ok(
     back.location,

@@ -59,6 +59,15 @@ export default function oidcProviderRoutes(app: FastifyInstance, s: Services): v
       method: ['GET', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'HEAD'],
       url: '/oidc/*',
       handler: async (request, reply) => {
+        // The provider's router would take GET /oidc/device/auth for a device sign-in resuming
+        // (GET /oidc/device/:uid) and fail on it; the endpoint is POST only (RFC 8628 §3.1).
+        if (request.url.split('?')[0] === OIDC_ROUTES.device_authorization && request.method === 'GET') {
+          return reply
+            .code(405)
+            .header('allow', 'POST')
+            .header('cache-control', 'no-store')
+            .send({ error: 'invalid_request', error_description: 'use POST' });
+        }
         if (await limited(request, reply, s)) return reply;
         forwardToProvider(request, reply, s);
         return reply;
