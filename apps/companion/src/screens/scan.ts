@@ -110,5 +110,5 @@ export function scanScreen(app: App) {
     }
   });
 
-  return { start };
+  return { start, handleCode };
 }
