@@ -177,6 +177,23 @@ describe('OpenID Connect: authorization code + PKCE, signed in by a QR scan', ()
     assert.notEqual(validate.body.data?.active, true);
   });
 
+  it('signs with the key ring: a rotated key is published at once and signs ID tokens once active', async () => {
+    const keys = s.services.keys;
+    const old = keys.signer.kid;
+    const fresh = await keys.rotate();
+    const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()).kid;
+    const published = (await (await fetch(`${s.url}/.well-known/jwks.json`)).json()).keys.map(
+      (k: { kid: string }) => k.kid,
+    );
+    assert.ok(published.includes(old) && published.includes(fresh), 'both keys published');
+    assert.equal(kidOf((await signIn()).tokens.id_token!), old, 'the new key does not sign yet');
+    clock.advance(s.services.config.keyActivationDelay * 1000 + 1000);
+    const after = (await signIn()).tokens;
+    assert.equal(kidOf(after.id_token!), fresh, 'the provider follows the key ring');
+    // Our own tokens are signed by the same key at the same moment.
+    assert.equal(kidOf(await appLogin(s, 'bob')), fresh);
+  });
+
   it('a tampered state is refused by the relying party, a wrong PKCE verifier by the provider', async () => {
     const req = await authorizationRequest(rp);
     const callback = await authorize(s, new Browser(), req.url, appId, alice);

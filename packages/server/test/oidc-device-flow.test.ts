@@ -72,12 +72,15 @@ describe('OAuth device grant (RFC 8628), approved on the phone', () => {
     const early = await poll();
     assert.equal(early.status, 400);
     assert.equal(early.body.error, 'slow_down');
-    // The interval is now 10 s, counted from the refused poll.
+    // The interval is now 5 s longer, counted from the refused poll: the usual wait is not enough.
     clock.advance(INTERVAL_MS);
-    assert.equal((await poll()).body.error, 'slow_down', '5 s is no longer enough');
-    clock.advance(2 * INTERVAL_MS + 5000);
+    assert.equal((await poll()).body.error, 'slow_down', 'the old interval is no longer enough');
+    // Refused again: 10 s more than the announced interval, from this poll on.
+    clock.advance(INTERVAL_MS + 10_000 - 1);
+    assert.equal((await poll()).body.error, 'slow_down', 'a millisecond short');
+    clock.advance(INTERVAL_MS + 15_000);
     assert.equal((await poll()).body.error, 'authorization_pending');
-    clock.advance(15_000);
+    clock.advance(INTERVAL_MS + 15_000);
     assert.equal((await poll()).body.error, 'authorization_pending');
   });
 
