@@ -46,6 +46,7 @@ Object.assign(go, {
   signIn: signIn.signOut,
   scan: () => void scan.start(),
   code: code.show,
+  resolveCode: (c: string) => void code.resolve(c),
   scanText: (text: string) => void scan.handleCode(text),
   device: device.show,
   sites: sites.show,

@@ -28,6 +28,8 @@ export interface Go {
   scan(): void;
   /** "Enter a code": a device's code, or a sign-in page's short code. */
   code(): void;
+  /** What a typed (or linked) code stands for, then its confirm screen. */
+  resolveCode(code: string): void;
   /** Goes on with a code's text as if it had been scanned (a short code's payload). */
   scanText(text: string): void;
   /** The confirm screen of a device's sign-in request. */

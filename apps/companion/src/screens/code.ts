@@ -16,6 +16,21 @@ export function tidyCode(input: string): string {
   return letters.length > 4 ? `${letters.slice(0, 4)}-${letters.slice(4)}` : letters;
 }
 
+/**
+ * The user code in a device's QR code: RFC 8628's `verification_uri_complete`
+ * of this service (its /oidc/device page with `user_code`). Null for any other text.
+ */
+export function userCodeFromLink(text: string, serviceOrigin: string): string | null {
+  try {
+    const u = new URL(text.trim());
+    if (u.origin !== serviceOrigin || u.pathname !== '/oidc/device') return null;
+    const code = u.searchParams.get('user_code');
+    return code ? tidyCode(code) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function codeScreen(app: App) {
   const ui = {
     form: $<HTMLFormElement>('code-form'),
@@ -47,6 +62,13 @@ export function codeScreen(app: App) {
       return;
     }
     showError(ui.error, null);
+    await resolve(code);
+  }
+
+  /** Asks the service what `code` stands for and goes on to that confirm screen. */
+  async function resolve(code: string): Promise<void> {
+    const client = app.account.client;
+    if (!client) return;
     setText(ui.busyTitle, 'Checking the code…');
     app.show('busy');
     try {
@@ -68,5 +90,5 @@ export function codeScreen(app: App) {
   });
   $('code-cancel').addEventListener('click', () => app.go.home());
 
-  return { show };
+  return { show, resolve };
 }

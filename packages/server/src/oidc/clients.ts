@@ -5,6 +5,7 @@
  * post-logout redirect URIs, public or confidential) is its registration,
  * kept in the artifact store as the provider's own `Client` kind.
  */
+import type { Clock } from '../domain/clock.js';
 import type { DirectoryService } from '../domain/directory/service.js';
 import { fail } from '../domain/errors.js';
 import type { AppRecord } from '../storage/contracts.js';
@@ -79,22 +80,38 @@ export function validateRegistration(patch: Partial<ClientRegistration>): Partia
 /** The client metadata oidc-provider validates and uses for one of our apps. */
 export type ClientMetadata = Record<string, unknown> & { client_id: string };
 
+/**
+ * Registrations are read on every client-authenticated request, so, like
+ * apps (DirectoryService), they are cached for a few seconds: a change made
+ * through another instance counts there within that time, here at once.
+ */
 export class ClientRegistry {
+  readonly #cache = new Map<string, { reg: ClientRegistration; until: number }>();
+
   constructor(
     private readonly store: OidcArtifactStore,
     private readonly directory: DirectoryService,
+    private readonly clock: Clock,
+    private readonly cacheMs = 5000,
   ) {}
 
   async get(appId: string): Promise<ClientRegistration> {
+    const now = this.clock.now();
+    const hit = this.#cache.get(appId);
+    if (hit && hit.until > now) return hit.reg;
     const found = await this.store.find('Client', appId);
-    return found
+    const reg = found
       ? { ...NO_REGISTRATION, ...(found.payload as Partial<ClientRegistration>) }
       : NO_REGISTRATION;
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    this.#cache.set(appId, { reg, until: now + this.cacheMs });
+    return reg;
   }
 
   /** Changes an app's registration; fields not given keep their value. Validates every URI. */
   async update(appId: string, patch: Partial<ClientRegistration>): Promise<ClientRegistration> {
     (await this.directory.store.getApp(appId)) ?? fail('NOT_FOUND');
+    this.#cache.delete(appId);
     const next = { ...(await this.get(appId)), ...validateRegistration(patch) };
     await this.store.upsert({
       kind: 'Client',
@@ -103,11 +120,13 @@ export class ClientRegistry {
       expiresAt: null,
       consumedAt: null,
     });
+    this.#cache.delete(appId);
     return next;
   }
 
   /** Forgets an app's registration (the app was deleted). */
   remove(appId: string): Promise<void> {
+    this.#cache.delete(appId);
     return this.store.destroy('Client', appId);
   }
 

@@ -70,7 +70,7 @@ export class OidcService {
     this.issuerOrigin = new URL(config.publicUrl).origin;
     this.#storage = storage;
     this.#clock = clock;
-    this.clients = new ClientRegistry(storage.oidc, directory);
+    this.clients = new ClientRegistry(storage.oidc, directory, clock);
     // A device code lives 10 minutes (provider.ts); its pacing state as long.
     this.polling = new DevicePolling(storage.counters, clock, config.devicePollInterval, 15 * 60_000);
     this.signIn = new OidcSignIn({

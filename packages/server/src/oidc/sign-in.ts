@@ -19,7 +19,7 @@
  * and a grant the provider destroys (logout, revocation) revokes it.
  */
 import { randomInt } from 'node:crypto';
-import type { DeviceDecision, DeviceRequestContext } from '@scanlogin/protocol';
+import { type DeviceDecision, type DeviceRequestContext, QrStatus } from '@scanlogin/protocol';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import type { Clock } from '../domain/clock.js';
@@ -227,7 +227,7 @@ export class OidcSignIn implements GrantGuard {
     if (
       session.appId !== clientId ||
       session.requestContext?.origin !== this.#d.issuerOrigin ||
-      session.status !== 0 ||
+      session.status !== QrStatus.Pending ||
       session.expiresAt <= now
     ) {
       return fail('QR_WRONG_STATE', 'Only a waiting code of this sign-in page gets a short code.');

@@ -27,6 +27,14 @@ export function forwardToProvider(request: FastifyRequest, reply: FastifyReply, 
   asProviderSees(request, s);
   reply.hijack();
   const res = reply.raw;
+  // A hijacked request skips Fastify's response hooks: log its line here, the same way (route pattern only).
+  if (['trace', 'debug', 'info'].includes(request.log.level)) {
+    const started = performance.now();
+    res.once('finish', () => {
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      request.log.info({ req: request, res: { statusCode: res.statusCode }, ms }, 'request completed');
+    });
+  }
   res.setHeader('x-request-id', request.id);
   for (const [name, value] of Object.entries(HEADERS)) res.setHeader(name, value);
   s.oidc.callback(request.raw, res);
