@@ -64,8 +64,8 @@ import {
 } from './lib/report.js';
 import {
   approvedTickets,
-  BINDING,
   backendAuth,
+  bindingOf,
   closeClient,
   createCodes,
   EMBEDDED,
@@ -179,7 +179,7 @@ function ourJobs(server: Server, t: Tenant): Job[] {
       name: '1. create a code',
       endpoint: 'POST /api/v2/qrcode/gene',
       expected: 200,
-      note: 'the page\'s call: app id header and binding cookie, body {"autoMergeQrCode":false,"scene":"APP_AUTH"}, no Origin',
+      note: 'the page\'s call: app id header, body {"autoMergeQrCode":false,"scene":"APP_AUTH"}, no Origin',
       run: () =>
         runLoad(
           {
@@ -197,7 +197,7 @@ function ourJobs(server: Server, t: Tenant): Job[] {
       name: '2a. poll one pending code',
       endpoint: 'GET /api/v2/qrcode/check',
       expected: 200,
-      note: 'every request reads the same code (status 0), with the page cookie',
+      note: "every request reads the same code (status 0), with the page's binding header",
       prepare: async () => {
         [oneCode] = (await createCodes(t, 1)) as [string];
       },
@@ -207,7 +207,7 @@ function ourJobs(server: Server, t: Tenant): Job[] {
             ...baseJob(server.base),
             method: 'GET',
             path: `/api/v2/qrcode/check?random=${oneCode}`,
-            headers: { cookie: pageHeaders(t).cookie },
+            headers: { 'x-scanlogin-binding': bindingOf(oneCode) },
           },
           pid,
         ),
@@ -227,8 +227,8 @@ function ourJobs(server: Server, t: Tenant): Job[] {
             ...baseJob(server.base),
             method: 'GET',
             path: '/api/v2/qrcode/check?random={item}',
-            headers: { cookie: pageHeaders(t).cookie },
-            items: manyCodes,
+            // Each code with its own binding, in the query as our SDK's event stream sends it.
+            items: manyCodes.map((r) => `${r}&binding=${bindingOf(r)}`),
           },
           pid,
         ),
@@ -547,7 +547,7 @@ async function ourConfirmToEvent(server: Server, t: Tenant, concurrency: number)
     base: server.base,
     mode: 'latency',
     // Our SDK passes the binding in the URL (EventSource cannot set headers), so the event carries the ticket.
-    streams: randoms.map((r) => `/api/v2/qrcode/events?random=${r}&binding=${BINDING}`),
+    streams: randoms.map((r) => `/api/v2/qrcode/events?random=${r}&binding=${bindingOf(r)}`),
     openConcurrency: 100,
     expectStatus: 2,
     triggers: randoms.map((r) => ({
@@ -679,7 +679,7 @@ async function heldStreams(mode: Mode) {
   const client = startSseClient({
     base: srv.base,
     mode: 'hold',
-    streams: randoms.map((r) => `/api/v2/qrcode/events?random=${r}&binding=${BINDING}`),
+    streams: randoms.map((r) => `/api/v2/qrcode/events?random=${r}&binding=${bindingOf(r)}`),
     openConcurrency: 200,
   });
   const ready = await client.ready;

@@ -20,7 +20,6 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { mountCompanion } from '../apps/companion/src/mount.js';
 import { buildCompanion } from '../apps/companion/test/build.js';
 import { ScanloginApp } from '../packages/app-sdk/src/index.js';
 import { ManualClock } from '../packages/server/src/domain/clock.js';
@@ -149,8 +148,7 @@ describe('The device grant in Chromium: the companion types the code, openid-cli
     const dist = buildCompanion();
     s = await startTestServer({
       clock,
-      env: { DEVICE_POLL_INTERVAL: '1' },
-      mount: (app) => mountCompanion(app, dist),
+      env: { DEVICE_POLL_INTERVAL: '1', COMPANION: dist },
     });
     device = await client.discovery(new URL(s.url), s.seed.app.id, s.seed.app.secret, undefined, {
       execute: [client.allowInsecureRequests],

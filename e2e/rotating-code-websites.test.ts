@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { mountCompanion } from '../apps/companion/src/mount.js';
 import { buildCompanion } from '../apps/companion/test/build.js';
 import { startDemo } from '../apps/demo/src/index.js';
 import { ManualClock } from '../packages/server/src/domain/clock.js';
@@ -74,8 +73,7 @@ describe('a rotating code, the companion, and signing the website out again', ()
     const demoOrigin = `http://127.0.0.1:${demoPort}`;
     s = await startTestServer({
       clock,
-      env: { DEMO_ORIGINS: demoOrigin },
-      mount: (app) => mountCompanion(app, dist),
+      env: { DEMO_ORIGINS: demoOrigin, COMPANION: dist },
     });
     assertOk(await admin(s, 'PATCH', `/api/admin/pools/${s.seed.pool.id}`, { rotateQrEvery: ROTATE_EVERY }));
     demo = await startDemo({

@@ -19,7 +19,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { mountCompanion } from '../apps/companion/src/mount.js';
 import { buildCompanion } from '../apps/companion/test/build.js';
 import { startDemo } from '../apps/demo/src/index.js';
 import { ManualClock } from '../packages/server/src/domain/clock.js';
@@ -80,8 +79,7 @@ describe('two browsers: the demo website on a desktop, the companion on a phone'
     s = await startTestServer({
       clock,
       // X-Forwarded-For is trusted so that one walk can place the two browsers in two countries.
-      env: { DEMO_ORIGINS: demoOrigin, TRUST_PROXY: 'true' },
-      mount: (app) => mountCompanion(app, dist),
+      env: { DEMO_ORIGINS: demoOrigin, TRUST_PROXY: '1', COMPANION: dist },
     });
     demo = await startDemo({
       appHost: s.url,

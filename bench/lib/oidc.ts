@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mapLimit, ok, request } from './http.js';
-import { ADMIN_TOKEN, BINDING, type Tenant } from './scanlogin.js';
+import { ADMIN_TOKEN, type Tenant } from './scanlogin.js';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/cb';
 /** One PKCE pair for every code of a run (a verifier is a secret of one request; here nothing is at stake). */
@@ -117,7 +117,7 @@ export async function ourSignedInBrowser(t: Tenant): Promise<SignedInBrowser> {
   const origin = new URL(t.base).origin;
   const gene = await ok(
     request(t.base, 'POST', '/api/v2/qrcode/gene', {
-      headers: { origin, 'x-authing-app-id': t.appId, 'x-scanlogin-binding': BINDING },
+      headers: { origin, 'x-authing-app-id': t.appId },
       body: { scene: 'APP_AUTH' },
     }),
     'the sign-in page asks for a code',
@@ -134,7 +134,8 @@ export async function ourSignedInBrowser(t: Tenant): Promise<SignedInBrowser> {
   }
   const view = await ok(
     request(t.base, 'GET', `/api/v2/qrcode/check?random=${gene.random}`, {
-      headers: { 'x-scanlogin-binding': BINDING },
+      // The binding the service minted for this code, as the page's SDK sends it.
+      headers: { 'x-scanlogin-binding': gene.binding },
     }),
     'check',
   );

@@ -15,12 +15,12 @@ export const SERVER_ENTRY = 'packages/server/src/cli/main.ts';
 export const ADMIN_TOKEN = `bench-admin-${randomBytes(16).toString('hex')}`;
 
 /**
- * The waiting page's binding secret (43 base64url characters, as the server
- * mints them). Sent as the cookie the server sets, like a browser that asked
- * for a code before; needed to read a ticket from `check`.
+ * The binding `gene` minted for each code the harness made (by `random`): the
+ * page's proof, needed to read a ticket from `check` or the event stream. The
+ * server mints one per code and adopts nothing a client brings.
  */
-export const BINDING = randomBytes(32).toString('base64url');
-export const PAGE_COOKIE = `scanlogin_binding=${BINDING}`;
+const bindings = new Map<string, string>();
+export const bindingOf = (random: string): string => bindings.get(random) ?? '';
 
 /**
  * The defaults throttle one address to a browser's pace (60 codes a minute,
@@ -148,8 +148,8 @@ export const login = (t: Omit<Tenant, 'token'>) =>
     body: { account: t.account, password: t.password },
   });
 
-/** The page's headers: the app id, and the binding cookie a returning browser carries. */
-export const pageHeaders = (t: Tenant) => ({ 'x-authing-app-id': t.appId, cookie: PAGE_COOKIE });
+/** The page's headers when it asks for a code: the app id. */
+export const pageHeaders = (t: Tenant) => ({ 'x-authing-app-id': t.appId });
 
 /** Basic credentials of the site's backend for the ticket exchange. */
 export const backendAuth = (t: Tenant) =>
@@ -167,6 +167,7 @@ export async function createCodes(t: Tenant, n: number, concurrency = 48): Promi
       }),
       'gene',
     );
+    bindings.set(data.random, data.binding);
     return data.random as string;
   });
 }
@@ -194,7 +195,9 @@ export async function approvedTickets(t: Tenant, n: number): Promise<string[]> {
   return mapLimit(randoms, 48, async (r) => {
     await ok(appAction(t, 'confirm', r), 'confirm');
     const view = await ok(
-      request(t.base, 'GET', `/api/v2/qrcode/check?random=${r}`, { headers: pageHeaders(t) }),
+      request(t.base, 'GET', `/api/v2/qrcode/check?random=${r}`, {
+        headers: { ...pageHeaders(t), 'x-scanlogin-binding': bindingOf(r) },
+      }),
       'check',
     );
     if (typeof view.ticket !== 'string') throw new Error(`no ticket after confirm: ${JSON.stringify(view)}`);

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { COMPANION_CSP } from '../../../packages/server/src/http/companion.js';
 import { call, startTestServer, type TestServer } from '../../../packages/server/test/helpers.js';
-import { COMPANION_CSP, mountCompanion } from '../src/mount.js';
 import { buildCompanion } from './build.js';
 
 describe('companion mounted on the service at /companion/', () => {
@@ -17,7 +17,7 @@ describe('companion mounted on the service at /companion/', () => {
   let dist: string;
   before(async () => {
     dist = buildCompanion();
-    s = await startTestServer({ mount: (app) => mountCompanion(app, dist) });
+    s = await startTestServer({ env: { COMPANION: dist } });
   });
   after(() => s?.close());
 
@@ -145,13 +145,26 @@ describe('companion mounted without a build', () => {
   let s: TestServer;
   before(async () => {
     const empty = mkdtempSync(join(tmpdir(), 'companion-empty-'));
-    s = await startTestServer({ mount: (app) => mountCompanion(app, empty) });
+    s = await startTestServer({ env: { COMPANION: empty } });
   });
   after(() => s?.close());
 
   it('says how to build it', async () => {
     const res = await fetch(`${s.url}/companion/`);
     assert.equal(res.status, 503);
-    assert.match(await res.text(), /npm run build -w @scanlogin\/companion/);
+    assert.match(await res.text(), /npm run build/);
+  });
+});
+
+describe('COMPANION=off', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ env: { COMPANION: 'off' } });
+  });
+  after(() => s?.close());
+
+  it('serves no phone app at all', async () => {
+    assert.equal((await fetch(`${s.url}/companion/`)).status, 404);
+    assert.equal((await fetch(`${s.url}/companion/app.js`)).status, 404);
   });
 });

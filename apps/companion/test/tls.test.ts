@@ -18,7 +18,6 @@ import {
 } from '../../../packages/server/src/index.js';
 import { certificateNames, lanIPv4Addresses } from '../../../packages/server/src/tls.js';
 import { freePort } from '../../../packages/server/test/helpers.js';
-import { mountCompanion } from '../src/mount.js';
 import { buildCompanion } from './build.js';
 
 interface Answer {
@@ -53,12 +52,10 @@ async function start(env: Record<string, string>, companionDist?: string): Promi
     DATABASE_FILE: ':memory:',
     HOST: '127.0.0.1',
     PORT: String(port),
+    COMPANION: companionDist ?? 'off',
     ...env,
   });
-  return startServer(config, {
-    quiet: true,
-    ...(companionDist ? { mount: (app) => mountCompanion(app, companionDist) } : {}),
-  });
+  return startServer(config, { quiet: true });
 }
 
 describe('HTTPS=self-signed', () => {

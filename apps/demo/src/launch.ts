@@ -9,18 +9,16 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { mountCompanion } from '@scanlogin/companion/mount';
 import { ConfigError, flagsToEnv, loadConfig, startServer } from '@scanlogin/server';
 import { startDemo } from './index.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
-const companionDist = join(root, 'apps/companion/dist');
 let config: ReturnType<typeof loadConfig>;
 let server: Awaited<ReturnType<typeof startServer>>;
 try {
   config = loadConfig({ ...process.env, ...flagsToEnv(process.argv.slice(2)) });
   // The companion (the phone's web app) is served by the service itself, same origin as its API.
-  server = await startServer(config, { mount: (app) => mountCompanion(app, companionDist) });
+  server = await startServer(config);
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   process.stderr.write(`${err.message}\n`);

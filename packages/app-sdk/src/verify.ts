@@ -1,4 +1,4 @@
-import { QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
+import { QR_SIGNATURE_TYPE, unsignedQrPayload } from '@scanlogin/protocol';
 import { ScanloginError } from './errors.js';
 import { type ParsedQr, QrPayloadError } from './payload.js';
 import type { FetchLike } from './transport.js';
@@ -59,9 +59,13 @@ interface Jwk {
 /**
  * Checks the `sig` of our codes: a compact JWS (ES256, `typ`
  * `scanlogin-qr+jwt`) by a key of the service's JWKS, whose `sub` is the
- * code's id, `aud` its user pool, and `exp` not passed. A code copied onto a
- * phishing page still verifies (it is genuine); what this stops is a code
- * made up or altered by someone else, and an old picture of a rotating code.
+ * code's id, `aud` its user pool, `exp` not passed, and `dig` the SHA-256 of
+ * the scanned text before its `sig`: every field the app shows or acts on
+ * (scene, id, pool, times, customData) is covered, byte for byte. A code
+ * copied onto a phishing page still verifies (it is genuine); what this stops
+ * is a code made up or altered by someone else, and an old picture of a
+ * rotating code. A signature without `dig` (a service older than this SDK) is
+ * refused: it would leave the rest of the code unchecked.
  *
  * Keys are fetched once and again only for an unknown key id (a rotation),
  * at most once a minute. Uses WebCrypto, so it runs where `crypto.subtle`
@@ -130,6 +134,16 @@ export function jwksVerifier(options: JwksVerifierOptions = {}): QrPayloadVerifi
       ) {
         throw forged();
       }
+      // The digest covers every other byte of the code (scene, times, customData...): what was
+      // parsed came from exactly the text the service signed, or the code is refused.
+      const unsigned = unsignedQrPayload(qr.raw, qr.sig);
+      if (
+        unsigned === null ||
+        typeof claims.dig !== 'string' ||
+        claims.dig !== (await sha256Base64Url(unsigned))
+      ) {
+        throw new QrPayloadError('bad-signature', 'This login code was altered after the service made it.');
+      }
       if (ctx.now >= claims.exp * 1000 + Math.max(0, options.clockToleranceMs ?? 0)) {
         throw new QrPayloadError(
           'expired',
@@ -180,6 +194,13 @@ async function fetchKeys(ctx: QrVerifierContext): Promise<{ keys?: Jwk[] }> {
     clearTimeout(timer);
     ctx.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+async function sha256Base64Url(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  let bin = '';
+  for (const byte of digest) bin += String.fromCharCode(byte);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 function base64UrlBytes(text: string): Uint8Array<ArrayBuffer> | null {

@@ -36,14 +36,23 @@ async function thrown(p: Promise<unknown>): Promise<ScanloginError> {
   assert.fail('expected the call to fail');
 }
 
+/**
+ * Clients of these tests live on the server's clock (`now`) and wait for
+ * answers as long as it takes (`timeoutMs: 0`): a slow machine must not turn
+ * into an expired code or a client-side timeout.
+ */
+const patient = (clock: ManualClock) => ({ now: () => clock.now(), timeoutMs: 0 });
+
 describe('app SDK against a live server', () => {
+  // Frozen: lifetimes answered in whole seconds are exact however long a request took.
+  const clock = new ManualClock();
   let s: TestServer;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
   });
   after(() => s.close());
 
-  const client = () => new ScanloginApp({ host: s.url, appId: s.seed.app.id });
+  const client = () => new ScanloginApp({ host: s.url, appId: s.seed.app.id, ...patient(clock) });
   async function signedIn(account: 'alice' | 'bob') {
     const app = client();
     await app.login(account, `${account}-demo-pass`);
@@ -71,7 +80,7 @@ describe('app SDK against a live server', () => {
     assert.equal(app.token, user.token);
 
     const code = await generate(s);
-    const qr = parseQrPayload(code.payload);
+    const qr = parseQrPayload(code.payload, { now: clock.now() });
     assert.equal(qr.random, code.random);
     assert.equal(qr.userPoolId, s.seed.pool.id);
     assert.equal(qr.expiresAt.getTime() - qr.createdAt.getTime(), code.expiresIn * 1000);
@@ -101,7 +110,12 @@ describe('app SDK against a live server', () => {
 
   test('scan() runs the same steps; a resumed session (setToken) works too', async () => {
     const alice = await signedIn('alice');
-    const resumed = new ScanloginApp({ host: `${s.url}/`, appId: s.seed.app.id, token: alice.token });
+    const resumed = new ScanloginApp({
+      host: `${s.url}/`,
+      appId: s.seed.app.id,
+      token: alice.token,
+      ...patient(clock),
+    });
     const code = await generate(s);
     const result = await resumed.scan(code.payload);
     assert.equal(result.qr.random, code.random);
@@ -206,9 +220,9 @@ describe('app SDK against a live server', () => {
   });
 
   test('login without an app id or pool id is 2100 APP_ID_REQUIRED; with the pool id it works', async () => {
-    const bare = new ScanloginApp({ host: s.url });
+    const bare = new ScanloginApp({ host: s.url, ...patient(clock) });
     assert.equal((await thrown(bare.login('alice', 'alice-demo-pass'))).code, 2100);
-    const byPool = new ScanloginApp({ host: s.url, userPoolId: s.seed.pool.id });
+    const byPool = new ScanloginApp({ host: s.url, userPoolId: s.seed.pool.id, ...patient(clock) });
     assert.equal((await byPool.login('alice', 'alice-demo-pass')).username, 'alice');
     assert.equal((await byPool.getPoolConfig()).userPoolId, s.seed.pool.id);
   });
@@ -229,7 +243,7 @@ describe('app SDK against a live server', () => {
     }
     assert.equal(context.app?.name, s.seed.app.name);
     assert.equal(context.reportedByBrowser, true);
-    assert.ok(context.createdAt && Date.parse(context.createdAt) <= Date.now());
+    assert.ok(context.createdAt && Date.parse(context.createdAt) <= clock.now());
     assert.equal(typeof context.ip, 'string');
 
     // scan() fetches it after marking the code scanned.
@@ -252,7 +266,7 @@ describe('app SDK: expiry against a live server with a frozen clock', () => {
   after(() => s.close());
 
   test('an expired code: the parser says expired, and the service answers 2242 QR_EXPIRED', async () => {
-    const app = new ScanloginApp({ host: s.url, appId: s.seed.app.id, now: () => clock.now() });
+    const app = new ScanloginApp({ host: s.url, appId: s.seed.app.id, ...patient(clock) });
     await app.login('alice', 'alice-demo-pass');
     const code = await generate(s);
     assert.equal(parseQrPayload(code.payload, { now: clock.now() }).random, code.random);
@@ -271,7 +285,7 @@ describe('app SDK: expiry against a live server with a frozen clock', () => {
   });
 
   test('a scanned code that expires before the decision cannot be confirmed', async () => {
-    const app = new ScanloginApp({ host: s.url, appId: s.seed.app.id });
+    const app = new ScanloginApp({ host: s.url, appId: s.seed.app.id, ...patient(clock) });
     await app.login('alice', 'alice-demo-pass');
     const code = await generate(s);
     await app.markScanned(code.random);
@@ -286,7 +300,7 @@ describe('app SDK: signed codes are verified before the confirm screen', () => {
   let app: ScanloginApp;
   before(async () => {
     s = await startTestServer({ clock });
-    app = new ScanloginApp({ host: s.url, appId: s.seed.app.id, now: () => clock.now() });
+    app = new ScanloginApp({ host: s.url, appId: s.seed.app.id, ...patient(clock) });
     await app.login('alice', 'alice-demo-pass');
   });
   after(() => s.close());
@@ -345,15 +359,17 @@ describe('app SDK: signed codes are verified before the confirm screen', () => {
 });
 
 describe('app SDK: check code, step-up and web sessions against a live server', () => {
+  // Moved by hand: web sessions are listed newest first, which must not depend on how fast the logins ran.
+  const clock = new ManualClock();
   let s: TestServer;
   before(async () => {
-    s = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+    s = await startTestServer({ clock, env: { TRUST_PROXY: '1' } });
   });
   after(() => s.close());
 
   test('confirm with the check code the user picked; a wrong pick refuses the login', async () => {
     const t = await createTenant(s, {}, undefined, { checkCode: true });
-    const app = new ScanloginApp({ host: s.url, appId: t.appId });
+    const app = new ScanloginApp({ host: s.url, appId: t.appId, ...patient(clock) });
     await app.login(t.username, t.password);
     const code = (
       await call(s.url, 'POST', '/api/v2/qrcode/gene', { body: {}, headers: { 'x-authing-app-id': t.appId } })
@@ -381,6 +397,7 @@ describe('app SDK: check code, step-up and web sessions against a live server', 
     const app = new ScanloginApp({
       host: s.url,
       appId: t.appId,
+      ...patient(clock),
       fetch: (url, init) =>
         fetch(url, {
           ...init,
@@ -403,7 +420,7 @@ describe('app SDK: check code, step-up and web sessions against a live server', 
 
   test('list the websites signed in by QR, sign one out, then all', async () => {
     const t = await createTenant(s);
-    const app = new ScanloginApp({ host: s.url, appId: t.appId });
+    const app = new ScanloginApp({ host: s.url, appId: t.appId, ...patient(clock) });
     await app.login(t.username, t.password);
     const loginOnce = async () => {
       const jar = new CookieJar();
@@ -429,6 +446,7 @@ describe('app SDK: check code, step-up and web sessions against a live server', 
     const active = async (token: string) =>
       (await call(s.url, 'POST', '/api/v2/token/validate', { body: { token } })).body.data.active;
     const first = await loginOnce();
+    clock.advance(1000);
     const second = await loginOnce();
     const sessions = await app.listWebSessions();
     assert.equal(sessions.length, 2);

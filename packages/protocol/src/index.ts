@@ -1,17 +1,100 @@
-export type {
-  AppActionResult,
-  CheckResult,
-  CodeResolution,
-  DeviceDecision,
-  DeviceRequestContext,
-  GenerateResult,
-  QrUserPreview,
-  StatusEvent,
-} from './api.js';
 export type { Envelope } from './envelope.js';
 export { OK_CODE } from './envelope.js';
 export type { ErrorCode, ErrorName } from './errors.js';
 export { ErrorCodes, errorNameOf } from './errors.js';
-export type { QrPayload } from './payload.js';
-export { formatQrPayload, QR_SIGNATURE_TYPE } from './payload.js';
-export { isTerminalStatus, QrStatus } from './status.js';
+export { registerFormats } from './formats.js';
+export { openApiDocument, transformOpenApiDocument } from './openapi.js';
+export { appendQrSignature, formatQrPayload, QR_SIGNATURE_TYPE, unsignedQrPayload } from './payload.js';
+export type {
+  AnyRoute,
+  HttpMethod,
+  MediaResponse,
+  OperationId,
+  ResponseOf,
+  Route,
+  RouteDefinition,
+  RouteSchema,
+  Routes,
+  TagName,
+} from './routes.js';
+export { APP_USER_ERRORS, BODY_ERRORS, COMMON_ERRORS, routes, tags } from './routes.js';
+export {
+  App,
+  AppList,
+  AppWithSecret,
+  AuditQuery,
+  CreateAppBody,
+  CreatePoolBody,
+  CreateUserBody,
+  IdParams,
+  ListAppsQuery,
+  ListUsersQuery,
+  Pool,
+  PoolList,
+  RotateKeyResult,
+  UpdateAppBody,
+  UpdatePoolBody,
+  UpdateUserBody,
+} from './schemas/admin.js';
+export {
+  ErrorEnvelope,
+  type ErrorEnvelopeSchema,
+  envelopeOf,
+  errorEnvelopeOf,
+  JsonObject,
+  Nullable,
+  ObjectId,
+  QrStatusSchema,
+  Timestamp,
+} from './schemas/common.js';
+export {
+  CodeResolution,
+  DeviceApproveBody,
+  DeviceDecision,
+  DeviceDenyBody,
+  DeviceRequestContext,
+  ResolveCodeBody,
+} from './schemas/device.js';
+export {
+  AppActionResult,
+  AuditEntry,
+  BindingHeaders,
+  CancelBody,
+  CheckQuery,
+  CheckResult,
+  ConfirmBody,
+  ContextQuery,
+  EventStream,
+  EventsHeaders,
+  EventsQuery,
+  GenerateBody,
+  GenerateResult,
+  ImageParams,
+  PngImage,
+  ProximityPolicy,
+  QrHistory,
+  QrPayload,
+  RequestContextView,
+  RotateBody,
+  RotateResult,
+  ScannedBody,
+  StatusEvent,
+  StepUpBody,
+  SvgImage,
+  UserinfoBody,
+} from './schemas/qrcode.js';
+export {
+  ActiveToken,
+  InactiveToken,
+  LoginAccountBody,
+  PoolHeaders,
+  TokenClaims,
+  TokenValidateBody,
+  TokenValidateResult,
+} from './schemas/tokens.js';
+export { QrUserPreview, User, UserWithToken } from './schemas/users.js';
+export { RevokeResult, WebSession, WebSessionList, WebSessionParams } from './schemas/web-sessions.js';
+export { Health, Jwks, OpenIdConfiguration, PoolPublicConfig, PublicJwk } from './schemas/well-known.js';
+export type { SecurityRequirement, SecuritySchemeName } from './security.js';
+export { securitySchemes } from './security.js';
+export { isTerminalStatus, QrStatus, STEP_UP_AWARE_PARAM } from './status.js';

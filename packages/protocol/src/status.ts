@@ -23,3 +23,13 @@ export type QrStatus = (typeof QrStatus)[keyof typeof QrStatus];
 export function isTerminalStatus(status: QrStatus): boolean {
   return status === QrStatus.Authorized || status === QrStatus.Cancelled || status === QrStatus.Expired;
 }
+
+/**
+ * Query parameter (`stepUp=1`) of `check`, its long-poll and the event stream
+ * by which a page says it keeps waiting through status 4 (step-up). Ours.
+ * Pages that do not say so (the stock SDK stops at 4 and calls `onMfa`) see a
+ * code in step-up as status 1 until the phone has proved more, so they are
+ * never stranded. (Here, not beside the schemas: the browser SDK imports it,
+ * and this module costs it nothing.)
+ */
+export const STEP_UP_AWARE_PARAM = 'stepUp';

@@ -1,7 +1,7 @@
 import { sha256Hex } from './domain/directory/service.js';
 import { randomToken } from './domain/ids.js';
+import { META } from './domain/ports.js';
 import type { Services } from './services.js';
-import { META } from './storage/contracts.js';
 
 export interface FirstStartReport {
   adminToken: string | null;

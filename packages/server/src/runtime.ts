@@ -1,6 +1,7 @@
 import type { Config } from './config/schema.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { DirectoryService } from './domain/directory/service.js';
+import type { Storage } from './domain/ports.js';
 import { QrLoginService } from './domain/qr-login/service.js';
 import { RateLimiter } from './domain/rate-limit.js';
 import { KeyRing } from './domain/tokens/keys.js';
@@ -10,7 +11,6 @@ import { openCountryLookup } from './geoip.js';
 import { OidcService } from './oidc/service.js';
 import type { Services } from './services.js';
 import { composeStorage } from './storage/compose.js';
-import type { Storage } from './storage/contracts.js';
 import { openEmbeddedStorage } from './storage/embedded.js';
 
 /**
@@ -24,9 +24,19 @@ export async function openStorage(config: Config): Promise<Storage> {
     import('./storage/postgres/index.js'),
     import('./storage/redis/index.js'),
   ]);
-  const durable = await openPostgres(config.databaseUrl);
+  // STORAGE_TIMEOUT, when set, replaces every client-side limit (0: none); else the adapters' own.
+  const limitMs = config.storageTimeout === '' ? null : Number(config.storageTimeout) * 1000;
+  const durable = await openPostgres(
+    config.databaseUrl,
+    limitMs === null ? {} : { connectionTimeoutMillis: limitMs, queryTimeoutMillis: limitMs },
+  );
   try {
-    const hot = await openRedis(config.redisUrl, { keyPrefix: config.redisKeyPrefix });
+    const hot = await openRedis(config.redisUrl, {
+      keyPrefix: config.redisKeyPrefix,
+      ...(limitMs === null
+        ? {}
+        : { connectTimeoutMs: limitMs, commandTimeoutMs: limitMs, startupTimeoutMs: limitMs }),
+    });
     return composeStorage(durable, hot);
   } catch (err) {
     await durable.close();
@@ -43,9 +53,9 @@ export async function createRuntime(
   const storage = opts.storage ?? (await openStorage(config));
   const directory = new DirectoryService(storage.directory, storage.counters, clock, {
     accountFailures: config.loginAccountFailures,
+    accountFailuresTotal: config.loginAccountFailuresTotal,
     ipFailures: config.loginIpFailures,
     windowMs: 15 * 60_000,
-    maxDelayMs: 15 * 60_000,
   });
   const keys = new KeyRing(
     storage.keys,

@@ -2,13 +2,13 @@ import type { Config } from './config/schema.js';
 import type { Clock } from './domain/clock.js';
 import type { DirectoryService } from './domain/directory/service.js';
 import type { CountryLookup } from './domain/geo.js';
+import type { Storage } from './domain/ports.js';
 import type { QrLoginService } from './domain/qr-login/service.js';
 import type { RateLimiter } from './domain/rate-limit.js';
 import type { KeyRing } from './domain/tokens/keys.js';
 import type { TokenService } from './domain/tokens/tokens.js';
 import type { WebSessionService } from './domain/web-sessions/service.js';
 import type { OidcService } from './oidc/service.js';
-import type { Storage } from './storage/contracts.js';
 
 /** Everything the HTTP layer and the CLI are given; built once by `createRuntime`. */
 export interface Services {

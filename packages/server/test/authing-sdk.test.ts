@@ -11,16 +11,20 @@
  * (AuthenticationTokenProvider), its HTTP client is axios, which uses Node's
  * http adapter, and geneCode / checkStatus / startPolling / exchangeUserInfo
  * touch no DOM. Only `startScanning` (which draws into the page) needs
- * `document`, and it is not used here. So nothing is stubbed.
+ * `document`, and it is not used here. So no browser global is stubbed (the
+ * only stand-in is the polling timer, see below).
  *
- * Time: the server runs on a ManualClock so that expiry is reached by
- * advancing it, not by sleeping; the SDK itself polls on real timers (100 ms),
- * and the tests wait for its callbacks with a generous timeout.
+ * Time: nothing here waits for time to pass. The server runs on a ManualClock,
+ * so expiry is reached by advancing it. The SDK polls with `setInterval`; in
+ * this file that timer is node:test's mock, moved by hand one interval at a
+ * time (`poll()`), and each poll's HTTP round trip is awaited before the next
+ * tick. So there is exactly one poll in flight, the callbacks come in a
+ * known order, and "polling stopped" is checked by ticking and seeing no poll.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import { AuthenticationClient } from 'authing-js-sdk';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { ManualClock } from '../src/domain/clock.js';
 import {
   admin,
@@ -32,31 +36,9 @@ import {
   startTestServer,
   type TestServer,
 } from './helpers.js';
+import { type Deferred, deferred } from './support/signals.js';
 
-const CALLBACK_TIMEOUT_MS = 10_000;
 const POLL_MS = 100;
-
-/** A promise with its resolver outside, for callbacks. */
-function signal<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
-/** Waits for a callback, failing (instead of hanging) if it never comes. */
-async function within<T>(promise: Promise<T>, what: string, ms = CALLBACK_TIMEOUT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The phone: an app that logs in and answers codes the way the seeds' sample does. */
 class Phone {
@@ -78,11 +60,15 @@ class Phone {
   }
 
   /** POST /api/v2/qrcode/<action>, `Authorization: <token>` (no "Bearer"), body {random}. */
-  async act(action: 'scanned' | 'confirm' | 'cancel', random: string) {
+  async act(
+    action: 'scanned' | 'confirm' | 'cancel' | 'step-up',
+    random: string,
+    extra: { body?: Record<string, unknown>; headers?: Record<string, string> } = {},
+  ) {
     const res = await fetch(`${this.s.url}/api/v2/qrcode/${action}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: this.token },
-      body: JSON.stringify({ random }),
+      headers: { 'content-type': 'application/json', authorization: this.token, ...extra.headers },
+      body: JSON.stringify({ random, ...extra.body }),
     });
     const body = (await res.json()) as { code: number; data: Json };
     assert.equal(res.status, 200, JSON.stringify(body));
@@ -91,87 +77,132 @@ class Phone {
   }
 }
 
+/** The SDK's polls, counted as they start (the SDK calls `checkStatus` synchronously in its timer callback). */
+function countPolls(client: AuthenticationClient) {
+  const qrcode = client.qrcode as unknown as { checkStatus: (...args: unknown[]) => Promise<unknown> };
+  const checkStatus = qrcode.checkStatus.bind(qrcode);
+  const counter = { ticking: false, started: 0 };
+  qrcode.checkStatus = (...args: unknown[]) => {
+    if (counter.ticking) counter.started++;
+    return checkStatus(...args);
+  };
+  return counter;
+}
+
+/** Moves the SDK's polling timer by one interval; returns how many polls that started. */
+function tick(counter: { ticking: boolean; started: number }): number {
+  const before = counter.started;
+  counter.ticking = true;
+  try {
+    mock.timers.tick(POLL_MS);
+  } finally {
+    counter.ticking = false;
+  }
+  return counter.started - before;
+}
+
 interface Watched {
-  scanned: Promise<Json>;
-  success: Promise<{ userInfo: Json; ticket: string }>;
-  cancel: Promise<void>;
-  expired: Promise<void>;
-  error: Promise<unknown>;
   results: Json[];
   calls: string[];
+  scannedUser: Json;
+  success: { userInfo: Json; ticket: string } | null;
+  error: Json;
   timer: Promise<unknown>;
+  /** One poll of the SDK, run to its end (every callback it makes has been made). */
+  poll(): Promise<void>;
+  /** Checks that the SDK polls no more: another interval passes and no poll starts. */
+  assertStopped(): void;
 }
 
 /** Starts the SDK's own polling with every callback recorded. */
-function watch(client: AuthenticationClient, random: string): Watched {
-  const scanned = signal<Json>();
-  const success = signal<{ userInfo: Json; ticket: string }>();
-  const cancel = signal();
-  const expired = signal();
-  const error = signal<unknown>();
-  const calls: string[] = [];
-  const results: Json[] = [];
-  const timer = client.qrcode.startPolling(random, {
+function watch(client: AuthenticationClient, counter: { ticking: boolean; started: number }, random: string) {
+  let finished: Deferred<void> | null = null;
+  const w: Watched = {
+    results: [],
+    calls: [],
+    scannedUser: null,
+    success: null,
+    error: null,
+    timer: Promise.resolve(),
+    async poll() {
+      finished = deferred();
+      assert.equal(tick(counter), 1, 'one poll per interval');
+      await finished.promise;
+    },
+    assertStopped() {
+      assert.equal(tick(counter), 0, 'the SDK stopped polling');
+    },
+  };
+  // Every poll ends in onResult or onError. The status callbacks (onScanned...)
+  // run right after onResult, in the same turn, so they have run once this is awaited.
+  const ended = () => finished?.resolve();
+  w.timer = client.qrcode.startPolling(random, {
     interval: POLL_MS,
     onResult: (data) => {
-      results.push(data);
+      w.results.push(data);
+      ended();
     },
     onScanned: (userInfo) => {
-      calls.push('scanned');
-      scanned.resolve(userInfo);
+      w.calls.push('scanned');
+      w.scannedUser = userInfo;
     },
     onSuccess: (userInfo, ticket) => {
-      calls.push('success');
-      success.resolve({ userInfo, ticket });
+      w.calls.push('success');
+      w.success = { userInfo, ticket };
     },
     onCancel: () => {
-      calls.push('cancel');
-      cancel.resolve();
+      w.calls.push('cancel');
     },
     onExpired: () => {
-      calls.push('expired');
-      expired.resolve();
+      w.calls.push('expired');
+    },
+    onMfa: () => {
+      w.calls.push('mfa');
+      ended();
+      return {};
     },
     onError: (err: unknown) => {
-      calls.push('error');
-
-      error.resolve(err);
+      w.calls.push('error');
+      w.error = err;
+      ended();
     },
   });
-  return {
-    scanned: scanned.promise,
-    success: success.promise,
-    cancel: cancel.promise,
-    expired: expired.promise,
-    error: error.promise,
-    results,
-    calls,
-    timer,
-  };
+  return w;
 }
 
 describe('authing-js-sdk@4.23.55 against a live server', () => {
   const clock = new ManualClock();
   let s: TestServer;
   let client: AuthenticationClient;
+  let polls: { ticking: boolean; started: number };
   // Every polling started, stopped at the end whatever happened (a failed test must not leave timers running).
   const pollers: { client: AuthenticationClient; timer: Promise<unknown> }[] = [];
+  const startWatching = (c: AuthenticationClient, counter: typeof polls, random: string) => {
+    const w = watch(c, counter, random);
+    pollers.push({ client: c, timer: w.timer });
+    return w;
+  };
 
   before(async () => {
+    // Only the SDK uses setInterval in this process; the server and fetch use other timers.
+    mock.timers.enable({ apis: ['setInterval'] });
     s = await startTestServer({ clock });
     // In Node, the SDK's axios keeps no cookies, so it cannot carry the browser binding that
     // guards the ticket (in a browser it does: e2e/stock-sdk.test.ts). This pool turns the
     // binding off, as a deployment whose pages poll from a cookieless client would.
     assertOk(await admin(s, 'PATCH', `/api/admin/pools/${s.seed.pool.id}`, { requireBinding: false }));
     client = new AuthenticationClient({ appId: s.seed.app.id, appHost: s.url });
+    polls = countPolls(client);
   });
   after(async () => {
     for (const p of pollers) await p.client.qrcode.stopPolling(await p.timer);
-    await s.close();
+    mock.timers.reset();
+    await s?.close();
   });
 
+  /** Verifies like a relying party: the published keys (fetched once, no cache timers), at the server's time. */
   const verifySiteToken = async (token: string, audience: string) => {
-    const jwks = createRemoteJWKSet(new URL(`${s.url}/.well-known/jwks.json`));
+    const jwks = createLocalJWKSet(await (await fetch(`${s.url}/.well-known/jwks.json`)).json());
     const { payload } = await jwtVerify(token, jwks, {
       issuer: s.url,
       audience,
@@ -200,8 +231,9 @@ describe('authing-js-sdk@4.23.55 against a live server', () => {
       'the SDK sends custom data as `params`',
     );
 
-    const w = watch(client, code.random);
-    pollers.push({ client, timer: w.timer });
+    const w = startWatching(client, polls, code.random);
+    await w.poll();
+    assert.deepEqual(w.calls, [], 'nothing to report while the code waits');
 
     const phone = new Phone(s, s.seed.app.id);
     const phoneToken = await phone.login('alice', 'alice-demo-pass');
@@ -210,16 +242,25 @@ describe('authing-js-sdk@4.23.55 against a live server', () => {
       status: 1,
       description: 'Scanned; waiting for the user to decide',
     });
-    const scannedUser = await within(w.scanned, 'onScanned');
-    assert.deepEqual(Object.keys(scannedUser).sort(), ['nickname', 'photo']);
-    assert.equal(scannedUser.nickname, 'Alice');
+    await w.poll();
+    assert.deepEqual(w.calls, ['scanned']);
+    assert.deepEqual(Object.keys(w.scannedUser).sort(), ['nickname', 'photo']);
+    assert.equal(w.scannedUser.nickname, 'Alice');
+    await w.poll();
+    assert.deepEqual(w.calls, ['scanned'], 'onScanned once, however often the SDK sees the scan');
 
     assert.equal((await phone.act('confirm', code.random)).status, 2);
-    const { userInfo, ticket } = await within(w.success, 'onSuccess');
+    await w.poll();
+    assert.ok(w.success);
+    const { userInfo, ticket } = w.success;
     assert.equal(userInfo.nickname, 'Alice');
     assert.equal(typeof ticket, 'string');
     assert.deepEqual(w.calls, ['scanned', 'success'], 'onScanned once, then onSuccess; nothing else');
-    assert.ok(w.results.some((r) => r.status === 0 || r.status === 1));
+    assert.deepEqual(
+      w.results.map((r) => r.status),
+      [0, 1, 1, 2],
+    );
+    w.assertStopped();
 
     // checkStatus agrees.
     const status = await client.qrcode.checkStatus(code.random);
@@ -260,17 +301,17 @@ describe('authing-js-sdk@4.23.55 against a live server', () => {
 
   test('onCancel fires when the user refuses on the phone', async () => {
     const code = await client.qrcode.geneCode();
-    const w = watch(client, code.random);
-    pollers.push({ client, timer: w.timer });
+    const w = startWatching(client, polls, code.random);
 
     const phone = new Phone(s, s.seed.app.id);
     await phone.login('bob@example.com', 'bob-demo-pass');
     await phone.act('scanned', code.random);
-    const scannedUser = await within(w.scanned, 'onScanned');
-    assert.equal(scannedUser.nickname, 'Bob');
+    await w.poll();
+    assert.equal(w.scannedUser.nickname, 'Bob');
     assert.equal((await phone.act('cancel', code.random)).status, 3);
-    await within(w.cancel, 'onCancel');
+    await w.poll();
     assert.deepEqual(w.calls, ['scanned', 'cancel']);
+    w.assertStopped();
     assert.equal((await client.qrcode.checkStatus(code.random)).status, 3);
   });
 
@@ -284,34 +325,29 @@ describe('authing-js-sdk@4.23.55 against a live server', () => {
       201,
     );
     const shortClient = new AuthenticationClient({ appId: created.id, appHost: s.url });
+    const shortPolls = countPolls(shortClient);
     const code = await shortClient.qrcode.geneCode();
     assert.equal((code as unknown as { expiresIn: number }).expiresIn, 10);
 
-    const w = watch(shortClient, code.random);
-    pollers.push({ client: shortClient, timer: w.timer });
-    // Let the SDK see the live code at least once, then move the server's time past the lifetime.
-    const seenPending = signal();
-    const probe = setInterval(() => {
-      if (w.results.some((r) => r.status === 0)) seenPending.resolve();
-    }, 20);
-    try {
-      await within(seenPending.promise, 'a first poll with status 0');
-    } finally {
-      clearInterval(probe);
-    }
+    const w = startWatching(shortClient, shortPolls, code.random);
+    // The SDK sees the live code once, then the server's time moves past the lifetime.
+    await w.poll();
+    assert.equal(w.results.at(-1)?.status, 0);
     clock.advance(10_000);
-    await within(w.expired, 'onExpired');
+    await w.poll();
     assert.deepEqual(w.calls, ['expired']);
     assert.equal(w.results.at(-1)?.status, -1);
+    w.assertStopped();
   });
 
   test('onError fires (and polling stops) for a code the server does not know: 2241', async () => {
-    const w = watch(client, 'AAAAAAAAAAAAAAAAAAAAAA');
-    pollers.push({ client, timer: w.timer });
-    const err = (await within(w.error, 'onError')) as Json;
+    const w = startWatching(client, polls, 'AAAAAAAAAAAAAAAAAAAAAA');
+    await w.poll();
+    const err = w.error;
     assert.equal(err.response?.status, 404);
     assert.deepEqual(err.response?.data, { code: 2241, message: 'The QR code does not exist.', data: null });
     assert.deepEqual(w.calls, ['error']);
+    w.assertStopped();
   });
 
   test('with returnFullUserInfo, onSuccess already carries the user and a website token', async () => {
@@ -324,20 +360,122 @@ describe('authing-js-sdk@4.23.55 against a live server', () => {
       201,
     );
     const fullClient = new AuthenticationClient({ appId: created.id, appHost: s.url });
+    const fullPolls = countPolls(fullClient);
     const code = await fullClient.qrcode.geneCode();
-    const w = watch(fullClient, code.random);
-    pollers.push({ client: fullClient, timer: w.timer });
+    const w = startWatching(fullClient, fullPolls, code.random);
 
     const phone = new Phone(s, created.id);
     await phone.login('+15550100001', 'alice-demo-pass');
     await phone.act('scanned', code.random);
-    assert.deepEqual(Object.keys(await within(w.scanned, 'onScanned')).sort(), ['nickname', 'photo']);
+    await w.poll();
+    assert.deepEqual(Object.keys(w.scannedUser).sort(), ['nickname', 'photo']);
     await phone.act('confirm', code.random);
-    const { userInfo, ticket } = await within(w.success, 'onSuccess');
+    await w.poll();
+    assert.ok(w.success);
+    const { userInfo, ticket } = w.success;
     assert.equal(typeof ticket, 'string');
     assert.equal(userInfo.username, 'alice');
+    assert.deepEqual(w.calls, ['scanned', 'success']);
+    w.assertStopped();
     const payload = await verifySiteToken(userInfo.token, created.id);
     assert.equal(payload.token_use, 'web');
     assert.notEqual(userInfo.token, phone.token);
+  });
+});
+
+describe('authing-js-sdk@4.23.55 on a step-up pool (issue 13: stranded by step-up)', () => {
+  const clock = new ManualClock();
+  let s: TestServer;
+  let client: AuthenticationClient;
+  let appId: string;
+  let timer: Promise<unknown> | undefined;
+  let polls: { ticking: boolean; started: number };
+  // The page appears to be in the United Kingdom, the phone in the United States: a mismatch.
+  const PAGE = { 'x-forwarded-for': '81.2.69.160' };
+  const PHONE = { 'x-forwarded-for': '8.8.8.8' };
+
+  before(async () => {
+    s = await startTestServer({ clock, env: { TRUST_PROXY: '1' } });
+    // Cookieless polling from Node (see above): no binding on this pool either.
+    const pool = assertOk(
+      await admin(s, 'POST', '/api/admin/pools', {
+        name: 'step-up pool',
+        proximityPolicy: 'step-up',
+        requireBinding: false,
+      }),
+      201,
+    );
+    appId = assertOk(
+      await admin(s, 'POST', '/api/admin/apps', {
+        userPoolId: pool.id,
+        name: 'far away site',
+        allowExchangeUserInfoFromBrowser: true,
+      }),
+      201,
+    ).id;
+    assertOk(
+      await admin(s, 'POST', '/api/admin/users', {
+        userPoolId: pool.id,
+        username: 'erin',
+        password: 'erin-step-up-pass',
+      }),
+      201,
+    );
+    client = new AuthenticationClient({ appId, appHost: s.url });
+    polls = countPolls(client);
+    mock.timers.enable({ apis: ['setInterval'] });
+  });
+  after(async () => {
+    if (timer) await client.qrcode.stopPolling(await timer);
+    mock.timers.reset();
+    await s.close();
+  });
+
+  test('the stock SDK keeps polling while the phone steps up, and logs in when it approves', async () => {
+    // The code as the page in the UK asks for it (the SDK's own geneCode cannot claim an address).
+    const { random } = assertOk(
+      await call(s.url, 'POST', '/api/v2/qrcode/gene', {
+        body: { autoMergeQrCode: false, scene: 'APP_AUTH' },
+        headers: { 'x-authing-app-id': appId, ...PAGE },
+        jar: false,
+      }),
+    );
+    const w = watch(client, polls, random);
+    timer = w.timer;
+
+    const phone = new Phone(s, appId);
+    await phone.login('erin', 'erin-step-up-pass');
+    assert.equal(
+      (await phone.act('scanned', random, { headers: PHONE })).status,
+      4,
+      'the phone must prove more',
+    );
+    // To the stock SDK the code is scanned: onScanned, and it goes on polling (at 4 it would call onMfa and stop).
+    await w.poll();
+    assert.deepEqual(w.calls, ['scanned']);
+    assert.equal(w.scannedUser.nickname, 'erin');
+    assert.equal((await client.qrcode.checkStatus(random)).status, 1);
+    await w.poll();
+    assert.deepEqual(w.calls, ['scanned'], 'still polling, still not onMfa');
+
+    assert.equal(
+      (await phone.act('step-up', random, { headers: PHONE, body: { password: 'erin-step-up-pass' } }))
+        .status,
+      1,
+    );
+    assert.equal((await phone.act('confirm', random, { headers: PHONE })).status, 2);
+    await w.poll();
+    assert.ok(w.success);
+    const { userInfo, ticket } = w.success;
+    assert.equal(userInfo.nickname, 'erin');
+    assert.equal(typeof ticket, 'string');
+    assert.deepEqual(w.calls, ['scanned', 'success'], 'never onMfa, never an error');
+    assert.deepEqual(
+      w.results.map((r) => r.status),
+      [1, 1, 2],
+    );
+    w.assertStopped();
+    const user = await client.qrcode.exchangeUserInfo(ticket);
+    assert.equal(user.username, 'erin');
   });
 });

@@ -85,12 +85,15 @@ describe('the scanlogin CLI', () => {
       return true;
     });
     await assert.rejects(
-      run(process.execPath, ['--import', 'tsx', main, 'pool', 'list', '--port', 'many'], {
-        env: process.env,
-      }),
+      run(
+        process.execPath,
+        ['--import', 'tsx', main, 'pool', 'list', '--port', 'many', '--storage-timeout', 'soon'],
+        { env: process.env },
+      ),
       (err: { code: number; stderr: string }) => {
         assert.equal(err.code, 2);
         assert.match(err.stderr, /PORT="many": expected an integer/);
+        assert.match(err.stderr, /STORAGE_TIMEOUT="soon": does not match/);
         return true;
       },
     );

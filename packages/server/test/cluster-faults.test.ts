@@ -6,9 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type Answer, assertOk, basic, CookieJar, call } from './helpers.js';
-import { type Instance, startInstance } from './support/instances.js';
+import { type Instance, startInstance, untilHealthy } from './support/instances.js';
 import { startPostgres, type TestPostgres } from './support/postgres.js';
 import { startRedis, type TestRedis } from './support/redis.js';
 
@@ -73,16 +72,6 @@ describe('backend outages on PostgreSQL + Redis', () => {
     assert.ok(Number(r.headers.get('retry-after')) > 0, `${what} says when to retry`);
   }
 
-  async function eventuallyHealthy(): Promise<void> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const r = await call(server.url, 'GET', '/health');
-      if (r.status === 200) return;
-      assert.ok(Date.now() < deadline, `not healthy again: ${JSON.stringify(r.body)}\n${server.output()}`);
-      await sleep(200);
-    }
-  }
-
   before(async () => {
     [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
     server = await startInstance('faults', {
@@ -117,7 +106,13 @@ describe('backend outages on PostgreSQL + Redis', () => {
     const token = assertOk(await login()).token;
     assertOk(await act('scanned', code.random, token));
 
+    const outage = server.stderr.mark();
     await redis.stopServer();
+    // The instance has noticed: both of its connections report the loss.
+    await Promise.all([
+      server.untilStderr('redis (commands) unavailable', outage),
+      server.untilStderr('redis (events) unavailable', outage),
+    ]);
     assertUnavailable(await act('confirm', code.random, token), 'confirm');
     assertUnavailable(
       await call(server.url, 'GET', `/api/v2/qrcode/check?random=${code.random}`, { jar: page }),
@@ -129,9 +124,19 @@ describe('backend outages on PostgreSQL + Redis', () => {
     assert.equal((await admin('GET', '/api/admin/pools')).status, 200);
 
     await redis.startServerAgain();
-    await eventuallyHealthy();
-    assert.equal(server.output().includes('Error:'), false, 'nothing crashed or went unhandled');
+    // It comes back by itself: both connections report it, and then it is healthy.
+    await Promise.all([
+      server.untilStderr('redis (commands) available again', outage),
+      server.untilStderr('redis (events) available again', outage),
+    ]);
+    assertOk(await call(server.url, 'GET', '/health'));
     await wholeLogin();
+    assert.ok(server.running(), 'still the same process');
+    // Crashes, unhandled rejections and ioredis's own error reports go to stderr,
+    // which the process writes synchronously: whatever the outage made it write
+    // there came before the 'available again' lines awaited above, so it is in
+    // the output already. (A failed request would have failed the answers above.)
+    assert.equal(server.output().includes('Error:'), false, 'nothing crashed or went unhandled');
   });
 
   it('PostgreSQL stopped mid-flow: 503 in the envelope, no crash; it recovers when PostgreSQL returns', async () => {
@@ -147,7 +152,9 @@ describe('backend outages on PostgreSQL + Redis', () => {
     else assertUnavailable(code, 'gene');
 
     await pg.startServerAgain();
-    await eventuallyHealthy();
+    // It comes back by itself (asked until it says so; no deadline, fails if the process exits).
+    await untilHealthy(server);
     await wholeLogin();
+    assert.ok(server.running(), 'still the same process');
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../src/domain/clock.js';
 import { locateIp } from '../src/domain/geo.js';
 import { openCountryLookup } from '../src/geoip.js';
 import { appLogin, call, generate, startTestServer, type TestServer } from './helpers.js';
@@ -54,7 +55,8 @@ describe('the confirm screen context names the place of the requesting browser',
   let s: TestServer;
   before(async () => {
     // Behind a proxy the client address comes from X-Forwarded-For.
-    s = await startTestServer({ env: { TRUST_PROXY: 'true' } });
+    // On a frozen clock the code cannot expire on its own, however slow a run is.
+    s = await startTestServer({ clock: new ManualClock(), env: { TRUST_PROXY: '1' } });
   });
   after(() => s.close());
 

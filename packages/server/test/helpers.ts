@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
-import { ErrorCodes, type ErrorName, QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
+import { ErrorCodes, type ErrorName, QR_SIGNATURE_TYPE, unsignedQrPayload } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import forge from 'node-forge';
@@ -55,23 +56,39 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   // The port must be known before the config is built: issuer and image URLs name it.
-  const port = await freePort();
-  const config = loadConfig(
-    {
-      LOG_LEVEL: 'silent',
-      DATABASE_FILE: ':memory:',
-      DEMO_ORIGINS: 'http://localhost:3001',
-      PORT: String(port),
-      // Suites fire many requests from one address; the limits have their own tests.
-      ...GENEROUS_LIMITS,
-      ...opts.env,
-    },
-    opts.config,
-  );
-  const services = await createRuntime(config, opts.clock ? { clock: opts.clock } : {});
-  const app = await buildHttp(services);
-  await opts.mount?.(app, services);
-  await app.listen({ host: '127.0.0.1', port });
+  // It was free when picked; on a busy machine another process (a parallel test
+  // file, an outgoing connection) may take it before we listen: then start over on another.
+  let port: number;
+  let services: Services;
+  let app: FastifyInstance;
+  for (;;) {
+    port = await freePort();
+    const config = loadConfig(
+      {
+        LOG_LEVEL: 'silent',
+        DATABASE_FILE: ':memory:',
+        DEMO_ORIGINS: 'http://localhost:3001',
+        PORT: String(port),
+        // Tests that need the phone app pass the directory of a build of their own.
+        COMPANION: 'off',
+        // Suites fire many requests from one address; the limits have their own tests.
+        ...GENEROUS_LIMITS,
+        ...opts.env,
+      },
+      opts.config,
+    );
+    services = await createRuntime(config, opts.clock ? { clock: opts.clock } : {});
+    app = await buildHttp(services);
+    await opts.mount?.(app, services);
+    try {
+      await app.listen({ host: '127.0.0.1', port, backlog: 4096 });
+      break;
+    } catch (err) {
+      await app.close();
+      await services.storage.close();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
   const report = await firstStart(services);
   if (!report?.app || !report.adminToken) throw new Error('seed failed');
   return {
@@ -112,8 +129,16 @@ export class CookieJar {
     for (const line of setCookies) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
-      if (eq > 0) this.#cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+      if (eq <= 0) continue;
+      const name = pair!.slice(0, eq).trim();
+      // An expired cookie is dropped, as a browser does.
+      if (/;\s*Max-Age=0\b/i.test(line)) this.#cookies.delete(name);
+      else this.#cookies.set(name, pair!.slice(eq + 1).trim());
     }
+  }
+  /** The names of the cookies held. */
+  names() {
+    return [...this.#cookies.keys()];
   }
   header() {
     return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -306,6 +331,29 @@ export function appAction(
   });
 }
 
+/**
+ * Resolves once a request waiting on the code's changes (a long-poll check, an
+ * event stream) has subscribed to them and read the state it waits from: from
+ * then on a change is pushed to it, not found by its first read. For tests that
+ * must make the change only after the wait began, without guessing how long
+ * the request takes to reach the server. Watches the next such read of `random`.
+ */
+export function whenWaiting(s: TestServer, random: string): Promise<void> {
+  const qr = s.services.qr;
+  const read = qr.check;
+  return new Promise((resolve) => {
+    qr.check = async function (this: typeof qr, ...args: Parameters<typeof read>) {
+      const view = await read.apply(this, args);
+      if (args[0] === random) {
+        qr.check = read;
+        // The route goes on to wait in the same turn; resolving after it, to be plain about it.
+        setImmediate(resolve);
+      }
+      return view;
+    };
+  });
+}
+
 export function check(s: TestServer, random: string): Promise<Answer> {
   return call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}`);
 }
@@ -335,7 +383,8 @@ export function jwtClaims(token: string): Record<string, Json> {
 
 /**
  * Checks a QR payload's `sig` the way an app must: against the service's
- * published keys, for this code's public id and pool, not expired. Returns
+ * published keys, for this code's public id and pool, not expired, over the
+ * whole text (`dig`). Returns
  * the signature's claims.
  */
 export async function verifyQrSignature(s: TestServer, payloadText: string): Promise<Json> {
@@ -351,5 +400,12 @@ export async function verifyQrSignature(s: TestServer, payloadText: string): Pro
   });
   assert.equal(protectedHeader.typ, QR_SIGNATURE_TYPE);
   assert.equal(claims.exp, Math.ceil(Date.parse(payload.expireAt) / 1000));
+  const unsigned = unsignedQrPayload(payloadText, payload.sig);
+  assert.ok(unsigned, 'the signature is the last member');
+  assert.equal(
+    claims.dig,
+    createHash('sha256').update(unsigned).digest('base64url'),
+    'it covers the whole text',
+  );
   return claims;
 }

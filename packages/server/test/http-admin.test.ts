@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../src/domain/clock.js';
 import {
   admin,
   appAction,
@@ -15,6 +16,7 @@ import {
   call,
   generateFor,
   type Json,
+  jwtClaims,
   loginAs,
   startTestServer,
   type TestServer,
@@ -23,9 +25,11 @@ import {
 const MISSING = '000000000000000000000000';
 
 describe('admin API', () => {
+  // Moved by hand: users are listed in the order they were created, which must not depend on how fast that was.
+  const clock = new ManualClock();
   let s: TestServer;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
   });
   after(() => s.close());
 
@@ -255,6 +259,7 @@ describe('admin API', () => {
       assert.deepEqual(assertOk(await admin(s, 'GET', `/api/admin/users/${dave.id}`)), dave);
 
       for (const username of ['erin', 'frank']) {
+        clock.advance(1000); // created later than the one before, whatever the speed of the machine
         assertOk(await admin(s, 'POST', '/api/admin/users', { userPoolId: pool.id, username }), 201);
       }
       const all = assertOk(await admin(s, 'GET', `/api/admin/users?userPoolId=${pool.id}`));
@@ -354,6 +359,35 @@ describe('admin API', () => {
           email: 'alice@example.com',
         }),
         201,
+      );
+    });
+
+    test('usernames that differ only by case are one name (issue 13): 409 on create and PATCH; kept as written; login finds it in any case', async () => {
+      const pool = s.seed.pool.id;
+      for (const username of ['Alice', 'ALICE', 'ａｌｉｃｅ']) {
+        const r = await admin(s, 'POST', '/api/admin/users', { userPoolId: pool, username });
+        assertError(r, 'CONFLICT');
+        assert.match(r.body.message, /\busername\b/);
+      }
+      const kim = assertOk(
+        await admin(s, 'POST', '/api/admin/users', {
+          userPoolId: pool,
+          username: 'Kim',
+          password: 'kim-password',
+        }),
+        201,
+      );
+      assert.equal(kim.username, 'Kim', 'stored as written');
+      const bob = s.seed.users.find((u) => u.username === 'bob')!;
+      assertError(await admin(s, 'PATCH', `/api/admin/users/${bob.id}`, { username: 'KIM' }), 'CONFLICT');
+      for (const account of ['kim', 'KIM', 'Kim']) {
+        const token = await loginAs(s, s.seed.app.id, account, 'kim-password');
+        assert.equal(jwtClaims(token).sub, kim.id, account);
+      }
+      // Its own name in another case is a rename, not a clash.
+      assert.equal(
+        assertOk(await admin(s, 'PATCH', `/api/admin/users/${kim.id}`, { username: 'KIM' })).username,
+        'KIM',
       );
     });
 

@@ -127,6 +127,21 @@ describe('POST /api/v2/login/account', () => {
     assertOk(await login({ account: t.username, password: t.password }, headers));
   });
 
+  test('50 parallel wrong passwords (issue 13): 5 are evaluated (401 2002), 45 refused unevaluated (429 2003, Retry-After)', async () => {
+    const t = await createTenant(s);
+    const headers = { 'x-authing-app-id': t.appId };
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => login({ account: t.username, password: `wrong-${i}` }, headers)),
+    );
+    const codes = answers.map((a) => a.body.code);
+    assert.equal(codes.filter((c) => c === 2002).length, 5, codes.join(' '));
+    assert.equal(codes.filter((c) => c === 2003).length, 45, codes.join(' '));
+    for (const a of answers.filter((x) => x.body.code === 2003)) {
+      assertError(a, 'TOO_MANY_LOGIN_ATTEMPTS');
+      assert.ok(Number(a.headers.get('retry-after')) >= 1);
+    }
+  });
+
   test('a blocked user: 403 2004 with the right password; unblocked, it works again', async () => {
     const t = await createTenant(s);
     const headers = { 'x-authing-app-id': t.appId };

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ManualClock } from '../src/domain/clock.js';
 import {
   appAction,
   appLogin,
@@ -20,6 +21,7 @@ import {
   loginAs,
   startTestServer,
   type TestServer,
+  whenWaiting,
 } from './helpers.js';
 import { openSse } from './support/sse.js';
 
@@ -37,10 +39,13 @@ function openEvents(s: TestServer, random: string, headers: Record<string, strin
 }
 
 describe('GET /api/v2/qrcode/events (Server-Sent Events)', () => {
+  // Frozen: a stream that wakes at its timer (the code's lifetime, in real time)
+  // re-reads the code, finds it unchanged and waits on; nothing expires on its own.
+  const clock = new ManualClock();
   let s: TestServer;
   let alice: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
     alice = await appLogin(s);
   });
   after(() => s.close());
@@ -130,17 +135,22 @@ describe('GET /api/v2/qrcode/events (Server-Sent Events)', () => {
 });
 
 describe('GET /api/v2/qrcode/check?wait= (long-poll)', () => {
+  const clock = new ManualClock();
   let s: TestServer;
   let alice: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
     alice = await appLogin(s);
   });
   after(() => s.close());
 
   test('a held check answers with the change', async () => {
     const { random } = await generate(s);
+    const waiting = whenWaiting(s, random);
     const held = call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}&wait=30&seq=0`);
+    // The change comes once the check is held (read at seq 0 and waiting), never before it arrived.
+    // The hold is timed on the service's clock, which stands still here: only the change ends it.
+    await waiting;
     assertOk(await appAction(s, 'scanned', random, alice));
     const r = await held;
     const data = assertOk(r);
@@ -161,6 +171,19 @@ describe('GET /api/v2/qrcode/check?wait= (long-poll)', () => {
       await call(s.url, 'GET', `/api/v2/qrcode/check?random=${decided.random}&wait=30&seq=2`),
     );
     assert.equal(done.status, 2);
+  });
+
+  test('a held check with no change answers when the wait has passed on the service’s clock', async () => {
+    const { random } = await generate(s);
+    const waiting = whenWaiting(s, random);
+    const held = call(s.url, 'GET', `/api/v2/qrcode/check?random=${random}&wait=5&seq=0`);
+    await waiting;
+    clock.advance(4_999);
+    assert.equal(s.app.heldRequests.count('127.0.0.1'), 1, 'still held a millisecond before');
+    clock.advance(1);
+    const data = assertOk(await held);
+    assert.equal(data.status, 0, 'unchanged');
+    assert.equal(data.seq, 0);
   });
 
   test('wait=0 is an ordinary check', async () => {
@@ -184,11 +207,12 @@ describe('GET /api/v2/qrcode/check?wait= (long-poll)', () => {
 });
 
 describe('GET /api/v2/qrcode/context', () => {
+  const clock = new ManualClock();
   let s: TestServer;
   let alice: string;
   let bob: string;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
     alice = await appLogin(s, 'alice');
     bob = await appLogin(s, 'bob');
   });

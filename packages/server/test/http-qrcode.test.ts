@@ -31,9 +31,11 @@ import {
 const ALLOWED_ORIGIN = 'http://localhost:3001';
 
 describe('POST /api/v2/qrcode/gene', () => {
+  // Frozen: a lifetime answered in whole seconds is exact however long the request took.
+  const clock = new ManualClock();
   let s: TestServer;
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
   });
   after(() => s.close());
 

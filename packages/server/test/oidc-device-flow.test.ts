@@ -44,7 +44,7 @@ describe('OAuth device grant (RFC 8628), approved on the phone', () => {
 
   before(async () => {
     // Behind a "proxy", so a test can place the device and the phone in different countries.
-    s = await startTestServer({ clock, env: { TRUST_PROXY: 'true', DEVICE_POLL_INTERVAL: '1' } });
+    s = await startTestServer({ clock, env: { TRUST_PROXY: '1', DEVICE_POLL_INTERVAL: '1' } });
     appId = s.seed.app.id;
     secret = s.seed.app.secret;
     alice = await appLogin(s, 'alice');

@@ -12,9 +12,9 @@ import fc from 'fast-check';
 import { loadConfig } from '../src/config/load.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { ServiceError } from '../src/domain/errors.js';
+import type { AppRecord, UserRecord } from '../src/domain/ports.js';
 import { createRuntime } from '../src/runtime.js';
 import type { Services } from '../src/services.js';
-import type { AppRecord, UserRecord } from '../src/storage/contracts.js';
 
 type Op =
   | { kind: 'scan' | 'confirm' | 'cancel'; actor: number }

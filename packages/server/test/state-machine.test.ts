@@ -31,13 +31,29 @@ describe('the transitions table', () => {
       from: [QrStatus.Scanned],
       to: QrStatus.Authorized,
       actor: 'scanner',
+      guard: 'checkCode',
     });
     assert.deepEqual(Transitions.cancel, {
       from: [QrStatus.Scanned, QrStatus.StepUp],
       to: QrStatus.Cancelled,
       actor: 'scanner',
     });
-    assert.deepEqual(Transitions.stepUp, { from: [QrStatus.StepUp], to: QrStatus.Scanned, actor: 'scanner' });
+    assert.deepEqual(Transitions.stepUp, {
+      from: [QrStatus.StepUp],
+      to: QrStatus.Scanned,
+      actor: 'scanner',
+      guard: 'password',
+    });
+  });
+
+  it('guards the check code and the step-up password inside the transition, and nothing else', () => {
+    const guarded = Object.entries(Transitions)
+      .filter(([, rule]) => 'guard' in rule)
+      .map(([action, rule]) => [action, (rule as { guard: string }).guard]);
+    assert.deepEqual(guarded.sort(), [
+      ['confirm', 'checkCode'],
+      ['stepUp', 'password'],
+    ]);
   });
 
   it('never leaves a terminal status', () => {

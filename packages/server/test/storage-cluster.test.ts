@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
 import { composeStorage } from '../src/storage/compose.js';
-import { storageConformance } from '../src/storage/conformance.js';
 import { openPostgres } from '../src/storage/postgres/index.js';
 import { openRedis } from '../src/storage/redis/index.js';
-import { startPostgres, type TestPostgres } from './support/postgres.js';
-import { startRedis, type TestRedis } from './support/redis.js';
+import { storageConformance } from './support/conformance.js';
+import { startPostgres, type TestPostgres, UNHURRIED_POSTGRES } from './support/postgres.js';
+import { startRedis, type TestRedis, UNHURRIED_REDIS } from './support/redis.js';
 
 let servers: Promise<[TestPostgres, TestRedis]> | undefined;
 const started = () => {
@@ -26,7 +26,8 @@ after(async () => {
 storageConformance('PostgreSQL + Redis (several instances)', async () => {
   const [pg, redis] = await started();
   // A fresh database and key prefix per run: every run starts empty.
-  const durable = await openPostgres(await pg.createDatabase());
-  const hot = await openRedis(redis.url, { keyPrefix: `conformance-${randomUUID()}:` });
+  // Without client-side timeouts: a slow machine must not turn into a failure.
+  const durable = await openPostgres(await pg.createDatabase(), UNHURRIED_POSTGRES);
+  const hot = await openRedis(redis.url, { ...UNHURRIED_REDIS, keyPrefix: `conformance-${randomUUID()}:` });
   return composeStorage(durable, hot);
 });

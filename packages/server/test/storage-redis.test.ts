@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { QrStatus } from '@scanlogin/protocol';
 import { Redis } from 'ioredis';
 import { StorageUnavailableError } from '../src/domain/errors.js';
-import { storageConformance } from '../src/storage/conformance.js';
-import type { QrSessionRecord, Storage } from '../src/storage/contracts.js';
+import type { QrSessionRecord, Storage } from '../src/domain/ports.js';
+import { composeStorage } from '../src/storage/compose.js';
 import { openRedis, type RedisHotStorage } from '../src/storage/redis/index.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
-import { startRedis, type TestRedis } from './support/redis.js';
+import { storageConformance } from './support/conformance.js';
+import { startRedis, type TestRedis, UNHURRIED_REDIS } from './support/redis.js';
+import { LineLog } from './support/signals.js';
 
 // One server for the file, started on first use (so a missing redis-server
 // fails the tests that need it with the install hint).
@@ -28,9 +29,29 @@ const freshPrefix = () => `test:${randomUUID()}:`;
 async function openHot(
   url: string,
   keyPrefix = freshPrefix(),
-  lines: string[] = [],
+  log = new LineLog(),
 ): Promise<RedisHotStorage> {
-  return openRedis(url, { keyPrefix, report: (line) => lines.push(line) });
+  return openRedis(url, { ...UNHURRIED_REDIS, keyPrefix, report: log.push });
+}
+
+/** Subscribes to one code's changes; `next()` is the next change heard (already heard, or still to come). */
+function listen(hot: RedisHotStorage, random: string) {
+  const heard: QrSessionRecord[] = [];
+  const waiting: ((s: QrSessionRecord) => void)[] = [];
+  const off = hot.events.subscribe(random, (s) => {
+    heard.push(s);
+    waiting.shift()?.(s);
+  });
+  let read = 0;
+  return {
+    heard,
+    off,
+    next(): Promise<QrSessionRecord> {
+      const i = read++;
+      if (i < heard.length) return Promise.resolve(heard[i]!);
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+  };
 }
 
 /** The cluster layout: hot contracts from Redis, durable ones from SQLite (PostgreSQL later). */
@@ -38,23 +59,19 @@ async function composedStorage(): Promise<Storage> {
   const { url } = await redisServer();
   const hot = await openHot(url);
   const durable = new SqliteStorage(':memory:');
-  return {
-    directory: durable.directory,
-    keys: durable.keys,
-    audit: durable.audit,
-    webSessions: durable.webSessions,
-    sessions: hot.sessions,
-    counters: hot.counters,
-    events: hot.events,
-    // Every kind of artifact through Redis, so the suite covers the adapter whole.
-    oidc: hot.oidc,
-    async ping() {
-      await Promise.all([durable.ping(), hot.ping()]);
+  // Every kind of artifact through Redis (as the durable half's too), so the suite covers the adapter whole.
+  return composeStorage(
+    {
+      directory: durable.directory,
+      keys: durable.keys,
+      audit: durable.audit,
+      webSessions: durable.webSessions,
+      oidc: hot.oidc,
+      ping: () => durable.ping(),
+      close: () => durable.close(),
     },
-    async close() {
-      await Promise.all([hot.close(), durable.close()]);
-    },
-  };
+    hot,
+  );
 }
 
 storageConformance('Redis + SQLite', composedStorage);
@@ -84,19 +101,6 @@ const session = (over: Partial<QrSessionRecord> = {}): QrSessionRecord => {
     ...over,
   };
 };
-
-/** Retries `check` until it stops throwing (or rethrows after `timeoutMs`). */
-async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(25);
-    }
-  }
-}
 
 describe('Redis adapter', () => {
   let server: TestRedis;
@@ -172,33 +176,48 @@ describe('Redis adapter', () => {
   });
 
   it('gives keys TTLs from the record times, not from the wall clock', async () => {
+    // A key's remaining TTL shrinks as real time passes. Instead of assuming that
+    // little has passed, each check measures it with Redis's own clock: from just
+    // before the write to just after the reads, at most `passed` ms can have gone.
+    const redisNow = async () => {
+      const [seconds, micros] = await raw.time();
+      return Number(seconds) * 1000 + Number(micros) / 1000;
+    };
+    const assertTtls = async (keys: string[], write: () => Promise<unknown>, ttl: number) => {
+      const before = await redisNow();
+      await write();
+      const left = await Promise.all(keys.map((key) => raw.pttl(key)));
+      const passed = (await redisNow()) - before;
+      for (const [i, key] of keys.entries()) {
+        // PTTL is rounded to the millisecond: allow that one.
+        assert.ok(
+          left[i]! <= ttl && left[i]! >= ttl - passed - 1,
+          `${key}: ${left[i]} of ${ttl}, ${passed} ms later`,
+        );
+      }
+    };
     const s = session({ publicId: `pub-${randomUUID()}` });
-    await hot.sessions.createSession(s);
-    const ttl = (key: string) => raw.pttl(key);
     // Created at T0 and useless at T0 + 120 s: 120 s plus the 60 s grace.
-    for (const key of [`${prefix}qr:s:${s.random}`, `${prefix}qr:p:${s.publicId}`]) {
-      const left = await ttl(key);
-      assert.ok(left > 170_000 && left <= 180_000, `${key}: ${left}`);
-    }
+    await assertTtls(
+      [`${prefix}qr:s:${s.random}`, `${prefix}qr:p:${s.publicId}`],
+      () => hot.sessions.createSession(s),
+      180_000,
+    );
     // A ticket approved at T0 + 10 s living 300 s extends everything to 300 s + grace from then.
     const ticket = `t-${randomUUID()}`;
-    await hot.sessions.transition(s.random, {
-      from: QrStatus.Pending,
-      to: QrStatus.Authorized,
-      now: T0 + 10_000,
-      set: { ticket, ticketExpiresAt: T0 + 310_000 },
-    });
-    for (const key of [
-      `${prefix}qr:s:${s.random}`,
-      `${prefix}qr:p:${s.publicId}`,
-      `${prefix}qr:t:${ticket}`,
-    ]) {
-      const left = await ttl(key);
-      assert.ok(left > 350_000 && left <= 360_000, `${key}: ${left}`);
-    }
-    await hot.counters.increment('ttl-check', 5000, T0);
-    const counterLeft = await ttl(`${prefix}ctr:ttl-check`);
-    assert.ok(counterLeft > 60_000 && counterLeft <= 65_000, `counter: ${counterLeft}`);
+    await assertTtls(
+      [`${prefix}qr:s:${s.random}`, `${prefix}qr:p:${s.publicId}`, `${prefix}qr:t:${ticket}`],
+      () =>
+        hot.sessions.transition(s.random, {
+          from: QrStatus.Pending,
+          to: QrStatus.Authorized,
+          now: T0 + 10_000,
+          set: { ticket, ticketExpiresAt: T0 + 310_000 },
+        }),
+      360_000,
+    );
+    // A 5 s counter window plus the grace.
+    await assertTtls([`${prefix}ctr:ttl-check`], () => hot.counters.increment('ttl-check', 5000, T0), 65_000);
   });
 
   it('sweeps a useless session together with its public id and ticket entries', async () => {
@@ -264,10 +283,8 @@ describe('Redis adapter', () => {
       await b.sessions.createSession(s);
       assert.deepEqual(await a.sessions.getSession(s.random), s);
 
-      const heardByA: QrSessionRecord[] = [];
-      const heardByB: QrSessionRecord[] = [];
-      const offA = a.events.subscribe(s.random, (x) => heardByA.push(x));
-      const offB = b.events.subscribe(s.random, (x) => heardByB.push(x));
+      const byA = listen(a, s.random);
+      const byB = listen(b, s.random);
       const scanned = await a.sessions.transition(s.random, {
         from: QrStatus.Pending,
         to: QrStatus.Scanned,
@@ -276,36 +293,48 @@ describe('Redis adapter', () => {
       });
       assert.ok(scanned);
       a.events.publish(scanned);
-      await eventually(() => {
-        assert.deepEqual(heardByA, [scanned]);
-        assert.deepEqual(heardByB, [scanned]);
-      });
-      offA();
-      offB();
+      assert.deepEqual(await byA.next(), scanned);
+      assert.deepEqual(await byB.next(), scanned);
+      byA.off();
+      byB.off();
       assert.equal(a.events.watchedCount, 0);
 
-      // A third instance with another prefix hears nothing of it.
-      const stranger = await openHot(server.url);
-      const heardByStranger: QrSessionRecord[] = [];
-      stranger.events.subscribe(s.random, (x) => heardByStranger.push(x));
-      b.events.publish(scanned);
-      await sleep(50);
-      assert.deepEqual(heardByStranger, []);
-      await stranger.close();
+      // A third instance with another prefix hears nothing of it. Its own change,
+      // published after Redis has handled B's, is the sentinel: Redis delivers
+      // messages to a subscriber in the order it handled the publishes, so by the
+      // time the stranger hears its own change it would have heard B's before.
+      const strangerPrefix = freshPrefix();
+      const stranger = await openHot(server.url, strangerPrefix);
+      try {
+        const byStranger = listen(stranger, s.random);
+        b.events.publish(scanned);
+        await b.ping(); // same connection as the publish: Redis has handled it once this answers
+        stranger.events.publish({ ...scanned, seq: 99 });
+        assert.deepEqual(await byStranger.next(), { ...scanned, seq: 99 }, 'only its own change');
+        assert.equal(byStranger.heard.length, 1);
+      } finally {
+        await stranger.close();
+      }
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
   });
 
-  it('fails to open, quickly, when nobody listens', async () => {
+  it('fails to open when nobody listens, once its startup time is up (no retrying forever)', async () => {
     const gone = await startRedis();
     await gone.stop();
-    const started = Date.now();
-    await assert.rejects(
-      openRedis(gone.url, { startupTimeoutMs: 300, report: () => {} }),
-      StorageUnavailableError,
+    const err = await openRedis(gone.url, { startupTimeoutMs: 300, report: () => {} }).then(
+      () => assert.fail('opened without a server'),
+      (e: unknown) => e,
     );
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(err instanceof StorageUnavailableError, String(err));
+    // The reason is the refused connection, or (if not even one attempt had
+    // failed when the startup time ran out, on a very busy machine) the startup time itself.
+    const cause = err.cause as NodeJS.ErrnoException;
+    assert.ok(
+      cause.code === 'ECONNREFUSED' || cause.message === 'no connection within 300 ms',
+      `cause: ${String(cause)}`,
+    );
   });
 });
 
@@ -321,15 +350,21 @@ describe('Redis adapter while Redis goes away and comes back', () => {
     const onUnexpected = (err: unknown) => unexpected.push(err);
     process.on('unhandledRejection', onUnexpected);
     process.on('uncaughtException', onUnexpected);
-    const lines: string[] = [];
-    const hot = await openHot(server.url, freshPrefix(), lines);
+    const log = new LineLog();
+    const hot = await openHot(server.url, freshPrefix(), log);
     try {
       const s = session({ status: QrStatus.Scanned, userId: 'u' });
       await hot.sessions.createSession(s);
-      const heard: QrSessionRecord[] = [];
-      hot.events.subscribe(s.random, (x) => heard.push(x));
+      const heard = listen(hot, s.random);
 
+      const outage = log.mark();
       await server.stopServer();
+      // Both connections have noticed: each reports its first failed reconnection attempt.
+      await Promise.all([
+        log.untilIncludes('redis (commands) unavailable: ', outage),
+        log.untilIncludes('redis (events) unavailable: ', outage),
+      ]);
+
       const calls: Record<string, () => Promise<unknown>> = {
         createSession: () => hot.sessions.createSession(session()),
         getSession: () => hot.sessions.getSession(s.random),
@@ -347,15 +382,24 @@ describe('Redis adapter while Redis goes away and comes back', () => {
         ping: () => hot.ping(),
       };
       for (const [name, call] of Object.entries(calls)) {
-        const started = Date.now();
-        await assert.rejects(call(), StorageUnavailableError, name);
-        assert.ok(Date.now() - started < 500, `${name} took ${Date.now() - started} ms`);
+        const err = await call().then(
+          () => assert.fail(`${name} succeeded without Redis`),
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof StorageUnavailableError, `${name}: ${String(err)}`);
+        // Fast: refused on the spot, never sent, never queued. (The adapter's
+        // timeouts are out of reach here, so this cannot have been a timeout.)
+        assert.match(String((err.cause as Error).message), /enableOfflineQueue/, name);
       }
       assert.doesNotThrow(() => hot.events.publish(s));
-      await sleep(300); // a few reconnect attempts fail meanwhile
 
       await server.startServerAgain();
-      await eventually(() => hot.ping());
+      // Both connections came back by themselves (and the events one re-subscribed before saying so).
+      await Promise.all([
+        log.untilIncludes('redis (commands) available again', outage),
+        log.untilIncludes('redis (events) available again', outage),
+      ]);
+      await hot.ping();
       // The restarted server is empty (no persistence); the same objects work again.
       await hot.sessions.createSession(s);
       const cancelled = await hot.sessions.transition(s.random, {
@@ -365,15 +409,13 @@ describe('Redis adapter while Redis goes away and comes back', () => {
       });
       assert.equal(cancelled?.status, QrStatus.Cancelled);
       assert.deepEqual((await hot.counters.increment('c', 1000, T0)).count, 1);
-      // The pattern subscription came back with the connection.
+      // The pattern subscription came back with the connection: the change is
+      // heard, and it is the first one (the one published while Redis was away is lost).
       hot.events.publish(cancelled!);
-      await eventually(() => assert.deepEqual(heard, [cancelled]));
+      assert.deepEqual(await heard.next(), cancelled);
+      assert.equal(heard.heard.length, 1);
 
       assert.deepEqual(unexpected, []);
-      assert.ok(lines.some((l) => l.includes('(commands) unavailable')));
-      assert.ok(lines.some((l) => l.includes('(events) unavailable')));
-      assert.ok(lines.some((l) => l.includes('(commands) available again')));
-      assert.ok(lines.some((l) => l.includes('(events) available again')));
     } finally {
       process.off('unhandledRejection', onUnexpected);
       process.off('uncaughtException', onUnexpected);

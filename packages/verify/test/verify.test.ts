@@ -73,17 +73,17 @@ describe('@scanlogin/verify against a live service', () => {
 
   it('follows a key rotation: the new key is published before it signs', async () => {
     const kidOf = (t: string) => JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()).kid;
-    const issue = () =>
-      s.services.tokens.issue({ userId: 'u', poolId: s.seed.pool.id, audience: s.seed.app.id, use: 'web' })
-        .token;
-    const oldKid = kidOf(issue());
+    const user = { id: 'u', poolId: s.seed.pool.id, blocked: false };
+    const issue = async () =>
+      (await s.services.tokens.issue({ user, audience: s.seed.app.id, use: 'web' })).token;
+    const oldKid = kidOf(await issue());
     const kid = await s.services.keys.rotate();
     const jwks = await call(s.url, 'GET', '/.well-known/jwks.json');
     assert.ok((jwks.body as unknown as { keys: { kid: string }[] }).keys.some((k) => k.kid === kid));
-    assert.equal(kidOf(issue()), oldKid, 'the old key signs until the new one is widely known');
+    assert.equal(kidOf(await issue()), oldKid, 'the old key signs until the new one is widely known');
 
     clock.advance(s.services.config.keyActivationDelay * 1000);
-    const fresh = issue();
+    const fresh = await issue();
     assert.equal(kidOf(fresh), kid);
     const verify = createVerifier({ issuer: s.services.config.publicUrl, audience: s.seed.app.id });
     assert.equal((await verify(fresh)).sub, 'u');

@@ -1,6 +1,6 @@
 import { asScanLoginError, ScanLoginError } from './errors.js';
 import { statusDispatcher } from './status.js';
-import type { HttpClient } from './transport/http.js';
+import { type HttpClient, STEP_UP_AWARE } from './transport/http.js';
 import type {
   ExchangedUser,
   GeneCodeOptions,
@@ -55,7 +55,7 @@ export class QrCodeAuthenticationClient {
         rotate: rotate || undefined,
       },
     });
-    if (typeof data.binding === 'string') this.#http.binding = data.binding;
+    if (typeof data.binding === 'string') this.#http.keepBinding(data.random, data.binding);
     return data;
   }
 
@@ -67,12 +67,22 @@ export class QrCodeAuthenticationClient {
    * a scan this fails with 2243 (QR_WRONG_STATE), after expiry with 2242.
    */
   rotateCode(random: string): Promise<RotateCodeResult> {
-    return this.#http.request('POST', '/api/v2/qrcode/rotate', { body: { random } });
+    const binding = this.#http.bindingFor(random);
+    return this.#http.request('POST', '/api/v2/qrcode/rotate', { body: { random }, binding });
   }
 
-  /** The current status of a code: `{random, status, ticket, userInfo, ...}`. */
-  checkStatus(random: string): Promise<QrCodeStatus> {
-    return this.#http.request('GET', `/api/v2/qrcode/check?random=${encodeURIComponent(random)}`);
+  /**
+   * The current status of a code: `{random, status, ticket, userInfo, ...}`.
+   * Step-up shows as status 4 with `scannedResult` (we ask for it: 4 is not
+   * final here); the seeds' SDK is shown 1 instead.
+   */
+  async checkStatus(random: string): Promise<QrCodeStatus> {
+    const path = `/api/v2/qrcode/check?random=${encodeURIComponent(random)}&${STEP_UP_AWARE}`;
+    const data = await this.#http.request<QrCodeStatus>('GET', path, {
+      binding: this.#http.bindingFor(random),
+    });
+    this.#http.noteStatus(data);
+    return data;
   }
 
   /**
@@ -81,7 +91,8 @@ export class QrCodeAuthenticationClient {
    * redeem the ticket on your server with the app secret.
    */
   exchangeUserInfo(ticket: string): Promise<ExchangedUser> {
-    return this.#http.request('POST', '/api/v2/qrcode/userinfo', { body: { ticket } });
+    const binding = this.#http.bindingFor(ticket);
+    return this.#http.request('POST', '/api/v2/qrcode/userinfo', { body: { ticket }, binding });
   }
 
   /**

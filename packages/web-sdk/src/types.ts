@@ -40,7 +40,10 @@ export type ExchangedUser = Record<string, unknown> & {
 export type GeneCodeResult = GenerateResult & {
   /** The number to show on the page when the pool asks for a check code; null otherwise. */
   checkCode?: number | null;
-  /** The browser binding secret (see `HttpClient.binding`). */
+  /**
+   * The browser binding: a secret minted for this code alone. The client keeps
+   * it and sends it with this code's requests (`x-scanlogin-binding`).
+   */
   binding?: string;
   /**
    * Ours: for a code asked for with `rotate`, the seconds until its public id

@@ -73,7 +73,8 @@ describe('the IIFE bundle in Chromium', { skip: !CHROMIUM && 'no Chromium' }, ()
       }
     });
     await new Promise<void>((resolve) => site.listen(port, '127.0.0.1', resolve));
-    server = await startTestServer({ clock, env: { DEMO_ORIGINS: origin } });
+    // Behind a proxy that names the client's address, so a test can put a page or a phone elsewhere.
+    server = await startTestServer({ clock, env: { DEMO_ORIGINS: origin, TRUST_PROXY: '1' } });
     alice = await phone(server);
     browser = await launchChromium();
   });
@@ -431,6 +432,56 @@ describe('the IIFE bundle in Chromium', { skip: !CHROMIUM && 'no Chromium' }, ()
     assert.match((await liveText(page)) ?? '', new RegExp(`Pick this number on your phone: ${checkCode}`));
     assert.equal((await act('confirm', { checkCode })).body.code, 200);
     await state(page, 'success');
+    await page.context().close();
+  });
+
+  test('on a step-up pool the widget is told status 4 over its stream (onMfa), then logs in after the step-up (issue 13)', async () => {
+    const tenant = await createTenant(server, { allowedOrigins: [origin] }, undefined, {
+      proximityPolicy: 'step-up',
+    });
+    const token = await loginAs(server, tenant.appId, tenant.username, tenant.password);
+    const page = await openPage();
+    const streams: string[] = [];
+    // The page appears to be in the United Kingdom (added below the page, which needs no CORS approval).
+    await page.context().route(`${server.url}/**`, (route) => {
+      if (route.request().url().includes('/api/v2/qrcode/events')) streams.push(route.request().url());
+      return route.continue({ headers: { ...route.request().headers(), 'x-forwarded-for': '81.2.69.160' } });
+    });
+    await start(
+      page,
+      tenant.appId,
+      `
+        const client = new ScanLogin.AuthenticationClient({ appId, appHost, lang: 'en-US' });
+        window.handle = await client.qrcode.startScanning('qrcode', {
+          onMfa: (code, message) => log.push(['mfa', code, message]),
+          onSuccess: (_u, t) => log.push(['success', t]),
+        });
+      `,
+    );
+    await state(page, 'code');
+    assert.equal(await page.locator('.scanlogin').getAttribute('data-transport'), 'sse');
+    const { random } = await readCode(page);
+    // The phone, in the United States.
+    const act = (action: string, body: Record<string, unknown> = {}) =>
+      call(server.url, 'POST', `/api/v2/qrcode/${action}`, {
+        body: { random, ...body },
+        headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': '8.8.8.8' },
+      });
+    assert.equal((await act('scanned')).body.data.status, 4);
+    await page.waitForFunction(() => (window as unknown as PageLog).log.length > 0, null);
+    assert.deepEqual(await log(page), [
+      ['mfa', 2250, 'This login comes from far away: confirm your password on the phone to continue.'],
+    ]);
+    await state(page, 'scanned');
+    assert.equal(await liveText(page), 'Extra verification is needed on your phone');
+    assert.ok(streams.length > 0 && streams.every((u) => new URL(u).searchParams.get('stepUp') === '1'));
+
+    assert.equal((await act('step-up', { password: tenant.password })).body.data.status, 1);
+    assert.equal((await act('confirm')).body.data.status, 2);
+    await state(page, 'success');
+    const entries = await log(page);
+    assert.equal(entries.length, 2);
+    assert.equal(entries[1]?.[0], 'success');
     await page.context().close();
   });
 

@@ -3,10 +3,18 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, mock, test } from 'node:test';
 import { ManualClock } from '../../server/src/domain/clock.js';
-import { basic, call, startTestServer, type TestServer } from '../../server/test/helpers.js';
+import {
+  assertOk,
+  basic,
+  call,
+  createTenant,
+  loginAs,
+  startTestServer,
+  type TestServer,
+} from '../../server/test/helpers.js';
 import { AuthenticationClient } from '../src/client.js';
 import { NETWORK_ERROR, ScanLoginError } from '../src/errors.js';
-import type { QrUserInfo } from '../src/types.js';
+import type { QrCodeStatus, QrUserInfo } from '../src/types.js';
 import { phone, recordingProxy } from './support.js';
 
 let server: TestServer;
@@ -15,7 +23,8 @@ let client: AuthenticationClient;
 let alice: Awaited<ReturnType<typeof phone>>;
 
 before(async () => {
-  server = await startTestServer();
+  // Behind a proxy that names the client's address, so a test can put a page or a phone elsewhere.
+  server = await startTestServer({ env: { TRUST_PROXY: '1' } });
   proxy = await recordingProxy(server.url);
   client = new AuthenticationClient({ appId: server.seed.app.id, appHost: `${proxy.url}/` });
   alice = await phone(server);
@@ -123,6 +132,49 @@ describe('requests', () => {
         qr: { allowExchangeUserInfoFromBrowser: false },
       });
     }
+  });
+});
+
+// Issue 13, finding 4: the service mints a binding per code, so a client with several codes
+// (widgets, refreshes) must send each code's own; one remembered binding would open only the last.
+describe('bindings, one per code', () => {
+  test('codes made together each see their ticket and redeem it with their own binding', async () => {
+    const own = new AuthenticationClient({ appId: server.seed.app.id, appHost: proxy.url });
+    const codes = await Promise.all([own.qrcode.geneCode(), own.qrcode.geneCode(), own.qrcode.geneCode()]);
+    assert.equal(new Set(codes.map((c) => c.binding)).size, 3);
+    for (const c of [...codes].reverse()) {
+      await alice.scan(c.random);
+      await alice.confirm(c.random);
+    }
+    await server.services.directory.updateApp(server.seed.app.id, {
+      qr: { allowExchangeUserInfoFromBrowser: true },
+    });
+    try {
+      for (const c of codes) {
+        const { ticket } = await own.qrcode.checkStatus(c.random);
+        assert.ok(ticket, c.random);
+        const sent = proxy.seen.findLast((r) => r.url === `/api/v2/qrcode/check?random=${c.random}`);
+        assert.equal(sent?.headers['x-scanlogin-binding'], c.binding);
+        assert.equal((await own.qrcode.exchangeUserInfo(ticket)).username, 'alice');
+        const redeemed = proxy.seen.findLast((r) => r.url === '/api/v2/qrcode/userinfo');
+        assert.equal(redeemed?.headers['x-scanlogin-binding'], c.binding, 'the ticket’s own code’s binding');
+      }
+    } finally {
+      await server.services.directory.updateApp(server.seed.app.id, {
+        qr: { allowExchangeUserInfoFromBrowser: false },
+      });
+    }
+  });
+
+  test('another client (another browser) sees no ticket of these codes', async () => {
+    const page = new AuthenticationClient({ appId: server.seed.app.id, appHost: proxy.url });
+    const stranger = new AuthenticationClient({ appId: server.seed.app.id, appHost: proxy.url });
+    const { random } = await page.qrcode.geneCode();
+    await stranger.qrcode.geneCode();
+    await alice.scan(random);
+    await alice.confirm(random);
+    assert.equal((await stranger.qrcode.checkStatus(random)).ticket, null);
+    assert.ok((await page.qrcode.checkStatus(random)).ticket);
   });
 });
 
@@ -306,5 +358,70 @@ describe('expiry', () => {
     await polling.tick(10, 10);
     assert.equal(expired, 1);
     assert.deepEqual(statuses, [0, -1]);
+  });
+});
+
+describe('startPolling on a step-up pool (issue 13)', () => {
+  test('status 4 with its reason calls onMfa and polling goes on; the approval after the step-up logs in', async () => {
+    const t = await createTenant(server, {}, undefined, { proximityPolicy: 'step-up' });
+    // The page in the United Kingdom, the phone in the United States.
+    const uk = await recordingProxy(server.url, { 'x-forwarded-for': '81.2.69.160' });
+    const page = new AuthenticationClient({ appId: t.appId, appHost: uk.url, lang: 'en-US' });
+    const polling = fakePollingTimer(page.qrcode);
+    try {
+      const { random } = await page.qrcode.geneCode();
+      const events: string[] = [];
+      const results: QrCodeStatus[] = [];
+      let ticket: string | undefined;
+      await page.qrcode.startPolling(random, {
+        interval: 20,
+        onResult: (d) => {
+          results.push(d);
+          events.push(`result:${d.status}`);
+        },
+        onScanned: () => events.push('scanned'),
+        onMfa: (code) => events.push(`mfa:${code}`),
+        onSuccess: (_u, tk) => {
+          ticket = tk;
+          events.push('success');
+        },
+        onError: (e) => events.push(`error:${e.message}`),
+      });
+      const token = await loginAs(server, t.appId, t.username, t.password);
+      const act = async (action: string, body: Record<string, unknown> = {}) =>
+        assertOk(
+          await call(server.url, 'POST', `/api/v2/qrcode/${action}`, {
+            body: { random, ...body },
+            headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': '8.8.8.8' },
+          }),
+        ).status;
+
+      assert.equal(await act('scanned'), 4);
+      await polling.tick(20);
+      assert.deepEqual(events, ['result:4', 'mfa:2250']);
+      assert.deepEqual(results[0]?.scannedResult, {
+        code: 2250,
+        message: 'This login comes from far away: confirm your password on the phone to continue.',
+      });
+      const checks = polling.checks;
+      await polling.tick(20, 3);
+      assert.equal(polling.checks, checks + 3, 'status 4 is not final: polling goes on');
+      assert.deepEqual(events.slice(2), ['result:4', 'result:4', 'result:4'], 'onMfa once per entry into 4');
+
+      assert.equal(await act('step-up', { password: t.password }), 1);
+      await polling.tick(20);
+      assert.deepEqual(events.slice(5), ['result:1', 'scanned']);
+      assert.equal(await act('confirm'), 2);
+      await polling.tick(20);
+      assert.deepEqual(events.slice(7), ['result:2', 'success']);
+      assert.equal(typeof ticket, 'string');
+      // Every status read said that it understands status 4.
+      const reads = uk.seen.filter((r) => r.url.startsWith('/api/v2/qrcode/check'));
+      assert.ok(reads.length >= 6);
+      assert.ok(reads.every((r) => r.url === `/api/v2/qrcode/check?random=${random}&stepUp=1`));
+    } finally {
+      polling.restore();
+      await uk.close();
+    }
   });
 });

@@ -95,30 +95,31 @@ describe('QR encoder', () => {
 });
 
 describe('a code sized for the widget', () => {
-  // What the service sends now: the seeds' JSON plus a compact JWS (ES256) over the public id.
+  // What the service sends now: the seeds' JSON plus a compact JWS (ES256) over the public id, pool,
+  // expiry and the digest of the rest.
   const signed = formatQrPayload({
     random: 'jO7kMXLmyWdCg76hYdQqig',
     userPoolId: 'a690e1c4e40d9a84c2f13ee8',
     createdAt: Date.UTC(2026, 10, 21, 6, 53, 58),
     expiresAt: Date.UTC(2026, 10, 21, 6, 54, 28),
-    sig: `eyJhbGciOiJFUzI1NiIsInR5cCI6InNjYW5sb2dpbi1xcitqd3QiLCJraWQiOiJINnpYUGF5aUU2THpHNGZuSFFUNUtoOC1fOFpxXy1WV0JXOW52dzNQMlcwIn0.eyJzdWIiOiJqTzdrTVhMbXlXZENnNzZoWWRRcWlnIiwiYXVkIjoiYTY5MGUxYzRlNDBkOWE4NGMyZjEzZWU4IiwiZXhwIjoxNzk1MjQ0MDY5fQ.${'x'.repeat(86)}`,
+    sig: `eyJhbGciOiJFUzI1NiIsInR5cCI6InNjYW5sb2dpbi1xcitqd3QiLCJraWQiOiJINnpYUGF5aUU2THpHNGZuSFFUNUtoOC1fOFpxXy1WV0JXOW52dzNQMlcwIn0.eyJzdWIiOiJqTzdrTVhMbXlXZENnNzZoWWRRcWlnIiwiYXVkIjoiYTY5MGUxYzRlNDBkOWE4NGMyZjEzZWU4IiwiZXhwIjoxNzk1MjQ0MDY5LCJkaWciOiItS0ZfTk55YVMxZ3ZMRXB6SjFlYjVZdUZjbW40QkhzNEszdmJzZnBWamFVIn0.${'x'.repeat(86)}`,
   });
   const modulePx = (m: QrMatrix, side: number) => side / (m.size + QUIET_ZONE * 2);
 
-  test('a signed payload at the default 240 px drops to level L for modules of at least 2.8 px', () => {
-    assert.ok(signed.length > 500 && signed.length < 560, `${signed.length} bytes`);
-    assert.equal(encodeQr(signed).version, 18, 'at M: 97 modules with the quiet zone, 2.5 px each');
+  test('a signed payload at the default 240 px drops to level L for modules of about 2.7 px', () => {
+    assert.ok(signed.length > 560 && signed.length < 620, `${signed.length} bytes`);
+    assert.equal(encodeQr(signed).version, 19, 'at M: 101 modules with the quiet zone, 2.4 px each');
     const m = encodeToFit(signed, 240);
     assert.equal(m.ecLevel, 'L');
-    assert.equal(m.version, 15);
-    assert.ok(modulePx(m, 240) > 2.8);
+    assert.equal(m.version, 16);
+    assert.ok(modulePx(m, 240) > 2.69);
     assert.equal(new TextDecoder().decode(decode(m) ?? new Uint8Array()), signed);
   });
 
   test('level M wherever its modules are big enough', () => {
-    const big = encodeToFit(signed, 300);
+    const big = encodeToFit(signed, 320);
     assert.equal(big.ecLevel, 'M');
-    assert.ok(modulePx(big, 300) >= MIN_MODULE_PX);
+    assert.ok(modulePx(big, 320) >= MIN_MODULE_PX);
     const short = encodeToFit(text(120), 240);
     assert.equal(short.ecLevel, 'M', 'an unsigned code (older services) stays at M');
   });

@@ -33,8 +33,8 @@ export interface Recorded {
   body: string;
 }
 
-/** A proxy in front of `target` that records every request it forwards. */
-export async function recordingProxy(target: string) {
+/** A proxy in front of `target` that records every request it forwards (adding `extraHeaders`). */
+export async function recordingProxy(target: string, extraHeaders: Record<string, string> = {}) {
   const seen: Recorded[] = [];
   const upstream = new URL(target);
   const server = createServer((req, res) => {
@@ -54,7 +54,7 @@ export async function recordingProxy(target: string) {
           port: upstream.port,
           method: req.method,
           path: req.url,
-          headers: { ...req.headers, host: upstream.host },
+          headers: { ...req.headers, ...extraHeaders, host: upstream.host },
         },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);

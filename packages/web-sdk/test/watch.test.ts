@@ -84,18 +84,18 @@ describe('watchStatus', () => {
     const proxy = await recordingProxy(server.url);
     try {
       const h = new HttpClient({ appId: server.seed.app.id, appHost: proxy.url, lang: 'en-US' });
-      h.binding = http.binding;
       const { random } = await gene();
+      h.keepBinding(random, http.bindingFor(random)!);
       const w = record(random, ['long-poll'], h);
       await until(() => w.updates.length > 0);
       await alice.scan(random);
       await until(() => w.statuses().includes(1));
       w.watch.stop();
       const checks = proxy.seen.filter((r) => r.url.startsWith('/api/v2/qrcode/check'));
-      assert.equal(checks[0]?.url, `/api/v2/qrcode/check?random=${random}`);
+      assert.equal(checks[0]?.url, `/api/v2/qrcode/check?random=${random}&stepUp=1`);
       if (longPollSupported) {
         const seq = w.updates[0]?.seq;
-        assert.equal(checks[1]?.url, `/api/v2/qrcode/check?random=${random}&wait=25&seq=${seq}`);
+        assert.equal(checks[1]?.url, `/api/v2/qrcode/check?random=${random}&stepUp=1&wait=25&seq=${seq}`);
       }
     } finally {
       await proxy.close();

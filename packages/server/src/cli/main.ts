@@ -7,10 +7,10 @@ import { sha256Hex } from '../domain/directory/service.js';
 import { userView } from '../domain/directory/views.js';
 import { ServiceError } from '../domain/errors.js';
 import { randomToken } from '../domain/ids.js';
+import { META } from '../domain/ports.js';
 import { appView, poolView } from '../http/routes/admin/views.js';
 import { type ClientRegistration, validateRegistration } from '../oidc/clients.js';
 import { createRuntime } from '../runtime.js';
-import { META } from '../storage/contracts.js';
 import { serveCommand } from './serve.js';
 
 const HELP = `scanlogin: self-hosted QR login
@@ -177,7 +177,7 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
 }
 
 /** Flags that stand alone (booleans); every other flag takes the next word as its value. */
-const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'public-client', 'trust-proxy', 'help']);
+const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'public-client', 'help']);
 
 /** Splits argv into command words and `--flag value` options (keyed like env vars). */
 export function parseArgs(argv: string[]): { words: string[]; opts: Opts } {

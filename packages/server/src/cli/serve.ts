@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type FirstStartReport, firstStart, formatFirstStart } from '../bootstrap.js';
 import type { Config } from '../config/schema.js';
@@ -5,6 +7,7 @@ import { buildHttp } from '../http/app.js';
 import { createRuntime } from '../runtime.js';
 import type { Services } from '../services.js';
 import { type ResolvedTls, resolveTls } from '../tls.js';
+import { secureDataDirectory } from './data-dir.js';
 import { claimDatabaseFile } from './file-owner.js';
 
 export interface RunningServer {
@@ -30,6 +33,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // First, so a wrong TLS setting stops the start before storage is opened.
   const tls = resolveTls(config);
   const embeddedFile = !config.databaseUrl && config.databaseFile !== ':memory:' ? config.databaseFile : null;
+  // The data directories are the owner's alone before anything is written into them.
+  if (existsSync(config.dataDir) || config.https === 'self-signed')
+    secureDataDirectory(config.dataDir, 'DATA_DIR');
+  if (embeddedFile && resolve(dirname(embeddedFile)) !== resolve(config.dataDir)) {
+    secureDataDirectory(dirname(embeddedFile), 'The directory of DATABASE_FILE');
+  } else if (embeddedFile) {
+    secureDataDirectory(config.dataDir, 'DATA_DIR');
+  }
   const release = embeddedFile ? claimDatabaseFile(embeddedFile) : () => {};
   let services: Services;
   try {

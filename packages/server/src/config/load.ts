@@ -10,7 +10,7 @@ export class ConfigError extends Error {
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off', '']);
 
-/** `--port 3001` / `--port=3001` / `--trust-proxy` → { PORT: '3001', TRUST_PROXY: 'true' } */
+/** `--port 3001` / `--port=3001` / `--seed-demo` → { PORT: '3001', SEED_DEMO: 'true' } */
 export function flagsToEnv(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -67,7 +67,9 @@ export function loadConfig(
           .map((x) => x.trim())
           .filter(Boolean);
         break;
-      case 'string':
+      case 'string': {
+        const problem = s.check?.(raw);
+        if (problem) problems.push(`${s.env}=${JSON.stringify(raw)}: ${problem}`);
         if (s.pattern && !s.pattern.test(raw)) {
           // Never echo secrets back, even in an error.
           const secret = key === 'adminToken' || key === 'databaseUrl' || key === 'redisUrl';
@@ -76,6 +78,7 @@ export function loadConfig(
         }
         out[key] = raw;
         break;
+      }
     }
   }
   // Hot state in Redis and durable data in SQLite (or the reverse) would not scale and would not

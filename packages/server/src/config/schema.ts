@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Every setting of the service, in one table: the loader validates against
  * it, `npm run docs` renders it into docs/configuration.md, and nothing else
@@ -12,7 +14,13 @@ interface Base<T> {
 }
 export type Setting =
   | (Base<number> & { type: 'integer'; min: number; max: number })
-  | (Base<string> & { type: 'string'; pattern?: RegExp; optional?: boolean })
+  | (Base<string> & {
+      type: 'string';
+      pattern?: RegExp;
+      optional?: boolean;
+      /** A check beyond the pattern: the problem with `raw`, or null when it is fine. */
+      check?: (raw: string) => string | null;
+    })
   | (Base<boolean> & { type: 'boolean' })
   | (Base<string[]> & { type: 'list' });
 
@@ -106,6 +114,17 @@ export const configSchema = {
     default: 'scanlogin:',
     description: 'Prefix of every Redis key and channel; instances serving the same users must agree on it.',
   },
+  storageTimeout: {
+    env: 'STORAGE_TIMEOUT',
+    type: 'string',
+    optional: true,
+    pattern: /^[0-9]{1,4}$/,
+    default: '',
+    defaultText:
+      '(built in: 2 s for a connection or a Redis reply, 10 s for a PostgreSQL query, 5 s for Redis at start)',
+    description:
+      'Seconds a call may wait for PostgreSQL or Redis (a connection, then the answer) before it fails as unavailable (503); `0`: no limit. With DATABASE_URL only.',
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     type: 'string',
@@ -188,11 +207,23 @@ export const configSchema = {
     description:
       'Country lookups for the confirm screen: `bundled` (the CC0 database from npm), a path to a MaxMind-format .mmdb file, or `off`.',
   },
+  companion: {
+    env: 'COMPANION',
+    type: 'string',
+    default: 'bundled',
+    description:
+      'The companion phone app at /companion/: `bundled` (the build shipped with the service), a directory holding another build, or `off`.',
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
-    type: 'boolean',
-    default: false,
-    description: 'Trust X-Forwarded-For/-Proto (set when behind a reverse proxy, so client IPs are right).',
+    type: 'string',
+    default: 'off',
+    check: (raw) => {
+      const parsed = parseTrustProxy(raw);
+      return typeof parsed === 'string' ? parsed : null;
+    },
+    description:
+      "Who may tell the client address and scheme (X-Forwarded-For, X-Forwarded-Proto): `off` (nobody: the address is the connection's), the number of proxies in front of the service (`1` for one nginx), or the proxies' addresses as a comma list of IPs, CIDRs, `loopback`, `linklocal`, `uniquelocal`. The client is the right-most address of the chain that no trusted proxy added; anything a client writes further left is ignored. `true` (trust the whole chain) is refused: a client could then choose its own address.",
   },
   loginAccountFailures: {
     env: 'LOGIN_ACCOUNT_FAILURES',
@@ -200,7 +231,17 @@ export const configSchema = {
     min: 1,
     max: 1000,
     default: 5,
-    description: 'Failed logins of one account (15 min window) before each further try must wait (doubling).',
+    description:
+      'Password attempts at one account (username, e-mail and phone alike) from one IP address per 15 min, counted before the password is checked; past it, that address waits for the window to end. A success starts over. Also the step-up budget per user.',
+  },
+  loginAccountFailuresTotal: {
+    env: 'LOGIN_ACCOUNT_FAILURES_TOTAL',
+    type: 'integer',
+    min: 1,
+    max: 100000,
+    default: 20,
+    description:
+      'Password attempts at one account from all addresses together per 15 min; past it, every address waits for the window to end (so locking a user out takes several addresses, and lasts at most 15 min per round).',
   },
   loginIpFailures: {
     env: 'LOGIN_IP_FAILURES',
@@ -208,7 +249,8 @@ export const configSchema = {
     min: 1,
     max: 100000,
     default: 50,
-    description: 'Failed logins from one IP address (15 min window) before it must wait (doubling).',
+    description:
+      'Failed logins from one IP address, any accounts, per 15 min before it must wait for the window to end.',
   },
   rateGenePerIp: {
     env: 'RATE_GENE_PER_IP',
@@ -234,6 +276,15 @@ export const configSchema = {
     default: 30,
     description:
       'Status reads (check, long-poll, SSE connects) of one code from one IP per 10 s; polling every 800 ms needs 13. Faster gets 429 with Retry-After.',
+  },
+  heldPerIp: {
+    env: 'HELD_PER_IP',
+    type: 'integer',
+    min: 1,
+    max: 100_000,
+    default: 32,
+    description:
+      'Status streams (SSE) and long-polls one client address may hold open at once, per instance; one more gets 429 with Retry-After. A waiting login page holds one.',
   },
   rateAppPerUser: {
     env: 'RATE_APP_PER_USER',
@@ -266,6 +317,40 @@ export const configSchema = {
     description: 'Comma-separated web origins the seeded demo app allows.',
   },
 } as const satisfies Record<string, Setting>;
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` takes it (proxy-addr underneath):
+ * false, a hop count, or a list of trusted proxy addresses; a string is the
+ * problem with the setting.
+ */
+export function parseTrustProxy(raw: string): false | number | string[] | string {
+  const v = raw.trim().toLowerCase();
+  if (v === '' || v === 'off' || v === 'false' || v === 'no' || v === '0') return false;
+  if (v === 'true' || v === 'yes' || v === 'on') {
+    return 'trusting every X-Forwarded-For entry lets a client choose its own address; set the number of proxies in front of the service (1 for one nginx) or their addresses (127.0.0.1, 10.0.0.0/8, loopback...)';
+  }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops <= 10 ? hops : 'expected at most 10 proxy hops';
+  }
+  const entries = v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const e of entries) {
+    if (PROXY_NAMES.has(e)) continue;
+    const [address, prefix, extra] = e.split('/');
+    const family = isIP(address ?? '');
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits);
+    if (!family || !prefixOk || extra !== undefined) {
+      return `"${e}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`;
+    }
+  }
+  return entries;
+}
 
 type Infer<S> = S extends { type: 'integer' }
   ? number

@@ -42,6 +42,8 @@ export class ManualClock implements Clock {
   setTimer(fn: () => void, ms: number): () => void {
     const timer: ManualTimer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn };
     this.#timers.push(timer);
+    // Due already (no time has to pass): it fires in the next turn, as setTimeout(fn, 0) would.
+    if (ms <= 0) setImmediate(() => this.set(this.#now));
     return () => {
       this.#timers = this.#timers.filter((t) => t !== timer);
     };

@@ -33,3 +33,11 @@ export class StorageUnavailableError extends Error {
     this.name = 'StorageUnavailableError';
   }
 }
+
+/** Raised by a store's `insert*`/`update*` when a unique field is taken. */
+export class ConflictError extends Error {
+  constructor(readonly field: string) {
+    super(`${field} is already taken`);
+    this.name = 'ConflictError';
+  }
+}

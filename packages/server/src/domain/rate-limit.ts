@@ -1,6 +1,19 @@
-import type { CounterStore } from '../storage/contracts.js';
 import type { Clock } from './clock.js';
 import { fail } from './errors.js';
+
+export interface CounterState {
+  count: number;
+  /** When the current window ends and the counter resets. */
+  resetAt: number;
+}
+
+/** Fixed-window counters for throttling; shared so limits hold across instances. */
+export interface CounterStore {
+  /** Adds one and returns the state; a new window starts if the old one ended. */
+  increment(key: string, windowMs: number, now: number): Promise<CounterState>;
+  get(key: string, now: number): Promise<CounterState | null>;
+  reset(key: string): Promise<void>;
+}
 
 /**
  * Fixed-window limits over the shared counter store, so a limit holds across

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { safeEqual, sha256Hex } from '../domain/directory/service.js';
 import { fail } from '../domain/errors.js';
+import { META } from '../domain/ports.js';
 import type { Services } from '../services.js';
-import { META } from '../storage/contracts.js';
 import { bearerToken } from './auth.js';
 
 /** Adds an admin-credential check to every route registered in `scope`. */

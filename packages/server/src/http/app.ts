@@ -6,12 +6,15 @@ import Fastify, {
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
+import { parseTrustProxy } from '../config/schema.js';
 import { ServiceError } from '../domain/errors.js';
 import type { Services } from '../services.js';
 import { requireAdmin } from './admin-auth.js';
+import { companionDirOf, mountCompanion } from './companion.js';
 import { registerCors } from './cors.js';
 import { errorEnvelope } from './envelope.js';
 import { registerErrorHandling } from './errors.js';
+import { HeldRequests } from './held-requests.js';
 import adminAppRoutes from './routes/admin/apps.js';
 import adminAuditRoutes from './routes/admin/audit.js';
 import adminKeyRoutes from './routes/admin/keys.js';
@@ -41,6 +44,8 @@ import wellKnownRoute from './routes/well-known.js';
 declare module 'fastify' {
   interface FastifyInstance {
     shutdownSignal: AbortSignal;
+    /** The status streams and long-polls this process holds, per client address. */
+    heldRequests: HeldRequests;
   }
 }
 
@@ -105,7 +110,7 @@ export async function buildHttp(
     // Fastify's per-request lines would log raw URLs; ours (onResponse below) logs route patterns.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: s.config.bodyLimit,
-    trustProxy: s.config.trustProxy,
+    trustProxy: trustProxyOf(s.config.trustProxy),
     genReqId: requestIds(),
     requestIdHeader: false,
     return503OnClosing: true,
@@ -123,10 +128,19 @@ export async function buildHttp(
       if (!socket.writable) return;
       const name = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'INVALID_REQUEST';
       const body = JSON.stringify(errorEnvelope(name));
+      // Written by hand (Fastify never saw a request), with the headers every other answer carries.
+      const headers = {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        ...DEFAULT_HEADERS,
+        connection: 'close',
+      };
       socket.end(
         `HTTP/1.1 ${ErrorCodes[name].status} ${name === 'INVALID_REQUEST' ? 'Bad Request' : 'Request Header Fields Too Large'}\r\n` +
-          `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-          `cache-control: no-store\r\nconnection: close\r\n\r\n${body}`,
+          Object.entries(headers)
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join('') +
+          `\r\n${body}`,
       );
     },
   } as FastifyServerOptions);
@@ -138,22 +152,14 @@ export async function buildHttp(
   // promise and a microtask turn per request, which shows on the polling path.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    reply.headers(SECURITY_HEADERS);
+    reply.headers(DEFAULT_HEADERS);
     done();
   });
-  // NUL characters are never meaningful in this API, and PostgreSQL cannot store them in text:
-  // refuse them up front, the same way on every backend.
+  // One rule for all text, whatever stores it: PostgreSQL cannot hold NUL in text and turns a lone
+  // surrogate into U+FFFD while SQLite keeps both, so they are refused up front on every backend.
   app.addHook('preValidation', (request, _reply, done) => {
-    if (containsNul(request.body) || containsNul(request.query) || containsNul(request.params)) {
-      done(
-        new ServiceError(
-          'INVALID_REQUEST',
-          'Text must not contain NUL (U+0000) characters, nor JSON nest deeper than 64 levels.',
-        ),
-      );
-      return;
-    }
-    done();
+    const problem = badText(request.body) ?? badText(request.query) ?? badText(request.params);
+    done(problem ? new ServiceError('INVALID_REQUEST', problem) : undefined);
   });
   // The request line is logged at info; below that level the hook would only cost time.
   if (['trace', 'debug', 'info'].includes(app.log.level)) {
@@ -169,16 +175,36 @@ export async function buildHttp(
   // Held requests (SSE streams, long-polls) listen to this and end when the server closes.
   const shutdown = new AbortController();
   app.decorate('shutdownSignal', shutdown.signal);
+  app.decorate('heldRequests', new HeldRequests(s.config.heldPerIp));
   app.addHook('preClose', async () => shutdown.abort());
 
   registerErrorHandling(app);
   registerCors(app, s.directory);
   for (const route of publicRoutes) route(app, s);
+  const companionDir = companionDirOf(s.config.companion);
+  if (companionDir) mountCompanion(app, companionDir);
   await app.register(async (scope) => {
     requireAdmin(scope, s);
     for (const route of adminRoutes) route(scope, s);
   });
   return app;
+}
+
+/**
+ * TRUST_PROXY (validated at load; never `true`) as Fastify's `trustProxy`. A
+ * hop count becomes "the first N addresses of the chain are proxies", which
+ * Fastify itself no longer offers because it cannot tell a proxy from a client
+ * that connects directly: it is only sound when the service is reachable
+ * through those proxies alone, as docs/deployment.md says. Addresses are
+ * checked one by one instead (proxy-addr).
+ */
+export function trustProxyOf(
+  setting: string,
+): false | string[] | ((address: string, hop: number) => boolean) {
+  const parsed = parseTrustProxy(setting);
+  if (typeof parsed === 'number') return (_address, hop) => hop < parsed;
+  if (typeof parsed === 'string') throw new Error(`TRUST_PROXY: ${parsed}`);
+  return parsed;
 }
 
 /**
@@ -191,19 +217,40 @@ function requestIds(): () => string {
   return () => `${prefix}-${(++n).toString(36).padStart(6, '0')}`;
 }
 
-const SECURITY_HEADERS = {
+/**
+ * On every answer, the error written at the socket included. Answers are not
+ * cached unless their route says otherwise (the keys, the discovery document,
+ * the companion's files): most carry personal data or one-time values, and a
+ * route that forgets to say so must not leak into a shared cache.
+ */
+const DEFAULT_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
 };
 
-/** Whether any string in a decoded JSON value (or a key) holds U+0000; absurd nesting counts too. */
-function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (typeof value !== 'object' || value === null) return false;
-  if (depth > 64) return true;
+const NUL = 'Text must not contain NUL (U+0000) characters.';
+const LONE_SURROGATE =
+  'Text must be well-formed Unicode: a lone surrogate (U+D800 to U+DFFF without its pair) is not a character.';
+const TOO_DEEP = 'JSON must not nest deeper than 64 levels.';
+
+// ES2024, in Node since 20; the project's TypeScript lib stops at ES2023.
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+function badString(s: string): string | null {
+  if (s.includes('\u0000')) return NUL;
+  return isWellFormed(s) ? null : LONE_SURROGATE;
+}
+
+/** Why a decoded JSON value (its strings and keys, at any depth) is not acceptable text; null if it is. */
+function badText(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string') return badString(value);
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth > 64) return TOO_DEEP;
   for (const k in value) {
-    if (k.includes('\u0000') || containsNul((value as Record<string, unknown>)[k], depth + 1)) return true;
+    const problem = badString(k) ?? badText((value as Record<string, unknown>)[k], depth + 1);
+    if (problem) return problem;
   }
-  return false;
+  return null;
 }

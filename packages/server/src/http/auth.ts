@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { fail } from '../domain/errors.js';
+import type { AppRecord, UserRecord } from '../domain/ports.js';
 import type { TokenClaims } from '../domain/tokens/tokens.js';
 import type { Services } from '../services.js';
-import type { AppRecord, UserRecord } from '../storage/contracts.js';
 
 /** The token of `Authorization: <token>` (the seeds' sample) or `Authorization: Bearer <token>`. */
 export function bearerToken(request: FastifyRequest): string | null {

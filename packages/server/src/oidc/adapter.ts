@@ -26,7 +26,7 @@
  */
 import Provider, { errors } from 'oidc-provider';
 import type { Clock } from '../domain/clock.js';
-import type { OidcArtifact, OidcArtifactStore } from './artifacts.js';
+import type { OidcArtifact, OidcArtifactStore } from '../domain/oidc/ports.js';
 import type { ClientRegistry } from './clients.js';
 import type { DevicePolling } from './device-polling.js';
 

@@ -8,8 +8,8 @@
 import type { Clock } from '../domain/clock.js';
 import type { DirectoryService } from '../domain/directory/service.js';
 import { fail } from '../domain/errors.js';
-import type { AppRecord } from '../storage/contracts.js';
-import type { OidcArtifactStore } from './artifacts.js';
+import type { OidcArtifactStore } from '../domain/oidc/ports.js';
+import type { AppRecord } from '../domain/ports.js';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
-import type { CounterStore } from '../storage/contracts.js';
+import type { CounterStore } from '../domain/ports.js';
 
 /**
  * RFC 8628 §3.5 pacing of the device's token polls: at most one poll per

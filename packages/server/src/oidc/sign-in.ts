@@ -27,9 +27,7 @@ import type { DirectoryService } from '../domain/directory/service.js';
 import { fail, ServiceError } from '../domain/errors.js';
 import { type CountryLookup, locateIp, proximity } from '../domain/geo.js';
 import { newObjectId, randomToken } from '../domain/ids.js';
-import { describeRequest } from '../domain/qr-login/request-description.js';
-import type { Actor, QrLoginService } from '../domain/qr-login/service.js';
-import { type WebSessionService, webSessionId } from '../domain/web-sessions/service.js';
+import type { OidcArtifact, OidcArtifactStore } from '../domain/oidc/ports.js';
 import type {
   AuditStore,
   CounterStore,
@@ -37,9 +35,11 @@ import type {
   RequestContext,
   WebSessionRecord,
   WebSessionStore,
-} from '../storage/contracts.js';
+} from '../domain/ports.js';
+import { describeRequest } from '../domain/qr-login/request-description.js';
+import type { Actor, QrLoginService } from '../domain/qr-login/service.js';
+import { type WebSessionService, webSessionId } from '../domain/web-sessions/service.js';
 import type { GrantGuard } from './adapter.js';
-import type { OidcArtifact, OidcArtifactStore } from './artifacts.js';
 
 type ProviderInstance = InstanceType<typeof Provider>;
 type Interaction = Awaited<ReturnType<ProviderInstance['interactionDetails']>>;
@@ -403,14 +403,14 @@ export class OidcSignIn implements GrantGuard {
       if (!ok) fail('STEP_UP_FAILED');
     }
     await this.#decide(device, actor, true);
-    return { userCode: view.userCode, approved: true, app: view.app };
+    return { userCode: view.userCode, approved: true, app: { id: view.app.id, name: view.app.name } };
   }
 
   async denyDevice(userCode: string, actor: Actor): Promise<DeviceDecision> {
     const device = await this.#openDevice(userCode, actor);
     const view = await this.#deviceView(device, actor);
     await this.#decide(device, actor, false);
-    return { userCode: view.userCode, approved: false, app: view.app };
+    return { userCode: view.userCode, approved: false, app: { id: view.app.id, name: view.app.name } };
   }
 
   async #decide(device: OidcArtifact, actor: Actor, approve: boolean): Promise<void> {

@@ -1,14 +1,14 @@
-import type { OidcArtifactStore } from '../oidc/artifacts.js';
 import type {
   AuditStore,
   CounterStore,
   DirectoryStore,
   KeyStore,
+  OidcArtifactStore,
   QrSessionStore,
   SessionEvents,
   Storage,
   WebSessionStore,
-} from './contracts.js';
+} from '../domain/ports.js';
 import { splitArtifacts } from './oidc-split.js';
 
 /** The durable half of storage: what must survive restarts and be read by every instance. */

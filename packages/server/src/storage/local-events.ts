@@ -1,4 +1,4 @@
-import type { QrSessionRecord, SessionEvents, SessionListener } from './contracts.js';
+import type { QrSessionRecord, SessionEvents, SessionListener } from '../domain/ports.js';
 
 /** Pub/sub inside one process: enough when one instance serves everything. */
 export class LocalSessionEvents implements SessionEvents {

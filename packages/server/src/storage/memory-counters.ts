@@ -1,4 +1,4 @@
-import type { CounterState, CounterStore } from './contracts.js';
+import type { CounterState, CounterStore } from '../domain/ports.js';
 
 /**
  * Throttling counters in this process's memory: the embedded mode's choice.

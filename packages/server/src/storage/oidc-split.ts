@@ -1,4 +1,4 @@
-import { DURABLE_ARTIFACT_KINDS, type OidcArtifact, type OidcArtifactStore } from '../oidc/artifacts.js';
+import { DURABLE_ARTIFACT_KINDS, type OidcArtifact, type OidcArtifactStore } from '../domain/oidc/ports.js';
 
 /**
  * One artifact store from two: the durable kinds (clients, sessions, grants,

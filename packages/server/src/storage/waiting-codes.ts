@@ -5,7 +5,7 @@ import type {
   QrSessionRecord,
   QrSessionStore,
   TransitionRequest,
-} from './contracts.js';
+} from '../domain/ports.js';
 
 /**
  * A session store that also remembers, in this process's memory, which codes

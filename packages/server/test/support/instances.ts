@@ -7,8 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as pause } from 'node:timers/promises';
 import { freePort } from '../helpers.js';
+import { LineLog } from './signals.js';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 const MAIN = join(ROOT, 'packages/server/src/cli/main.ts');
@@ -18,11 +19,20 @@ export interface Instance {
   url: string;
   /** What the process wrote (stdout and stderr), for failure messages. */
   output(): string;
+  /** Its stderr, line by line (the storage adapters report lost and restored connections there). */
+  stderr: LineLog;
+  /**
+   * The first stderr line (from index `from`, see `stderr.mark()`) containing
+   * `text`, already written or still to come; fails if the process exits first.
+   */
+  untilStderr(text: string, from?: number): Promise<string>;
   /** Ends the process abruptly (a crash, an OOM kill): no draining. */
   kill(): Promise<void>;
   /** SIGTERM: drains and exits. */
   stop(): Promise<void>;
   exited: Promise<number | null>;
+  /** Whether the process is still running (`exited` resolves once it ended and its output is all read). */
+  running(): boolean;
 }
 
 /** Limits high enough that tests measure behaviour, not throttling. */
@@ -34,8 +44,67 @@ export const CLUSTER_LIMITS = {
   RATE_LOGIN_PER_IP: '100000',
 };
 
+/**
+ * Asks `check` again and again until it says yes, with a short pause between
+ * tries so as not to hog the CPU the instances need. There is no deadline:
+ * the pause is how often to ask, never how long to wait, and a slow machine
+ * only makes the wait longer. It ends early, failing, if an instance it
+ * depends on exits (a crash is a failure, reported with the output).
+ */
+export async function pollUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  instances: Pick<Instance, 'name' | 'output' | 'exited'>[] = [],
+): Promise<void> {
+  let dead: (typeof instances)[number] | null = null;
+  const anyExit = Promise.race(
+    instances.map((i) =>
+      i.exited.then(() => {
+        dead = i;
+      }),
+    ),
+  );
+  for (;;) {
+    // A check that hangs (a port someone else answers on) must not outlive the instance.
+    const yes = await Promise.race([check(), anyExit.then(() => false)]);
+    if (dead) {
+      const { name, output } = dead as (typeof instances)[number];
+      throw new Error(`${name} exited while waiting until ${what}:\n${output()}`);
+    }
+    if (yes) return;
+    await Promise.race([pause(50), anyExit]);
+  }
+}
+
+/** Until GET /health answers 200 (storage reachable); fails if the process exits first. */
+export async function untilHealthy(i: Pick<Instance, 'name' | 'url' | 'output' | 'exited'>): Promise<void> {
+  await pollUntil(`${i.name} is healthy`, async () => {
+    try {
+      return (await fetch(`${i.url}/health`)).status === 200;
+    } catch {
+      return false; // not listening yet
+    }
+  }, [i]);
+}
+
 export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
-  const port = await freePort();
+  for (;;) {
+    const instance = launch(name, await freePort(), env);
+    try {
+      // Started once it answers: its port opens last, after storage and seeding.
+      await untilHealthy(instance);
+      return instance;
+    } catch (err) {
+      if (instance.running()) throw err;
+      await instance.exited; // all its output is in once its streams have closed
+      // The port was free when picked; on a busy machine something else may have taken it since.
+      if (instance.output().includes('EADDRINUSE')) continue;
+      throw new Error(`${name} exited during start:\n${instance.output()}`, { cause: err });
+    }
+  }
+}
+
+function launch(name: string, port: number, env: Record<string, string>): Instance {
   const dataDir = mkdtempSync(join(tmpdir(), `scanlogin-${name}-`));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
     cwd: ROOT,
@@ -45,43 +114,45 @@ export async function startInstance(name: string, env: Record<string, string>): 
       PORT: String(port),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      // No client-side storage timeouts: under load, a call waiting for a pooled
+      // connection or a reply must not become a 503 because the machine is slow.
+      STORAGE_TIMEOUT: '0',
       ...CLUSTER_LIMITS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (d) => {
+  const stderr = new LineLog();
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stdout?.on('data', (d: string) => {
     output += d;
   });
-  child.stderr?.on('data', (d) => {
+  child.stderr?.on('data', (d: string) => {
     output += d;
+    stderr.feed(d);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' rather than 'exit': by then everything it wrote has been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const cleanup = () => rmSync(dataDir, { recursive: true, force: true });
   exited.then(cleanup);
   process.once('exit', () => child.kill('SIGKILL'));
 
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited during start:\n${output}`);
-    try {
-      if ((await fetch(`${url}/health`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${name} did not become healthy:\n${output}`);
-    }
-    await sleep(100);
-  }
-  return {
+  const instance: Instance = {
     name,
-    url,
+    url: `http://127.0.0.1:${port}`,
     output: () => output,
+    stderr,
     exited,
+    running: () => child.exitCode === null && child.signalCode === null,
+    untilStderr: (text, from = 0) =>
+      Promise.race([
+        stderr.untilIncludes(text, from),
+        exited.then((code) => {
+          throw new Error(`${name} exited (${code}) before writing "${text}":\n${output}`);
+        }),
+      ]),
     async kill() {
       child.kill('SIGKILL');
       await exited;
@@ -91,4 +162,5 @@ export async function startInstance(name: string, env: Record<string, string>): 
       await exited;
     },
   };
+  return instance;
 }

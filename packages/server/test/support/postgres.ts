@@ -1,8 +1,9 @@
 /**
  * A throwaway PostgreSQL server for tests: its own data directory under the
- * system temp dir, 127.0.0.1 on a free port, trust authentication, fsync off.
+ * system temp dir, 127.0.0.1 on a free port, trust authentication, fsync off,
+ * running in the foreground as a child process (ready when it says so).
  * Uses the Debian packages' binaries (/usr/lib/postgresql/N/bin). As root it
- * runs them as the `postgres` user, since initdb refuses root.
+ * runs them as the `postgres` user, since initdb and postgres refuse root.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -11,8 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { deferred } from './signals.js';
 
 const run = promisify(execFile);
+
+/**
+ * `openPostgres` settings for tests that are not about timeouts: no limit on
+ * waiting for a connection or an answer (0 means none), so a slow or busy
+ * machine can never turn into a failure. In the outage tests it also makes the
+ * evidence sharp: with no timer able to fire, a call that fails can only have
+ * found the connection refused or broken.
+ */
+export const UNHURRIED_POSTGRES = { connectionTimeoutMillis: 0, queryTimeoutMillis: 0 } as const;
 
 export interface TestPostgres {
   /** Connection URL of the `postgres` database, as the `postgres` superuser. */
@@ -87,52 +98,104 @@ function hookExit(): void {
 /** Starts a fresh server. Call `stop()` when done (an exit hook and a watchdog also clean up). */
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = findBinDir();
-  const asRoot = process.getuid?.() === 0;
-  // initdb refuses to run as root; as another user, run everything as ourselves.
-  const cmd = (program: string, args: string[]): [string, string[]] =>
-    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, program), ...args]] : [join(bin, program), args];
-
   const dir = mkdtempSync(join(tmpdir(), 'scanlogin-pg-'));
   const dataDir = join(dir, 'data');
+  // initdb and postgres refuse to run as root: as root, run them as the
+  // `postgres` user (set on the process itself, so the server is our direct
+  // child: no wrapper in between to forward signals or stop with it).
+  let as: { uid?: number; gid?: number; cwd: string } = { cwd: dir };
   try {
-    if (asRoot) {
+    if (process.getuid?.() === 0) {
       const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
       const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
       chownSync(dir, uid, gid);
+      as = { uid, gid, cwd: dir };
     }
     await run(
-      ...cmd('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']),
+      join(bin, 'initdb'),
+      ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale'],
+      as,
     );
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
 
-  const port = await freePort();
+  let port = await freePort();
   const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
-  const url = urlOf('postgres');
 
+  // The server runs in the foreground as a child of this process, logging to
+  // its stderr. Readiness is an event: the line saying it accepts
+  // connections. Its exit before that line is a failure, reported with its log.
+  // No deadline: a slow machine only makes the wait longer.
+  let server: { proc: ChildProcess; exited: Promise<void> } | null = null;
   const startServer = async () => {
-    await run(
-      ...cmd('pg_ctl', [
+    const proc = spawn(
+      join(bin, 'postgres'),
+      [
         '-D',
         dataDir,
-        '-l',
-        join(dir, 'server.log'),
-        '-w',
-        '-t',
-        '30',
         // Unix socket in the data dir: the system one may not be writable, and is not needed.
-        '-o',
-        `-c listen_addresses=127.0.0.1 -p ${port} -k ${dataDir} -c fsync=off -c full_page_writes=off`,
-        'start',
-      ]),
+        '-k',
+        dataDir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'full_page_writes=off',
+        // The readiness line must reach stderr (not a log file), in a language it can be matched in.
+        '-c',
+        'logging_collector=off',
+        '-c',
+        'lc_messages=C',
+      ],
+      { ...as, stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    await waitUntilAccepting(url);
+    let log = '';
+    const ready = deferred();
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.stderr?.setEncoding('utf8');
+    proc.stderr?.on('data', (chunk: string) => {
+      log = (log + chunk).slice(-8000);
+      if (log.includes('database system is ready to accept connections')) ready.resolve();
+    });
+    proc.once('error', ready.reject);
+    void exited.then(() => ready.reject(new Error('PostgreSQL exited at startup')));
+    server = { proc, exited };
+    try {
+      await ready.promise;
+      // The server says so; this also proves a TCP client gets through.
+      await connectOnce(urlOf('postgres'));
+    } catch (err) {
+      server = null;
+      if (proc.exitCode === null && proc.signalCode === null) {
+        try {
+          signalPostmaster(dataDir, 'SIGQUIT');
+        } catch {
+          proc.kill('SIGKILL'); // no postmaster.pid yet
+        }
+        await exited;
+      }
+      throw new Error(`${err instanceof Error ? err.message : String(err)}; its log:\n${log}`, {
+        cause: err,
+      });
+    }
   };
-  const stopServer = async () => {
-    await run(...cmd('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']));
+  /** Asks the postmaster for a shutdown (`SIGINT`: fast, `SIGQUIT`: immediate) and waits until it is gone. */
+  const shutDown = async (signal: 'SIGINT' | 'SIGQUIT') => {
+    const current = server;
+    if (!current) return;
+    server = null;
+    if (current.proc.exitCode === null && current.proc.signalCode === null) {
+      signalServer(dataDir, 'SIGCONT'); // a paused server would hold the signal below
+      signalPostmaster(dataDir, signal);
+    }
+    await current.exited;
   };
+  const stopServer = () => shutDown('SIGINT');
 
   // Last resort if this process dies before cleaning up (even SIGKILL): a
   // detached shell waits for it to go, then stops the server and removes the dir.
@@ -148,13 +211,23 @@ export async function startPostgres(): Promise<TestPostgres> {
   running.set(dir, cleanupSync);
   hookExit();
 
-  try {
-    await startServer();
-  } catch (err) {
-    running.delete(dir);
-    cleanupSync();
-    throw err;
+  for (;;) {
+    try {
+      await startServer();
+      break;
+    } catch (err) {
+      // The port was free when picked; on a busy machine something else may have
+      // taken it since. A first start moves to another one (a restart cannot).
+      if (err instanceof Error && err.message.includes('Address already in use')) {
+        port = await freePort();
+        continue;
+      }
+      running.delete(dir);
+      cleanupSync();
+      throw err;
+    }
   }
+  const url = urlOf('postgres');
 
   let counter = 0;
   return {
@@ -177,10 +250,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     resume: () => signalServer(dataDir, 'SIGCONT'),
     async stop() {
       if (!running.delete(dir)) return;
-      try {
-        signalServer(dataDir, 'SIGCONT');
-      } catch {}
-      await run(...cmd('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop'])).catch(() => {});
+      await shutDown('SIGQUIT');
       watchdog.kill();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -194,6 +264,12 @@ function postmasterPid(dataDir: string): number | null {
   } catch {
     return null;
   }
+}
+
+function signalPostmaster(dataDir: string, signal: NodeJS.Signals): void {
+  const pid = postmasterPid(dataDir);
+  if (!pid) throw new Error('the PostgreSQL server is not running');
+  process.kill(pid, signal);
 }
 
 /** Sends a signal to the postmaster and each of its child processes (backends, checkpointer...). */
@@ -234,21 +310,14 @@ function spawnWatchdog(dataDir: string, dir: string): ChildProcess {
   return child;
 }
 
-/** pg_ctl -w already waits for "ready"; this also proves a TCP client gets through. */
-async function waitUntilAccepting(url: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      await client.end();
-      return;
-    } catch (err) {
-      await client.end().catch(() => {});
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+/** One connection and one query, with no time limit: the server has said it is ready. */
+async function connectOnce(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } finally {
+    await client.end().catch(() => {});
   }
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { deferred } from './signals.js';
 
 export interface TestRedis {
   /** `redis://127.0.0.1:<port>` */
@@ -22,7 +22,17 @@ export interface TestRedis {
   startServerAgain(): Promise<void>;
 }
 
-const STARTUP_MS = 10_000;
+/**
+ * `openRedis` settings for tests that are not about timeouts: no limit (0) on a
+ * connection attempt, a command or the first connection, so a slow or busy
+ * machine can never turn into a failure. The outage tests rely on it too: with
+ * no timer able to fire, a call that fails can only have been refused.
+ */
+export const UNHURRIED_REDIS = {
+  connectTimeoutMs: 0,
+  commandTimeoutMs: 0,
+  startupTimeoutMs: 0,
+} as const;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,27 +45,26 @@ function freePort(): Promise<number> {
   });
 }
 
-/** One PING over a raw socket; true if the server answered PONG. */
-function pingOnce(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
+/** One PING over a raw socket; resolves with the first line of the answer, rejects if the connection fails. */
+function ping(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: '127.0.0.1', port });
     let reply = '';
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => finish(false));
-    socket.once('error', () => finish(false));
+    socket.once('error', reject);
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk) => {
       reply += chunk.toString();
-      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
+      const end = reply.indexOf('\r\n');
+      if (end < 0) return;
+      socket.destroy();
+      resolve(reply.slice(0, end));
     });
+    socket.once('close', () => reject(new Error(`the connection closed after ${JSON.stringify(reply)}`)));
   });
 }
 
 export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+  let port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'scanlogin-redis-'));
   let child: ChildProcess | null = null;
 
@@ -74,39 +83,55 @@ export async function startRedis(): Promise<TestRedis> {
   const launch = async () => {
     const proc = spawn(
       'redis-server',
-      ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+      [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        // The "ready" line below is logged at this level.
+        '--loglevel',
+        'notice',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = proc;
     let output = '';
+    // Readiness is an event: the server logs that it accepts connections
+    // (Redis 7.0: "Ready to accept connections", 7.2: "... tcp"). Its exit
+    // before that line is a failure to report with what it printed.
+    const ready = deferred();
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
+      if (output.includes('Ready to accept connections')) ready.resolve();
     };
     proc.stdout?.on('data', keep);
     proc.stderr?.on('data', keep);
-    let spawnError: NodeJS.ErrnoException | null = null;
-    proc.once('error', (err) => {
-      spawnError = err;
-    });
-
-    const deadline = Date.now() + STARTUP_MS;
-    while (Date.now() < deadline) {
-      if (spawnError) {
-        child = null;
-        const err: NodeJS.ErrnoException = spawnError;
-        throw err.code === 'ENOENT'
+    proc.once('error', (err: NodeJS.ErrnoException) =>
+      ready.reject(
+        err.code === 'ENOENT'
           ? new Error('redis-server is not installed: apt-get install redis-server')
-          : err;
-      }
-      if (proc.exitCode !== null || proc.signalCode !== null) {
-        child = null;
-        throw new Error(`redis-server exited at startup:\n${output}`);
-      }
-      if (await pingOnce(port)) return;
-      await sleep(25);
+          : err,
+      ),
+    );
+    proc.once('exit', () => ready.reject(new Error(`redis-server exited at startup:\n${output}`)));
+    try {
+      await ready.promise;
+      // The port is ours: a server that could not bind it would have exited instead.
+      const answer = await ping(port);
+      if (answer !== '+PONG') throw new Error(`redis-server answered PING with ${answer}`);
+    } catch (err) {
+      killNow();
+      child = null;
+      throw err instanceof Error && !err.message.includes(output)
+        ? new Error(`${err.message}\n${output}`)
+        : err;
     }
-    killNow();
-    throw new Error(`redis-server did not answer PING within ${STARTUP_MS} ms:\n${output}`);
   };
 
   const stopServer = async () => {
@@ -115,10 +140,9 @@ export async function startRedis(): Promise<TestRedis> {
     child = null;
     if (proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    // Without persistence redis-server ends at once on SIGTERM, closing its clients' connections.
     proc.kill('SIGTERM');
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 3000);
     await exited;
-    clearTimeout(timer);
   };
 
   const forget = () => {
@@ -128,11 +152,20 @@ export async function startRedis(): Promise<TestRedis> {
     rmSync(dir, { recursive: true, force: true });
   };
 
-  try {
-    await launch();
-  } catch (err) {
-    forget();
-    throw err;
+  for (;;) {
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      // The port was free when picked; on a busy machine something else may have
+      // taken it since. A first start moves to another one (a restart cannot).
+      if (err instanceof Error && err.message.includes('Address already in use')) {
+        port = await freePort();
+        continue;
+      }
+      forget();
+      throw err;
+    }
   }
 
   return {

@@ -12,9 +12,9 @@ export const MIN_MODULE_PX = 3;
  * Encodes `text` for a code drawn `side` CSS pixels wide (quiet zone
  * included): level M, unless its modules would be smaller than
  * {@link MIN_MODULE_PX}; then level L, a few versions smaller. A signed
- * payload (~520 bytes) is a version 18 symbol at M, 2.5 px a module at the
+ * payload (~590 bytes) is a version 19 symbol at M, 2.4 px a module at the
  * widget's 240 px, which cameras and decoders misread; at L it is version
- * 15, 2.8 px a module. A screen is not scratched or stained, so bigger
+ * 16, 2.7 px a module. A screen is not scratched or stained, so bigger
  * modules help a phone more than M's extra error correction does.
  *
  * @throws RangeError when the text does not fit in a QR code at all.

@@ -1,5 +1,12 @@
-import type { Envelope } from '@scanlogin/protocol';
+import { type Envelope, STEP_UP_AWARE_PARAM } from '@scanlogin/protocol';
 import { NETWORK_ERROR, ScanLoginError } from '../errors.js';
+
+/**
+ * Sent with every status read (check, long-poll, event stream): we keep
+ * waiting through status 4, so the service shows it to us (see `isFinalStatus`);
+ * pages that do not say so see status 1 while the phone proves more.
+ */
+export const STEP_UP_AWARE = `${STEP_UP_AWARE_PARAM}=1`;
 
 /** Request header carrying the browser binding; see {@link HttpClient.binding}. */
 export const BINDING_HEADER = 'x-scanlogin-binding';
@@ -19,7 +26,12 @@ export interface RequestOptions {
   body?: unknown;
   /** Aborts the request (destroying a widget aborts its long-polls). */
   signal?: AbortSignal;
+  /** The binding of the code the request is about, sent as `x-scanlogin-binding`. */
+  binding?: string | undefined;
 }
+
+/** Bindings kept per client: far more codes than one page shows at once. */
+const MAX_BINDINGS = 64;
 
 /**
  * The seeds' request conventions on `fetch`: their headers, JSON bodies,
@@ -29,16 +41,39 @@ export interface RequestOptions {
  */
 export class HttpClient {
   /**
-   * The browser binding: a secret the service hands out with each code (one
-   * per browser, reused) so that only the browser that asked for a code sees
-   * its ticket and can redeem it. The service also sets it as an HttpOnly
-   * cookie, which is all the seeds' SDK has; sending it ourselves as
+   * The browser bindings: a secret the service mints for each code (one per
+   * code, never reused) so that only the browser that asked for it sees its
+   * ticket, redeems it and rotates it. The service also sets it as an
+   * HttpOnly cookie, which is all the seeds' SDK has; sending it ourselves as
    * `x-scanlogin-binding` keeps the binding working where third-party cookies
-   * are blocked. Learned from `gene` answers; null until then.
+   * are blocked. Learned from `gene` answers, kept by the code's `random` and
+   * by the tickets its status answers carry.
    */
-  binding: string | null = null;
+  readonly #bindings = new Map<string, string>();
 
   constructor(readonly settings: HttpSettings) {}
+
+  /** The binding of the code with this `random`, or of the code this ticket came from. */
+  bindingFor(randomOrTicket: string): string | undefined {
+    return this.#bindings.get(randomOrTicket);
+  }
+
+  /** Remembers the binding `gene` answered for code `random`. */
+  keepBinding(random: string, binding: string): void {
+    this.#bindings.delete(random);
+    this.#bindings.set(random, binding);
+    // Oldest first: a Map iterates in insertion order.
+    for (const key of this.#bindings.keys()) {
+      if (this.#bindings.size <= MAX_BINDINGS) break;
+      this.#bindings.delete(key);
+    }
+  }
+
+  /** A status answer with a ticket: the ticket is redeemed with its code's binding. */
+  noteStatus(data: { random?: string; ticket?: string | null }): void {
+    const binding = data.random === undefined ? undefined : this.#bindings.get(data.random);
+    if (binding && data.ticket) this.keepBinding(data.ticket, binding);
+  }
 
   /** The absolute URL of `path` on the service. */
   url(path: string): string {
@@ -55,12 +90,12 @@ export class HttpClient {
     };
     if (s.userPoolId) h['x-authing-userpool-id'] = s.userPoolId;
     if (s.tenantId) h['x-authing-app-tenant-id'] = s.tenantId;
-    if (this.binding) h[BINDING_HEADER] = this.binding;
     return h;
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, opts: RequestOptions = {}): Promise<T> {
     const headers = this.headers();
+    if (opts.binding) headers[BINDING_HEADER] = opts.binding;
     const init: RequestInit = { method, headers, credentials: 'include', cache: 'no-store' };
     if (opts.body !== undefined) {
       headers['content-type'] = 'application/json';

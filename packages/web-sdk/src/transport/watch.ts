@@ -1,7 +1,7 @@
 import { asScanLoginError, NETWORK_ERROR, ScanLoginError } from '../errors.js';
 import { isFinalStatus } from '../status.js';
 import type { QrCodeStatus, WatchMode } from '../types.js';
-import type { HttpClient } from './http.js';
+import { type HttpClient, STEP_UP_AWARE } from './http.js';
 
 /** Seconds a long-poll asks the server to hold the request (the server allows 1..30). */
 export const LONG_POLL_WAIT = 25;
@@ -68,7 +68,8 @@ export function backoffDelay(failures: number): number {
  * `onTrouble`; anything else ends the watch through `onFatal`.
  */
 export function watchStatus(o: WatchOptions): Watch {
-  const path = `/api/v2/qrcode/check?random=${encodeURIComponent(o.random)}`;
+  const path = `/api/v2/qrcode/check?random=${encodeURIComponent(o.random)}&${STEP_UP_AWARE}`;
+  const binding = o.http.bindingFor(o.random);
   let stopped = false;
   let modeIndex = -1;
   let mode: WatchMode | null = null;
@@ -110,6 +111,7 @@ export function watchStatus(o: WatchOptions): Watch {
     if (stopped) return;
     failures = 0;
     if (typeof data.seq === 'number' && data.seq > lastSeq) lastSeq = data.seq;
+    o.http.noteStatus(data);
     o.onUpdate(data);
     if (isFinalStatus(data.status)) stop();
   };
@@ -155,8 +157,10 @@ export function watchStatus(o: WatchOptions): Watch {
   /** `hadStream`: an earlier stream delivered events, so a failure now is a network blip. */
   const sse = (hadStream: boolean) => {
     // EventSource cannot send headers: the binding rides in the URL (the service never logs query strings).
-    const binding = o.http.binding ? `&binding=${encodeURIComponent(o.http.binding)}` : '';
-    const url = o.http.url(`/api/v2/qrcode/events?random=${encodeURIComponent(o.random)}${binding}`);
+    const proof = binding ? `&binding=${encodeURIComponent(binding)}` : '';
+    const url = o.http.url(
+      `/api/v2/qrcode/events?random=${encodeURIComponent(o.random)}&${STEP_UP_AWARE}${proof}`,
+    );
     const es = new EventSource(url, { withCredentials: true });
     source = es;
     let got = false;
@@ -208,7 +212,10 @@ export function watchStatus(o: WatchOptions): Watch {
       const query = quick ? '' : `&wait=${LONG_POLL_WAIT}&seq=${sent}`;
       let data: QrCodeStatus;
       try {
-        data = await o.http.request<QrCodeStatus>('GET', path + query, { signal: controller.signal });
+        data = await o.http.request<QrCodeStatus>('GET', path + query, {
+          signal: controller.signal,
+          binding,
+        });
       } catch (e) {
         if (stopped) return;
         const error = controller.signal.aborted
@@ -239,7 +246,7 @@ export function watchStatus(o: WatchOptions): Watch {
   const poll = () => {
     later(async () => {
       try {
-        deliver(await o.http.request<QrCodeStatus>('GET', path));
+        deliver(await o.http.request<QrCodeStatus>('GET', path, { binding }));
         if (!stopped) poll();
       } catch (e) {
         fail(e, poll);
@@ -249,7 +256,7 @@ export function watchStatus(o: WatchOptions): Watch {
 
   /** A one-off check besides the mode's own; a failure is left to the mode's next attempt. */
   const check = () => {
-    if (!stopped) o.http.request<QrCodeStatus>('GET', path).then(deliver, () => {});
+    if (!stopped) o.http.request<QrCodeStatus>('GET', path, { binding }).then(deliver, () => {});
   };
 
   // Whatever the mode, look once just after the code's end of life: a stream

@@ -1,4 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { fail } from '../errors.js';
+import { newAppSecret, newObjectId } from '../ids.js';
 import {
   type AppPatch,
   type AppRecord,
@@ -12,12 +15,10 @@ import {
   type QrSettings,
   type UserPatch,
   type UserRecord,
-} from '../../storage/contracts.js';
-import type { Clock } from '../clock.js';
-import { fail } from '../errors.js';
-import { newAppSecret, newObjectId } from '../ids.js';
+} from '../ports.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { decryptPassword, generatePoolRsaKey } from './rsa.js';
+import { usernameKey } from './usernames.js';
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -48,21 +49,25 @@ export interface NewUser {
   customData?: Record<string, unknown>;
 }
 
+/**
+ * Budgets of password attempts, in fixed windows of `windowMs` (see
+ * `authenticate` and docs/security.md, "Password guessing").
+ */
 export interface LoginThrottle {
-  /** Failures of one account in a window before each further try must wait. */
+  /** Attempts at one account from one address per window; past it, that address waits for the window's end. */
   accountFailures: number;
-  /** Failures from one IP address in a window before it must wait. */
+  /** Attempts at one account from all addresses together per window; past it, every address waits. */
+  accountFailuresTotal: number;
+  /** Failed logins from one address (any accounts) per window before it must wait. */
   ipFailures: number;
   windowMs: number;
-  /** The longest wait the backoff imposes. */
-  maxDelayMs: number;
 }
 
 export const DEFAULT_LOGIN_THROTTLE: LoginThrottle = {
   accountFailures: 5,
+  accountFailuresTotal: 20,
   ipFailures: 50,
   windowMs: 15 * 60_000,
-  maxDelayMs: 15 * 60_000,
 };
 
 /** Normalises a web origin as browsers send it; null if it is not one. */
@@ -268,8 +273,14 @@ export class DirectoryService {
 
   /**
    * Password login. Every failure looks the same to the caller (no account
-   * enumeration); failures per account and per IP address are counted and,
-   * past a threshold, each further try must wait an exponentially growing delay.
+   * enumeration). Each attempt takes one unit of its account's budgets
+   * *before* the password is evaluated, atomically in the shared counter
+   * store, so a burst of parallel attempts cannot outrun the count: past a
+   * budget the attempt is refused (429 with Retry-After) unevaluated. The
+   * budgets belong to the account (its id, whichever of username, e-mail or
+   * phone was typed): one per address, so a stranger elsewhere locks out only
+   * themselves, and one for all addresses together, which only several
+   * addresses can spend, for at most one window. A success resets both.
    */
   async authenticate(input: {
     poolId: string;
@@ -279,59 +290,64 @@ export class DirectoryService {
   }): Promise<UserRecord> {
     const pool = await this.requirePool(input.poolId);
     const account = input.account.trim();
-    const accountKey = `login:acct:${pool.id}:${account.toLowerCase()}`;
     const ipKey = `login:ip:${input.ip}`;
-    await this.#assertNoWait([accountKey, ipKey]);
-
-    const password = plainPassword(pool, input.password);
+    await this.#assertUnder(ipKey, this.throttle.ipFailures);
     const user =
       (await this.store.findUserByAccount(pool.id, account)) ??
       (account.includes('@') ? await this.store.findUserByAccount(pool.id, account.toLowerCase()) : null);
-    const ok = await verifyPassword(user?.passwordHash ?? null, password);
+    // An unknown account is throttled like a known one, by what was typed (folded as usernames are).
+    const accountKey = user ? `login:user:${user.id}` : `login:name:${pool.id}:${usernameKey(account)}`;
+    const fromHere = `${accountKey}:ip:${input.ip}`;
+    await this.#reserve(fromHere, this.throttle.accountFailures);
+    await this.#reserve(accountKey, this.throttle.accountFailuresTotal);
+
+    const ok = await verifyPassword(user?.passwordHash ?? null, plainPassword(pool, input.password));
     if (!ok || !user) {
-      await this.#recordFailure(accountKey, this.throttle.accountFailures);
-      await this.#recordFailure(ipKey, this.throttle.ipFailures);
+      await this.counters.increment(ipKey, this.throttle.windowMs, this.clock.now());
       return fail('WRONG_CREDENTIALS');
     }
-    await this.counters.reset(accountKey);
-    if (user.blocked) fail('USER_BLOCKED');
+    await Promise.all([this.counters.reset(fromHere), this.counters.reset(accountKey)]);
+    // A blocked user's right password is still the right password; TokenService.issue refuses the token.
     return user;
   }
 
   /**
-   * Checks a signed-in user's password again (step-up on the phone), with the
-   * same throttling as login, counted per user.
+   * Checks a signed-in user's password again (step-up on the phone): each
+   * attempt takes one unit of the user's step-up budget before it is
+   * evaluated, as login does; failures count against the address too.
    */
   async verifyUserPassword(user: UserRecord, password: string, ip: string): Promise<boolean> {
     const key = `stepup:${user.id}`;
-    await this.#assertNoWait([key]);
+    const ipKey = `login:ip:${ip}`;
+    await this.#assertUnder(ipKey, this.throttle.ipFailures);
+    await this.#reserve(key, this.throttle.accountFailures);
     const plain = plainPassword(await this.requirePool(user.poolId), password);
-    if (await verifyPassword(user.passwordHash, plain)) return true;
-    await this.#recordFailure(key, this.throttle.accountFailures);
-    await this.#recordFailure(`login:ip:${ip}`, this.throttle.ipFailures);
+    if (await verifyPassword(user.passwordHash, plain)) {
+      await this.counters.reset(key);
+      return true;
+    }
+    await this.counters.increment(ipKey, this.throttle.windowMs, this.clock.now());
     return false;
   }
 
-  /** Refuses while any of these keys is in its backoff wait (429 with Retry-After). */
-  async #assertNoWait(keys: string[]): Promise<void> {
+  /** Takes one attempt of `key`'s budget, or refuses (429 until the window ends) when it is spent. */
+  async #reserve(key: string, budget: number): Promise<void> {
     const now = this.clock.now();
-    for (const key of keys) {
-      const wait = await this.counters.get(`${key}:wait`, now);
-      if (wait) {
-        const retryAfter = String(Math.max(1, Math.ceil((wait.resetAt - now) / 1000)));
-        fail('TOO_MANY_LOGIN_ATTEMPTS', undefined, { 'retry-after': retryAfter });
-      }
-    }
+    const { count, resetAt } = await this.counters.increment(key, this.throttle.windowMs, now);
+    if (count > budget) tooManyAttempts(resetAt, now);
   }
 
-  async #recordFailure(key: string, threshold: number): Promise<void> {
+  /** Refuses (429 until the window ends) once `key` has counted `budget` failures. */
+  async #assertUnder(key: string, budget: number): Promise<void> {
     const now = this.clock.now();
-    const { count } = await this.counters.increment(key, this.throttle.windowMs, now);
-    if (count >= threshold) {
-      const delay = Math.min(1000 * 2 ** (count - threshold), this.throttle.maxDelayMs);
-      await this.counters.increment(`${key}:wait`, delay, now);
-    }
+    const state = await this.counters.get(key, now);
+    if (state && state.count >= budget) tooManyAttempts(state.resetAt, now);
   }
+}
+
+function tooManyAttempts(resetAt: number, now: number): never {
+  const retryAfter = String(Math.max(1, Math.ceil((resetAt - now) / 1000)));
+  return fail('TOO_MANY_LOGIN_ATTEMPTS', undefined, { 'retry-after': retryAfter });
 }
 
 /** A password as typed: decrypted if the client RSA-encrypted it with the pool's key. */

@@ -1,4 +1,4 @@
-import type { UserRecord } from '../../storage/contracts.js';
+import type { UserRecord } from '../ports.js';
 
 /** The user as clients see it (the seeds' field names); never the password hash. */
 export interface UserView {

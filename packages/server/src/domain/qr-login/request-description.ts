@@ -1,5 +1,5 @@
-import type { RequestContext } from '../../storage/contracts.js';
 import { type CountryLookup, locateIp } from '../geo.js';
+import type { RequestContext } from '../ports.js';
 import { parseUserAgent } from './user-agent.js';
 
 /** What the user is shown about a browser's request: where it came from and what it claims to be. */

@@ -1,5 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
+import { appendQrSignature, ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
+import type { Clock } from '../clock.js';
+import { type DirectoryService, safeEqual } from '../directory/service.js';
+import { type UserView, userView } from '../directory/views.js';
+import { fail } from '../errors.js';
+import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
+import { newObjectId, newQrRandom, newTicket } from '../ids.js';
 import type {
   AppRecord,
   AuditRecord,
@@ -12,17 +18,19 @@ import type {
   RequestContext,
   SessionEvents,
   UserRecord,
-} from '../../storage/contracts.js';
-import type { Clock } from '../clock.js';
-import { type DirectoryService, safeEqual } from '../directory/service.js';
-import { type UserView, userView } from '../directory/views.js';
-import { fail } from '../errors.js';
-import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
-import { newObjectId, newQrRandom, newTicket } from '../ids.js';
+} from '../ports.js';
 import type { TokenService } from '../tokens/tokens.js';
 import type { WebSessionService } from '../web-sessions/service.js';
 import { describeRequest, type RequestDescription } from './request-description.js';
-import { effectiveStatus, isOpen, type QrAction, statusDescription, Transitions } from './state-machine.js';
+import {
+  effectiveStatus,
+  type Guard,
+  isOpen,
+  type QrAction,
+  type StoredStatus,
+  statusDescription,
+  Transitions,
+} from './state-machine.js';
 
 /** What `check` (and the push stream) tells the waiting page. */
 export interface CheckView {
@@ -84,7 +92,7 @@ export interface GenerateInput {
   app: AppRecord;
   customData?: Record<string, unknown> | null;
   requestContext?: RequestContext | null;
-  /** SHA-256 (hex) of the requesting browser's binding secret. */
+  /** SHA-256 (hex) of the binding secret minted for this code alone (see `BindingProof`). */
   bindingHash?: string | null;
   /** The page will rotate the code's public id on the pool's schedule (see `rotate`). */
   rotate?: boolean;
@@ -158,10 +166,16 @@ export class QrLoginService {
    * schedule `generate` announced): the old id stops working at once, the
    * session behind it lives on. Only the browser that asked may rotate.
    */
-  async rotate(random: string, bindingHash: string | null): Promise<IssuedCode> {
+  async rotate(
+    random: string,
+    proof: BindingProof,
+    /** Runs once the caller proved the binding (the rotation budget: only its holder spends it). */
+    admit: () => Promise<void> = async () => {},
+  ): Promise<IssuedCode> {
     const current = await this.requireSession(random);
-    if (!isBound(current, bindingHash))
+    if (!isBound(current, proof))
       fail('BINDING_MISMATCH', 'Only the browser that asked may rotate this code.');
+    await admit();
     if (current.publicIdExpiresAt === null)
       fail('QR_WRONG_STATE', 'This QR code was created without rotation.');
     const pool = await this.directory.requirePool(current.poolId);
@@ -193,19 +207,39 @@ export class QrLoginService {
 
   /**
    * The QR text: the seeds' JSON for the current public id, with a signature
-   * (`sig`) that the app checks before its confirm screen. The payload's
-   * expiry is the public id's, so apps also refuse a rotated-away code.
+   * (`sig`) over all of it that the app checks before its confirm screen. The
+   * payload's expiry is the public id's, so apps also refuse a rotated-away code.
    */
   payloadOf(s: QrSessionRecord): string {
     const expiresAt = s.publicIdExpiresAt ?? s.expiresAt;
-    return formatQrPayload({
+    const unsignedPayload = formatQrPayload({
       random: s.publicId,
       userPoolId: s.poolId,
       createdAt: s.createdAt,
       expiresAt,
       customData: s.customData,
-      sig: this.tokens.signQrCode({ publicId: s.publicId, poolId: s.poolId, expiresAt }),
     });
+    const sig = this.tokens.signQrCode({
+      publicId: s.publicId,
+      poolId: s.poolId,
+      expiresAt,
+      unsignedPayload,
+    });
+    return appendQrSignature(unsignedPayload, sig);
+  }
+
+  /**
+   * The QR text behind a picture's public id (the image URL names nothing
+   * else): a rotated-away id no longer resolves, and a picture the page
+   * stopped rotating is refused once its period is over, so a relayed
+   * image goes stale like a relayed screenshot.
+   */
+  async pictureOf(publicId: string): Promise<string> {
+    const s = await this.#requirePublic(publicId);
+    const now = this.clock.now();
+    if (s.status !== QrStatus.Pending || s.expiresAt <= now) fail('QR_EXPIRED');
+    if (s.publicIdExpiresAt !== null && s.publicIdExpiresAt <= now) fail('QR_CODE_REPLACED');
+    return this.payloadOf(s);
   }
 
   async requireSession(random: string): Promise<QrSessionRecord> {
@@ -213,8 +247,8 @@ export class QrLoginService {
   }
 
   /** The page's view of a code. Only the scanner's nickname and photo before approval. */
-  async check(random: string, bindingHash: Binding = null): Promise<CheckView> {
-    return this.waitingView(random) ?? this.view(await this.requireSession(random), bindingHash);
+  async check(random: string, proof: BindingProof = NO_PROOF, reader: Reader = {}): Promise<CheckView> {
+    return this.waitingView(random) ?? this.view(await this.requireSession(random), proof, reader);
   }
 
   /**
@@ -230,11 +264,11 @@ export class QrLoginService {
   }
 
   /**
-   * `bindingHash` is the hash of the binding secret the reader holds: the
-   * ticket (and a full user) is only for the browser that asked for the code.
-   * Anyone else who knows the random still sees the status, never the ticket.
+   * `proof` is what the reader holds of the code's binding: the ticket (and
+   * a full user) is only for the browser that asked for the code. Anyone else
+   * who knows the random still sees the status, never the ticket.
    */
-  async view(s: QrSessionRecord, bindingHash: Binding = null): Promise<CheckView> {
+  async view(s: QrSessionRecord, proof: BindingProof = NO_PROOF, reader: Reader = {}): Promise<CheckView> {
     const now = this.clock.now();
     const status = effectiveStatus(s.status, s.expiresAt, now);
     const expiresIn = isOpen(s.status) ? Math.max(0, Math.ceil((s.expiresAt - now) / 1000)) : 0;
@@ -242,14 +276,15 @@ export class QrLoginService {
     if (!s.userId || status === QrStatus.Expired || status === QrStatus.Cancelled) return base;
     const user = await this.directory.getUser(s.userId);
     if (!user) return base;
-    if (status === QrStatus.StepUp) {
+    if (status === QrStatus.StepUp && reader.understandsStepUp) {
       const e = ErrorCodes.STEP_UP_REQUIRED;
       base.scannedResult = { code: e.code, message: e.message };
+    } else if (status === QrStatus.StepUp) {
+      // The seeds' SDK stops waiting at 4 (`onMfa`) and would never see the approval that follows
+      // the phone's step-up: to such a page the code is still scanned, waiting for the user.
+      base.status = QrStatus.Scanned;
     }
-    if (
-      status === QrStatus.Authorized &&
-      isBound(s, typeof bindingHash === 'function' ? bindingHash() : bindingHash)
-    ) {
+    if (status === QrStatus.Authorized && isBound(s, proof)) {
       // The ticket (and, with returnFullUserInfo, a token) only while it can still be redeemed:
       // the random is printed in the QR image, so a spent or stale approval must reveal nothing.
       const live = !s.ticketUsed && s.ticketExpiresAt !== null && s.ticketExpiresAt > now;
@@ -317,25 +352,37 @@ export class QrLoginService {
     const mismatch =
       current.status === QrStatus.Pending && this.#proximity(current, ip).verdict === 'mismatch';
     if (mismatch && policy === 'deny') {
-      await this.#apply('refuse', current, user, ip, { userId: user.id });
+      await this.#apply('refuse', current, user, ip, { set: { userId: user.id } });
       return fail('PROXIMITY_DENIED');
     }
     const rule = mismatch && policy === 'step-up' ? 'scanNeedsStepUp' : 'scan';
-    return this.#apply(rule, current, user, ip, { userId: user.id });
+    return this.#apply(rule, current, user, ip, { set: { userId: user.id } });
   }
 
-  /** The scanner proves more (their password) after a step-up: status 4 → 1. */
+  /**
+   * The scanner proves more (their password) after a step-up: status 4 → 1.
+   * The password is verified whenever the code is (as read) in step-up for
+   * this scanner, and the transition runs only after it was: a code that was
+   * still waiting at the read is refused, never let through unverified when a
+   * scan lands meanwhile.
+   */
   async stepUp(publicId: string, who: UserRecord | Actor, password: string): Promise<ActionResult> {
     const { user, ip } = actorOf(who);
     const current = await this.#sessionFor(publicId, user);
-    if (current.status === QrStatus.StepUp && current.userId === user.id) {
-      const ok = await this.directory.verifyUserPassword(user, password, ip ?? '');
-      if (!ok) return fail('STEP_UP_FAILED');
+    const status = effectiveStatus(current.status, current.expiresAt, this.clock.now());
+    if (status !== QrStatus.StepUp || current.userId !== user.id) {
+      return this.#refuse('stepUp', current, user);
     }
-    return this.#apply('stepUp', current, user, ip);
+    const ok = await this.directory.verifyUserPassword(user, password, ip ?? '');
+    if (!ok) return fail('STEP_UP_FAILED');
+    return this.#apply('stepUp', current, user, ip, { passwordVerified: true });
   }
 
-  /** The scanner approves; with a check code the right number must come along. */
+  /**
+   * The scanner approves; with a check code the right number must come along.
+   * The number is compared inside the compare-and-set (see the `checkCode`
+   * guard), so a confirm that read the code before its scan cannot slip past it.
+   */
   async confirm(
     publicId: string,
     who: UserRecord | Actor,
@@ -343,19 +390,11 @@ export class QrLoginService {
   ): Promise<ActionResult> {
     const { user, ip } = actorOf(who);
     const current = await this.#sessionFor(publicId, user);
-    if (current.checkCode !== null && current.status === QrStatus.Scanned && current.userId === user.id) {
-      if (opts.checkCode === undefined) return fail('CHECK_CODE_REQUIRED');
-      if (opts.checkCode !== current.checkCode) {
-        // A wrong pick is a refusal: a guessing attacker gets one try.
-        await this.#apply('cancel', current, user, ip);
-        return fail('CHECK_CODE_WRONG');
-      }
-    }
     const app = (await this.directory.getApp(current.appId)) ?? fail('APP_NOT_FOUND');
     const now = this.clock.now();
     return this.#apply('confirm', current, user, ip, {
-      ticket: newTicket(),
-      ticketExpiresAt: now + app.qr.ticketExpiresAfter * 1000,
+      set: { ticket: newTicket(), ticketExpiresAt: now + app.qr.ticketExpiresAfter * 1000 },
+      checkCode: opts.checkCode ?? null,
     });
   }
 
@@ -375,22 +414,34 @@ export class QrLoginService {
     return current;
   }
 
-  /** Applies one row of the transitions table as an atomic compare-and-set. */
+  /** Applies one row of the transitions table as an atomic compare-and-set, its guard included. */
   async #apply(
     action: QrAction,
     current: QrSessionRecord,
     user: UserRecord,
     ip: string | null,
-    set?: { userId?: string; ticket?: string; ticketExpiresAt?: number },
+    opts: {
+      set?: { userId?: string; ticket?: string; ticketExpiresAt?: number };
+      /** For the `checkCode` guard: the number presented (null: none). */
+      checkCode?: number | null;
+      /** For the `password` guard: the scanner's password was verified for this call. */
+      passwordVerified?: boolean;
+    } = {},
   ): Promise<ActionResult> {
-    const rule = Transitions[action];
+    const rule: { from: readonly StoredStatus[]; to: StoredStatus; actor: string; guard?: Guard } =
+      Transitions[action];
+    // An invariant of this class, not a check of input: no path may request a guarded change unguarded.
+    if (rule.guard === 'password' && opts.passwordVerified !== true) {
+      throw new Error(`${action} requires a verified password`);
+    }
     const { random, publicId } = current;
     const next = await this.sessions.transition(random, {
       from: rule.from,
       to: rule.to,
       now: this.clock.now(),
       ...(rule.actor === 'scanner' ? { expectUserId: user.id } : {}),
-      ...(set ? { set } : {}),
+      ...(rule.guard === 'checkCode' ? { checkCode: opts.checkCode ?? null } : {}),
+      ...(opts.set ? { set: opts.set } : {}),
     });
     if (next) {
       this.events.publish(next);
@@ -400,13 +451,32 @@ export class QrLoginService {
     }
     // The compare-and-set lost: explain why from what is stored now.
     const latest = await this.requireSession(random);
-    const status = effectiveStatus(latest.status, latest.expiresAt, this.clock.now());
+    if (action === 'confirm' && this.#checkCodeMismatch(latest, user, opts.checkCode ?? null)) {
+      if (opts.checkCode == null) return fail('CHECK_CODE_REQUIRED');
+      // A wrong pick is a refusal: a guessing attacker gets one try.
+      await this.#apply('cancel', latest, user, ip).catch(() => {});
+      return fail('CHECK_CODE_WRONG');
+    }
+    return this.#refuse(action, latest, user);
+  }
+
+  /** Whether a confirm was refused for its check code (rather than for the code's state). */
+  #checkCodeMismatch(s: QrSessionRecord, user: UserRecord, presented: number | null): boolean {
+    const status = effectiveStatus(s.status, s.expiresAt, this.clock.now());
+    return (
+      status === QrStatus.Scanned && s.userId === user.id && s.checkCode !== null && s.checkCode !== presented
+    );
+  }
+
+  /** Why `action` cannot apply to the code in its state `s` (a repeated scan is answered, not refused). */
+  #refuse(action: QrAction, s: QrSessionRecord, user: UserRecord): ActionResult {
+    const status = effectiveStatus(s.status, s.expiresAt, this.clock.now());
     const rescan = action === 'scan' || action === 'scanNeedsStepUp';
-    if (rescan && (status === QrStatus.Scanned || status === QrStatus.StepUp) && latest.userId === user.id) {
-      return { random: publicId, status, description: statusDescription[status] }; // a repeated scan is harmless
+    if (rescan && (status === QrStatus.Scanned || status === QrStatus.StepUp) && s.userId === user.id) {
+      return { random: s.publicId, status, description: statusDescription[status] }; // a repeated scan is harmless
     }
     if (status === QrStatus.Expired) return fail('QR_EXPIRED');
-    if (latest.userId !== null && latest.userId !== user.id) return fail('QR_SCANNED_BY_OTHER');
+    if (s.userId !== null && s.userId !== user.id) return fail('QR_SCANNED_BY_OTHER');
     if (status === QrStatus.StepUp && action === 'confirm') return fail('STEP_UP_REQUIRED');
     return fail(
       'QR_WRONG_STATE',
@@ -418,27 +488,18 @@ export class QrLoginService {
    * Redeems a ticket for the user and a token minted for this website (never
    * the phone's token). Exactly one caller can win a ticket.
    */
-  async exchange(
-    ticket: string,
-    app: AppRecord,
-    browser?: { bindingHash: string | null },
-  ): Promise<UserView> {
+  async exchange(ticket: string, app: AppRecord, browser?: { proof: BindingProof }): Promise<UserView> {
     const now = this.clock.now();
     const peek = (await this.sessions.peekTicket(ticket, now)) ?? fail('TICKET_INVALID');
     if (peek.appId !== app.id) fail('TICKET_OTHER_APP');
     // Read once: all the redemption needs was written at approval; consuming only marks the ticket used.
     const session = (await this.sessions.getSession(peek.random)) ?? fail('TICKET_INVALID');
     // Redeeming from a browser needs the binding of the browser that asked.
-    if (browser && !isBound(session, browser.bindingHash)) fail('BINDING_MISMATCH');
+    if (browser && !isBound(session, browser.proof)) fail('BINDING_MISMATCH');
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
-    if (user.blocked) fail('USER_BLOCKED');
-    // The audit line and the web session are independent writes: made together, they share a commit.
-    const [, view] = await Promise.all([
-      this.#record(session, 'redeemed', null),
-      this.#webUser(user, app, session, ticket),
-    ]);
-    return view;
+    // The audit line goes with the web session, only once the user may have a token at all.
+    return this.#webUser(user, app, session, ticket, () => this.#record(session, 'redeemed', null));
   }
 
   async #record(s: QrSessionRecord, outcome: QrLoginOutcome, deviceIp: string | null): Promise<void> {
@@ -480,23 +541,36 @@ export class QrLoginService {
     return views;
   }
 
-  /** The user as the website sees them, with a token of the login's own web session. */
-  async #webUser(user: UserRecord, app: AppRecord, s: QrSessionRecord, ticket: string): Promise<UserView> {
-    const session = await this.webSessions.open({
-      poolId: user.poolId,
-      userId: user.id,
-      app,
-      random: s.publicId,
-      ticket,
-      requestContext: s.requestContext,
-    });
-    const issued = this.tokens.issue({
-      userId: user.id,
-      poolId: user.poolId,
+  /**
+   * The user as the website sees them, with a token of the login's own web
+   * session. `alongside` is written with the session (an audit line), in the
+   * same commit, and like it only for a user the token service accepts.
+   */
+  async #webUser(
+    user: UserRecord,
+    app: AppRecord,
+    s: QrSessionRecord,
+    ticket: string,
+    alongside?: () => Promise<void>,
+  ): Promise<UserView> {
+    const issued = await this.tokens.issue({
+      user,
       audience: app.id,
       use: 'web',
-      sid: session.id,
-      expiresAt: session.expiresAt,
+      session: async () => {
+        const [session] = await Promise.all([
+          this.webSessions.open({
+            poolId: user.poolId,
+            userId: user.id,
+            app,
+            random: s.publicId,
+            ticket,
+            requestContext: s.requestContext,
+          }),
+          alongside?.(),
+        ]);
+        return session;
+      },
     });
     return userView(user, { token: issued.token, exp: issued.claims.exp });
   }
@@ -513,15 +587,28 @@ const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {
   refuse: 'denied',
 };
 
-/**
- * The reader's binding hash, or a function computing it: polls of a waiting
- * code (nearly all of them) never need it, so the route defers the hashing.
- */
-export type Binding = string | null | (() => string | null);
+/** What the page reading a code's status understands (see STEP_UP_AWARE_PARAM). */
+export interface Reader {
+  /** It keeps waiting through status 4, so it may be shown: our SDK says so, the seeds' does not. */
+  understandsStepUp?: boolean;
+}
 
-/** Whether the reader holds the binding of the browser that asked (or the code has none). */
-function isBound(s: QrSessionRecord, bindingHash: string | null): boolean {
-  return s.bindingHash === null || (bindingHash !== null && safeEqual(bindingHash, s.bindingHash));
+/**
+ * What a reader holds of a code's binding: given the code's `random`, the
+ * SHA-256 (hex) of each binding secret the reader presents for that code. A
+ * function because polls of a waiting code (nearly all of them) never need
+ * it, and because which cookie to read depends on the code.
+ */
+export type BindingProof = (random: string) => readonly string[];
+const NO_PROOF: BindingProof = () => [];
+
+/**
+ * Whether the reader holds the secret minted for this code (or the code has
+ * none): a secret is only ever compared with the hash stored for its own code.
+ */
+function isBound(s: QrSessionRecord, proof: BindingProof): boolean {
+  const stored = s.bindingHash;
+  return stored === null || proof(s.random).some((hash) => safeEqual(hash, stored));
 }
 
 function actorOf(who: UserRecord | Actor): { user: UserRecord; ip: string | null } {

@@ -8,6 +8,15 @@ import { QrStatus } from '@scanlogin/protocol';
  * scanned. Expiry is not a stored state: it is derived from `expiresAt`
  * (see `effectiveStatus`), so no timer has to fire for a code to expire.
  *
+ * A rule's `guard` is a condition of the same compare-and-set, never of an
+ * earlier read (a scan can land between the two):
+ * - `checkCode`: the number the scanner presented goes into the request, and
+ *   the store applies the change only if the code has no check code or
+ *   exactly that one.
+ * - `password`: the change is only ever requested after the scanner's
+ *   password was verified for it; the compare-and-set on (status 4, this
+ *   scanner) then guarantees it is the state the password was checked for.
+ *
  * ```mermaid
  * stateDiagram-v2
  *   [*] --> Pending: generate
@@ -30,13 +39,16 @@ export const Transitions = {
   scanNeedsStepUp: { from: [QrStatus.Pending], to: QrStatus.StepUp, actor: 'pool-user' },
   /** A scan refused by the pool's proximity policy: the page gets a fresh code. */
   refuse: { from: [QrStatus.Pending], to: QrStatus.Cancelled, actor: 'pool-user' },
-  stepUp: { from: [QrStatus.StepUp], to: QrStatus.Scanned, actor: 'scanner' },
-  confirm: { from: [QrStatus.Scanned], to: QrStatus.Authorized, actor: 'scanner' },
+  stepUp: { from: [QrStatus.StepUp], to: QrStatus.Scanned, actor: 'scanner', guard: 'password' },
+  confirm: { from: [QrStatus.Scanned], to: QrStatus.Authorized, actor: 'scanner', guard: 'checkCode' },
   cancel: { from: [QrStatus.Scanned, QrStatus.StepUp], to: QrStatus.Cancelled, actor: 'scanner' },
 } as const satisfies Record<
   string,
-  { from: readonly StoredStatus[]; to: StoredStatus; actor: 'pool-user' | 'scanner' }
+  { from: readonly StoredStatus[]; to: StoredStatus; actor: 'pool-user' | 'scanner'; guard?: Guard }
 >;
+
+/** A condition a transition carries into its compare-and-set (see above). */
+export type Guard = 'checkCode' | 'password';
 
 export type QrAction = keyof typeof Transitions;
 

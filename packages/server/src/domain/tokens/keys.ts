@@ -6,8 +6,8 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import type { KeyStore, SigningKeyRecord } from '../../storage/contracts.js';
 import type { Clock } from '../clock.js';
+import type { KeyStore, SigningKeyRecord } from '../ports.js';
 import { createSigner, type JwtSigner } from './jwt.js';
 
 export interface PublicJwk extends JsonWebKey {

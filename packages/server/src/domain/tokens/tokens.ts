@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
 import { fail } from '../errors.js';
+import type { UserRecord } from '../ports.js';
 import { decodeJwt, verifySignature } from './jwt.js';
 import type { KeyRing } from './keys.js';
 
@@ -50,40 +51,60 @@ export class TokenService {
     return this.opts.issuer;
   }
 
-  issue(input: {
-    userId: string;
-    poolId: string;
+  /**
+   * Mints a token for `user`: the one place that decides whether a user may
+   * hold a token at all, for every path that issues one (the app's password
+   * login, a ticket's redemption, the full user a `check` returns with
+   * `returnFullUserInfo`). A blocked user gets none. `session` opens the web
+   * session the token belongs to, once the user has passed, so that a refused
+   * user leaves no session behind; the token ends no later than it.
+   */
+  async issue(input: {
+    user: Pick<UserRecord, 'id' | 'poolId' | 'blocked'>;
     audience: string;
     use: TokenUse;
-    sid?: string;
-    /** Ends no later than this (ms), e.g. with its web session. */
-    expiresAt?: number;
-  }): IssuedToken {
+    session?: () => Promise<{ id: string; expiresAt: number }>;
+  }): Promise<IssuedToken> {
+    if (input.user.blocked) fail('USER_BLOCKED');
+    const session = await input.session?.();
     const iat = Math.floor(this.clock.now() / 1000);
     const ttl = input.use === 'app' ? this.opts.appTokenTtlSeconds : this.opts.webTokenTtlSeconds;
-    const cap = input.expiresAt === undefined ? Number.POSITIVE_INFINITY : Math.floor(input.expiresAt / 1000);
+    const cap = session ? Math.floor(session.expiresAt / 1000) : Number.POSITIVE_INFINITY;
     const claims: TokenClaims = {
       iss: this.opts.issuer,
-      sub: input.userId,
+      sub: input.user.id,
       aud: input.audience,
       iat,
       exp: Math.min(iat + ttl, cap),
       jti: randomUUID(),
-      userpool_id: input.poolId,
+      userpool_id: input.user.poolId,
       token_use: input.use,
       amr: input.use === 'app' ? ['pwd'] : ['qr'],
-      ...(input.sid ? { sid: input.sid } : {}),
+      ...(session ? { sid: session.id } : {}),
     };
     return { token: this.keys.signer.sign(claims as unknown as Record<string, unknown>), claims };
   }
 
   /**
-   * Signs a login code's public id for the app to check before its confirm
-   * screen (`sig` in the QR payload). Short claim names keep the QR small;
-   * the `typ` keeps it from ever passing as a token.
+   * Signs a login code for the app to check before its confirm screen (`sig`
+   * in the QR payload): its public id, pool and expiry, which verifiers of
+   * the first edition check, and `dig`, the SHA-256 of the whole payload as
+   * written before the signature is appended, so that no field the app shows
+   * or acts on (scene, ids, times, customData) can be altered. Short claim
+   * names keep the QR small; the `typ` keeps it from ever passing as a token.
    */
-  signQrCode(input: { publicId: string; poolId: string; expiresAt: number }): string {
-    const claims = { sub: input.publicId, aud: input.poolId, exp: Math.ceil(input.expiresAt / 1000) };
+  signQrCode(input: {
+    publicId: string;
+    poolId: string;
+    expiresAt: number;
+    unsignedPayload: string;
+  }): string {
+    const claims = {
+      sub: input.publicId,
+      aud: input.poolId,
+      exp: Math.ceil(input.expiresAt / 1000),
+      dig: createHash('sha256').update(input.unsignedPayload).digest('base64url'),
+    };
     return this.keys.signer.sign(claims, QR_SIGNATURE_TYPE);
   }
 

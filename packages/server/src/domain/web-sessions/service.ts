@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
-import type {
-  AppRecord,
-  RequestContext,
-  WebSessionRecord,
-  WebSessionStore,
-} from '../../storage/contracts.js';
-import { ConflictError } from '../../storage/contracts.js';
 import type { Clock } from '../clock.js';
 import type { DirectoryService } from '../directory/service.js';
 import { fail } from '../errors.js';
 import type { CountryLookup } from '../geo.js';
+import type { AppRecord, RequestContext, WebSessionRecord, WebSessionStore } from '../ports.js';
+import { ConflictError } from '../ports.js';
 import { describeRequest, type RequestDescription } from '../qr-login/request-description.js';
 import type { TokenClaims, TokenService } from '../tokens/tokens.js';
 

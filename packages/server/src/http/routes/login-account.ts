@@ -31,12 +31,7 @@ export default function loginAccountRoute(app: FastifyInstance, s: Services): vo
         password: request.body.password,
         ip: request.ip,
       });
-      const issued = s.tokens.issue({
-        userId: user.id,
-        poolId: pool.id,
-        audience: appId ?? pool.id,
-        use: 'app',
-      });
+      const issued = await s.tokens.issue({ user, audience: appId ?? pool.id, use: 'app' });
       reply.header('cache-control', 'no-store');
       return ok(userView(user, { token: issued.token, exp: issued.claims.exp }));
     },

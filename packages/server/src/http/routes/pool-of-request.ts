@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { fail } from '../../domain/errors.js';
+import type { PoolRecord } from '../../domain/ports.js';
+import { META } from '../../domain/ports.js';
 import type { Services } from '../../services.js';
-import type { PoolRecord } from '../../storage/contracts.js';
-import { META } from '../../storage/contracts.js';
 import { headerValue } from '../auth.js';
 
 /**

@@ -1,8 +1,8 @@
-import { isTerminalStatus } from '@scanlogin/protocol';
+import { isTerminalStatus, STEP_UP_AWARE_PARAM } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
-import { bindingHashOf } from '../binding.js';
+import { bindingProof } from '../binding.js';
 import { envelopeSchema, ok } from '../envelope.js';
 import { SessionWatch } from '../session-watch.js';
 
@@ -14,6 +14,8 @@ const querystring = {
     wait: { type: 'string', pattern: '^[0-9]{1,2}$' },
     seq: { type: 'string', pattern: '^[0-9]{1,9}$' },
     binding: { type: 'string', maxLength: 64 },
+    // Ours: the page keeps waiting through status 4 (STEP_UP_AWARE_PARAM); others see 1 instead.
+    [STEP_UP_AWARE_PARAM]: { type: 'string', enum: ['1'] },
   },
   required: ['random'],
 } as const;
@@ -54,6 +56,7 @@ interface Query {
   binding?: string;
   wait?: string;
   seq?: string;
+  stepUp?: '1';
 }
 
 /**
@@ -68,20 +71,24 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
     { schema: { querystring, response } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      const { random, wait } = request.query;
+      const { random } = request.query;
+      // `wait=0` (or none) is an ordinary check.
+      const wait = Number(request.query.wait ?? 0);
       await limitStatusReads(s, random, request.ip);
       // Most polls find the code untouched and need neither a read nor the binding.
       const untouched = s.qr.waitingView(random);
       if (untouched && !wait) return ok(untouched);
-      const binding = () => bindingHashOf(request);
-      if (!wait) return ok(await s.qr.check(random, binding));
+      const proof = bindingProof(request);
+      const reader = { understandsStepUp: request.query.stepUp === '1' };
+      if (!wait) return ok(await s.qr.check(random, proof, reader));
 
+      const release = app.heldRequests.acquire(request.ip);
       const watch = new SessionWatch(s.storage.events, random, s.clock);
       try {
-        let view: CheckView = await s.qr.check(random, binding);
+        let view: CheckView = await s.qr.check(random, proof, reader);
         const since = request.query.seq === undefined ? view.seq : Number(request.query.seq);
         if (view.seq === since && !isTerminalStatus(view.status)) {
-          const waitMs = Math.min(Number(wait), MAX_LONG_POLL_SECONDS) * 1000;
+          const waitMs = Math.min(wait, MAX_LONG_POLL_SECONDS) * 1000;
           // Wake at expiry too (plus a little, so the re-read sees it expired).
           const untilExpiry = view.expiresIn * 1000 + 50;
           const aborted = new AbortController();
@@ -90,11 +97,12 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
             Math.min(waitMs, untilExpiry),
             AbortSignal.any([aborted.signal, app.shutdownSignal]),
           );
-          view = await s.qr.check(random, binding);
+          view = await s.qr.check(random, proof, reader);
         }
         return ok(view);
       } finally {
         watch.close();
+        release();
       }
     },
   );

@@ -1,8 +1,8 @@
-import { isTerminalStatus, QrStatus } from '@scanlogin/protocol';
+import { isTerminalStatus, QrStatus, STEP_UP_AWARE_PARAM } from '@scanlogin/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
-import { bindingHashOf } from '../binding.js';
+import { bindingProof } from '../binding.js';
 import { SessionWatch } from '../session-watch.js';
 import { limitStatusReads } from './qrcode-check.js';
 
@@ -12,6 +12,8 @@ const querystring = {
     random: { type: 'string', minLength: 1, maxLength: 128 },
     // EventSource cannot send headers; the binding may ride in the URL (never logged).
     binding: { type: 'string', maxLength: 64 },
+    // Ours: the page keeps waiting through status 4 (STEP_UP_AWARE_PARAM); others see 1 instead.
+    [STEP_UP_AWARE_PARAM]: { type: 'string', enum: ['1'] },
   },
   required: ['random'],
 } as const;
@@ -29,19 +31,22 @@ const frame = (view: CheckView) => `id: ${view.seq}\nevent: status\ndata: ${JSON
  * JSON answers in the envelope.
  */
 export default function eventsRoute(app: FastifyInstance, s: Services): void {
-  app.get<{ Querystring: { random: string; binding?: string } }>(
+  app.get<{ Querystring: { random: string; binding?: string; stepUp?: '1' } }>(
     '/api/v2/qrcode/events',
     { schema: { querystring } },
     async (request, reply) => {
       const { random } = request.query;
-      const binding = () => bindingHashOf(request);
+      const proof = bindingProof(request);
+      const reader = { understandsStepUp: request.query.stepUp === '1' };
       await limitStatusReads(s, random, request.ip);
+      const release = app.heldRequests.acquire(request.ip);
       const watch = new SessionWatch(s.storage.events, random, s.clock);
       let view: CheckView;
       try {
-        view = await s.qr.check(random, binding);
+        view = await s.qr.check(random, proof, reader);
       } catch (err) {
         watch.close();
+        release();
         throw err;
       }
 
@@ -71,7 +76,7 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
           const untilExpiry = view.expiresIn * 1000 + 50;
           const changed = await watch.next(untilExpiry, closed.signal);
           if (closed.signal.aborted) break;
-          const next = await s.qr.check(random, binding);
+          const next = await s.qr.check(random, proof, reader);
           // Expiry is computed, not published: the timeout above is how we notice it.
           if (
             next.seq !== view.seq ||
@@ -91,6 +96,7 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
         clearInterval(heartbeat);
         app.shutdownSignal.removeEventListener('abort', onShutdown);
         watch.close();
+        release();
         res.end();
       }
     },

@@ -3,7 +3,7 @@ import { sha256Hex } from '../../domain/directory/service.js';
 import type { IssuedCode } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { assertOriginAllowed, headerValue } from '../auth.js';
-import { issueBinding } from '../binding.js';
+import { newBinding, setBindingCookie } from '../binding.js';
 import { envelopeSchema, ok } from '../envelope.js';
 
 const body = {
@@ -48,7 +48,8 @@ interface Body {
 export function codeAnswer(s: Services, { session, payload, rotatesIn }: IssuedCode) {
   return {
     random: session.random,
-    url: `${s.config.publicUrl}/api/v2/qrcode/image/${session.random}.png`,
+    // The picture's own public id: the page's key (`random`, for a rotating code) is in no public URL.
+    url: `${s.config.publicUrl}/api/v2/qrcode/image/${session.publicId}.png`,
     expiresIn: Math.max(0, Math.ceil((session.expiresAt - s.clock.now()) / 1000)),
     payload,
     // Ours (the seeds' SDK ignores them): the number to show when the pool asks for a check
@@ -76,7 +77,8 @@ export default function geneRoute(app: FastifyInstance, s: Services): void {
       await s.limiter.hit(`gene:ip:${request.ip}`, s.config.rateGenePerIp, 60_000);
       await s.limiter.hit(`gene:app:${application.id}`, s.config.rateGenePerApp, 60_000);
       const customData = request.body?.customData ?? request.body?.params ?? null;
-      const binding = issueBinding(request, reply);
+      // Fresh for every code, whatever the request carries: nothing planted is ever adopted.
+      const binding = newBinding();
       const issued = await s.qr.generate({
         app: application,
         customData,
@@ -89,7 +91,12 @@ export default function geneRoute(app: FastifyInstance, s: Services): void {
         },
       });
       reply.header('cache-control', 'no-store');
-      // The binding also in the body, for clients that cannot rely on the cookie (x-scanlogin-binding).
+      // A pool that does not require the binding stores none: then there is nothing to hand out.
+      if (issued.session.bindingHash === null) return ok(codeAnswer(s, issued));
+      const { session } = issued;
+      const lifetime = (session.expiresAt - s.clock.now()) / 1000 + application.qr.ticketExpiresAfter;
+      setBindingCookie(request, reply, session.random, binding, lifetime);
+      // Also in the body, for our SDK, which sends it as x-scanlogin-binding (no third-party cookies needed).
       return ok({ ...codeAnswer(s, issued), binding });
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';
-import { bindingHashOf } from '../binding.js';
+import { bindingProof } from '../binding.js';
 import { envelopeSchema, ok } from '../envelope.js';
 import { codeAnswer, codeAnswerProperties } from './qrcode-gene.js';
 
@@ -9,6 +9,9 @@ const body = {
   properties: { random: { type: 'string', minLength: 1, maxLength: 128 } },
   required: ['random'],
 } as const;
+
+/** A page rotates every 10 s at the fastest; more than this is a fault or abuse. */
+export const ROTATIONS_PER_MINUTE = 20;
 
 const response = { 200: envelopeSchema({ type: 'object', properties: codeAnswerProperties }) } as const;
 
@@ -24,8 +27,10 @@ export default function rotateRoute(app: FastifyInstance, s: Services): void {
     { schema: { body, response } },
     async (request, reply) => {
       const { random } = request.body;
-      await s.limiter.hit(`rotate:${random}`, 20, 60_000);
-      const issued = await s.qr.rotate(random, bindingHashOf(request));
+      // The budget is counted after the binding check: a stranger's calls must not spend the page's.
+      const issued = await s.qr.rotate(random, bindingProof(request), () =>
+        s.limiter.hit(`rotate:${random}`, ROTATIONS_PER_MINUTE, 60_000),
+      );
       reply.header('cache-control', 'no-store');
       return ok(codeAnswer(s, issued));
     },

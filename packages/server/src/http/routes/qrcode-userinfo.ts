@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fail } from '../../domain/errors.js';
+import type { AppRecord } from '../../domain/ports.js';
 import type { Services } from '../../services.js';
-import type { AppRecord } from '../../storage/contracts.js';
 import { assertOriginAllowed, basicCredentials, headerValue, requireAppSecret } from '../auth.js';
-import { bindingHashOf } from '../binding.js';
+import { bindingProof } from '../binding.js';
 import { ok } from '../envelope.js';
 
 const body = {
@@ -40,8 +40,8 @@ export default function userinfoRoute(app: FastifyInstance, s: Services): void {
     async (request, reply) => {
       const { app: application, browser } = await exchangingApp(request, s);
       reply.header('cache-control', 'no-store');
-      const binding = browser ? { bindingHash: bindingHashOf(request) } : undefined;
-      return ok(await s.qr.exchange(request.body.ticket, application, binding));
+      const proof = browser ? { proof: bindingProof(request) } : undefined;
+      return ok(await s.qr.exchange(request.body.ticket, application, proof));
     },
   );
 }

@@ -1,4 +1,10 @@
-import type { Pool, QueryConfig } from 'pg';
+import type { Pool, QueryConfig, QueryResult } from 'pg';
+import { assignUsernameKeys, type StoredUsername } from '../../domain/directory/usernames.js';
+
+type Query = (text: string, values?: unknown[]) => Promise<QueryResult>;
+
+/** SQL, or a step that needs code (a backfill computed in JavaScript); each runs in one transaction. */
+export type Migration = string | ((q: Query) => Promise<void>);
 
 /**
  * Versioned schema for the durable half (directory, keys, audit, web
@@ -14,7 +20,7 @@ import type { Pool, QueryConfig } from 'pg';
  * refuse transactions (CREATE INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE on
  * old servers).
  */
-export const migrations: readonly string[] = [
+export const migrations: readonly Migration[] = [
   // 1: directory, keys, audit log, web sessions.
   `
   CREATE TABLE meta (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL);
@@ -104,7 +110,27 @@ export const migrations: readonly string[] = [
   CREATE INDEX web_sessions_user ON web_sessions(user_id, created_at DESC, id DESC);
   CREATE INDEX web_sessions_expiry ON web_sessions(expires_at);
   `,
-  // 2: what the OpenID provider keeps durably (src/oidc/artifacts.ts). The payload is TEXT, not
+  // 2: usernames unique whatever their case (`usernameKey`, computed here like in the adapter);
+  // names stored before that which collide keep the oldest account's, the later accounts are
+  // renamed `<name>~<id>`.
+  async (q) => {
+    await q('ALTER TABLE users ADD COLUMN username_key TEXT COLLATE "C"');
+    const { rows } = await q(
+      `SELECT id, pool_id AS "poolId", username FROM users WHERE username IS NOT NULL
+       ORDER BY created_at, id`,
+    );
+    const keyed = assignUsernameKeys(rows as StoredUsername[]);
+    await q(
+      `UPDATE users SET username = v.username, username_key = v.key
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS v(id, username, key) WHERE users.id = v.id`,
+      [keyed.map((u) => u.id), keyed.map((u) => u.username), keyed.map((u) => u.key)],
+    );
+    await q(`
+      DROP INDEX users_username;
+      CREATE UNIQUE INDEX users_username_key ON users(pool_id, username_key) WHERE username_key IS NOT NULL;
+    `);
+  },
+  // 3: what the OpenID provider keeps durably (src/domain/oidc/ports.ts). The payload is TEXT, not
   // JSONB: it holds request parameters verbatim, and JSONB refuses some text that JSON allows (\u0000).
   `
   CREATE TABLE oidc_artifacts (
@@ -168,7 +194,9 @@ export async function migratePostgres(pool: Pool): Promise<{ from: number; to: n
           await q('COMMIT');
           return { from, to: current };
         }
-        await q(migrations[current]!);
+        const step = migrations[current]!;
+        if (typeof step === 'string') await q(step);
+        else await step(q);
         await q('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())', [current + 1]);
         await q('COMMIT');
       } catch (err) {

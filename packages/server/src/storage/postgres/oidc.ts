@@ -1,5 +1,5 @@
-import { artifactIndexes, type OidcArtifact, type OidcArtifactStore } from '../../oidc/artifacts.js';
-import type { Db } from './index.js';
+import { artifactIndexes, type OidcArtifact, type OidcArtifactStore } from '../../domain/oidc/ports.js';
+import type { Db } from './db.js';
 
 type Row = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import type { QrSessionRecord } from '../contracts.js';
+import type { QrSessionRecord } from '../../domain/ports.js';
 
 /**
  * A QR session is stored as one hash with a field per record property, so the

@@ -1,11 +1,10 @@
 import { Redis, type RedisOptions, ReplyError } from 'ioredis';
-import { StorageUnavailableError } from '../../domain/errors.js';
-import { ConflictError } from '../contracts.js';
+import { ConflictError, StorageUnavailableError } from '../../domain/ports.js';
 
 export interface ConnectionSettings {
-  /** Connection attempts give up after this long (then the next one starts). */
+  /** Connection attempts give up after this long (then the next one starts); 0: no limit. */
   connectTimeoutMs: number;
-  /** A command without a reply after this long fails, so a stalled server cannot hang a request. */
+  /** A command without a reply after this long fails, so a stalled server cannot hang a request; 0: no limit. */
   commandTimeoutMs: number;
   /** Receives one line when a connection is lost and one when it is back; never keys or records. */
   report: (line: string) => void;
@@ -36,7 +35,8 @@ export function connect(url: string, name: string, settings: ConnectionSettings)
     autoResendUnfulfilledCommands: false,
     retryStrategy: reconnectDelay,
     connectTimeout: settings.connectTimeoutMs,
-    commandTimeout: settings.commandTimeoutMs,
+    // ioredis takes any number as a limit, 0 included.
+    ...(settings.commandTimeoutMs > 0 ? { commandTimeout: settings.commandTimeoutMs } : {}),
   };
   const redis = new Redis(url, options);
   // Without an 'error' listener ioredis reports every failed attempt itself;
@@ -55,7 +55,7 @@ export function connect(url: string, name: string, settings: ConnectionSettings)
   return redis;
 }
 
-/** Resolves when the connection is ready; rejects with the last error after `timeoutMs`. */
+/** Resolves when the connection is ready; rejects with the last error after `timeoutMs` (0: waits on). */
 export function whenReady(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -64,14 +64,14 @@ export function whenReady(redis: Redis, timeoutMs: number): Promise<void> {
       lastError = err;
     };
     const done = (err?: unknown) => {
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       redis.off('ready', onReady);
       redis.off('error', onError);
       if (err) reject(err);
       else resolve();
     };
     const onReady = () => done();
-    const timer = setTimeout(() => done(lastError), timeoutMs);
+    const timer = timeoutMs > 0 ? setTimeout(() => done(lastError), timeoutMs) : null;
     redis.on('ready', onReady);
     redis.on('error', onError);
   });

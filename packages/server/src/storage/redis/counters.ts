@@ -1,4 +1,4 @@
-import type { CounterState, CounterStore } from '../contracts.js';
+import type { CounterState, CounterStore } from '../../domain/ports.js';
 import { guard } from './connection.js';
 import type { KeySpace } from './keys.js';
 import type { ScriptedRedis } from './scripts.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { QrSessionRecord, SessionEvents, SessionListener } from '../contracts.js';
+import type { QrSessionRecord, SessionEvents, SessionListener } from '../../domain/ports.js';
 import { LocalSessionEvents } from '../local-events.js';
 import { guard } from './connection.js';
 import type { KeySpace } from './keys.js';

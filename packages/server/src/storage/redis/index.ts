@@ -7,7 +7,7 @@
  * Two connections per process: one for commands and publishing, one in
  * subscriber mode for events (a subscribed connection can run nothing else).
  */
-import { StorageUnavailableError } from '../../domain/errors.js';
+import { StorageUnavailableError } from '../../domain/ports.js';
 import { connect, disconnect, guard, whenReady } from './connection.js';
 import { RedisCounters } from './counters.js';
 import { RedisSessionEvents } from './events.js';
@@ -25,11 +25,11 @@ export interface OpenRedisOptions {
   keyPrefix?: string;
   /** How long keys outlive the moment their record becomes useless, in ms (default 60 s). */
   graceMs?: number;
-  /** Per attempt (default 2 s); reconnection goes on forever after the first connection. */
+  /** Per attempt (default 2 s; 0: no limit); reconnection goes on forever after the first connection. */
   connectTimeoutMs?: number;
-  /** A command without a reply fails after this long (default 2 s). */
+  /** A command without a reply fails after this long (default 2 s; 0: no limit). */
   commandTimeoutMs?: number;
-  /** How long `openRedis` waits for the first connection before failing (default 5 s). */
+  /** How long `openRedis` waits for the first connection before failing (default 5 s; 0: no limit). */
   startupTimeoutMs?: number;
   /** Where lost/restored connection lines go (default stderr). They never carry keys or records. */
   report?: (line: string) => void;

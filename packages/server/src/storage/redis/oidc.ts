@@ -18,7 +18,7 @@
  * prefix (ARGV[1]), so, like the rest of this adapter, no Redis Cluster.
  */
 import type { Redis } from 'ioredis';
-import { artifactIndexes, type OidcArtifact, type OidcArtifactStore } from '../../oidc/artifacts.js';
+import { artifactIndexes, type OidcArtifact, type OidcArtifactStore } from '../../domain/oidc/ports.js';
 import { guard } from './connection.js';
 import type { KeySpace } from './keys.js';
 

@@ -77,15 +77,17 @@ return 1
 
 /**
  * The compare-and-set. KEYS: session, sweep index. ARGV: prefix, grace, and a
- * JSON request {now, to, from: [status...], expectUserId?, write: {field: value}, clear: [field...]}
- * with statuses and written values as strings.
+ * JSON request {now, to, from: [status...], expectUserId?, guardCheckCode?, checkCode?,
+ * write: {field: value}, clear: [field...]} with statuses, the check code and
+ * written values as strings. With `guardCheckCode`, a stored check code must
+ * equal `checkCode` (absent: none was presented).
  * Returns the new record as HGETALL pairs, or nil if the conditions failed.
  */
 const transition = `${PRELUDE}
 local key = KEYS[1]
 local req = cjson.decode(ARGV[3])
-local cur = redis.call('HMGET', key, 'random', 'status', 'expiresAt', 'userId', 'ticket')
-local random, status, expiresAt, userId, ticket = cur[1], cur[2], cur[3], cur[4], cur[5]
+local cur = redis.call('HMGET', key, 'random', 'status', 'expiresAt', 'userId', 'ticket', 'checkCode')
+local random, status, expiresAt, userId, ticket, checkCode = cur[1], cur[2], cur[3], cur[4], cur[5], cur[6]
 if not random then return false end
 local allowed = false
 for _, s in ipairs(req.from) do
@@ -93,6 +95,7 @@ for _, s in ipairs(req.from) do
 end
 if not allowed or tonumber(expiresAt) <= req.now then return false end
 if req.expectUserId and userId ~= req.expectUserId then return false end
+if req.guardCheckCode and checkCode and checkCode ~= req.checkCode then return false end
 
 -- The ticket after this change, and its index entry (unique, like SQLite's).
 local nextTicket = ticket

@@ -5,7 +5,7 @@ import type {
   QrSessionRecord,
   QrSessionStore,
   TransitionRequest,
-} from '../contracts.js';
+} from '../../domain/ports.js';
 import { decodeSession, decodeSessionReply, encodeField, encodeSession } from './codec.js';
 import { guard } from './connection.js';
 import type { KeySpace } from './keys.js';
@@ -90,6 +90,9 @@ export class RedisSessions implements QrSessionStore {
       to: String(req.to),
       from: from.map(String),
       ...(req.expectUserId != null ? { expectUserId: req.expectUserId } : {}),
+      // Encoded like the stored field, so the script compares two strings.
+      ...('checkCode' in req ? { guardCheckCode: true } : {}),
+      ...(req.checkCode != null ? { checkCode: encodeField('checkCode', req.checkCode) } : {}),
       write,
       clear,
     });

@@ -1,8 +1,14 @@
+import type Database from 'better-sqlite3';
+import { assignUsernameKeys, type StoredUsername } from '../../domain/directory/usernames.js';
+
+/** SQL, or a step that needs code (a backfill computed in JavaScript); each runs in one transaction. */
+export type Migration = string | ((db: Database.Database) => void);
+
 /**
  * Versioned schema. Append only: a released migration never changes, a new
  * one is added with the next number. `user_version` records the last applied.
  */
-export const migrations: readonly string[] = [
+export const migrations: readonly Migration[] = [
   // 1: directory, keys, QR sessions, counters.
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -129,7 +135,27 @@ export const migrations: readonly string[] = [
   CREATE INDEX web_sessions_user ON web_sessions(user_id, created_at);
   CREATE INDEX web_sessions_expiry ON web_sessions(expires_at);
   `,
-  // 6: what the OpenID provider keeps (src/oidc/artifacts.ts).
+  // 6: usernames unique whatever their case (`usernameKey`); names stored before that which
+  // collide keep the oldest account's, the later accounts are renamed `<name>~<id>`.
+  (db) => {
+    db.exec('ALTER TABLE users ADD COLUMN username_key TEXT');
+    const users = db
+      .prepare(
+        `SELECT id, pool_id AS poolId, username FROM users WHERE username IS NOT NULL
+         ORDER BY created_at, id`,
+      )
+      .all() as StoredUsername[];
+    const update = db.prepare('UPDATE users SET username = ?, username_key = ? WHERE id = ?');
+    for (const u of assignUsernameKeys(users)) update.run(u.username, u.key, u.id);
+    db.exec(`
+      DROP INDEX users_username;
+      CREATE UNIQUE INDEX users_username_key ON users(pool_id, username_key) WHERE username_key IS NOT NULL;
+    `);
+  },
+  // 7: throttling counters live in memory in the embedded mode (one process owns the file) and in
+  // Redis with several instances; the table that held them before is no longer read.
+  'DROP TABLE IF EXISTS counters;',
+  // 8: what the OpenID provider keeps (src/domain/oidc/ports.ts).
   `
   CREATE TABLE oidc_artifacts (
     kind TEXT NOT NULL,

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { artifactIndexes, type OidcArtifact, type OidcArtifactStore } from '../../oidc/artifacts.js';
+import { artifactIndexes, type OidcArtifact, type OidcArtifactStore } from '../../domain/oidc/ports.js';
 import type { GroupCommit } from './group-commit.js';
 
 type Row = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { AppRecord } from '../../../domain/ports.js';
 import type { ClientRegistration } from '../../../oidc/clients.js';
 import { validateRegistration } from '../../../oidc/clients.js';
 import type { Services } from '../../../services.js';
-import type { AppRecord } from '../../../storage/contracts.js';
 import { ok } from '../../envelope.js';
 import { appView, idParams, pickQr, qrSettingsProps } from './views.js';
 

@@ -1,4 +1,4 @@
-import type { AppRecord, PoolRecord } from '../../../storage/contracts.js';
+import type { AppRecord, PoolRecord } from '../../../domain/ports.js';
 
 export const poolView = (p: PoolRecord) => ({
   id: p.id,

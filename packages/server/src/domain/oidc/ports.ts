@@ -9,17 +9,17 @@
  *
  * Two differences from the provider's own contract, both on purpose:
  * - Time is the service's clock: `expiresAt` and `consumedAt` are milliseconds
- *   of our `Clock`, so tests move expiry with a ManualClock (see ../oidc/adapter.ts).
+ *   of our `Clock`, so tests move expiry with a ManualClock (see src/oidc/adapter.ts).
  * - `consume` says who won: exactly one caller consumes an artifact, across
  *   instances, so a code redeemed twice at once still has one winner.
  *
- * The conformance cases are in ../storage/oidc-conformance.ts; every adapter
- * combination runs them through the storage suite.
+ * The conformance cases are in test/support/oidc-conformance.ts; every
+ * adapter combination runs them through the storage suite.
  */
 
 /**
  * Kinds the provider stores (its model names), and two of ours:
- * - `GrantLink`: which web session a grant was born with (see sign-in.ts);
+ * - `GrantLink`: which web session a grant was born with (see src/oidc/sign-in.ts);
  * - `ShortCode`: a typed code that stands for a sign-in page's QR code.
  */
 export type OidcArtifactKind =
@@ -45,7 +45,7 @@ export type OidcArtifactKind =
  * (admin settings), and the long-lived state of a sign-in (browser session,
  * grant, refresh token, and the grant's link to its web session). The rest are
  * short-lived and churn (codes, access tokens, interactions). A cluster keeps
- * the first in PostgreSQL and the rest in Redis (see ../storage/oidc-split.ts).
+ * the first in PostgreSQL and the rest in Redis (see src/storage/oidc-split.ts).
  */
 export const DURABLE_ARTIFACT_KINDS: ReadonlySet<string> = new Set([
   'Client',

@@ -1,16 +1,28 @@
 /**
- * Serves the built companion from the Scanlogin service itself, at
- * `/companion/`: same origin as the API (no CORS), one strict
+ * Serves the companion (the phone's web app, apps/companion) from the service
+ * itself, at `/companion/`: same origin as the API (no CORS), one strict
  * Content-Security-Policy, and a service worker scoped to `/companion/`.
  *
- * Server-side only (Node): `startServer(config, { mount: (app) => mountCompanion(app, distDir) })`.
+ * `COMPANION=bundled` (the default) serves the build that `npm run build`
+ * places in this package (`companion/`, shipped with it); a directory path
+ * serves another build; `off` serves nothing.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const COMPANION_PREFIX = '/companion/';
+
+/** Where `npm run build` puts the companion's build in this package (from src/ and dist/ alike). */
+export const BUNDLED_COMPANION_DIR = fileURLToPath(new URL('../../companion/', import.meta.url));
+
+/** The directory the `COMPANION` setting names, or null for `off`. */
+export function companionDirOf(setting: string): string | null {
+  if (setting === 'off') return null;
+  return setting === 'bundled' ? BUNDLED_COMPANION_DIR : setting;
+}
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -105,20 +117,20 @@ function send(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
 
 /**
  * Registers `GET /companion/` (the app), `GET /companion/<file>` for each built
- * file, and a redirect from `/companion`. Without a build (`npm run build -w
- * @scanlogin/companion`), the pages answer 503 saying so.
+ * file, and a redirect from `/companion`. Without a build (`npm run build`),
+ * the pages answer 503 saying so.
  */
 export function mountCompanion(app: FastifyInstance, distDir: string): void {
   app.get('/companion', async (_request, reply) => reply.redirect(COMPANION_PREFIX, 308));
 
   if (!existsSync(join(distDir, 'index.html'))) {
-    app.log.warn({ distDir }, 'companion app is not built; run: npm run build -w @scanlogin/companion');
+    app.log.warn({ distDir }, 'companion app is not built; run: npm run build');
     const notBuilt = async (_request: FastifyRequest, reply: FastifyReply) =>
       reply
         .code(503)
         .header('cache-control', 'no-store')
         .type('text/plain; charset=utf-8')
-        .send('The companion app is not built. Run: npm run build -w @scanlogin/companion\n');
+        .send('The companion app is not built. Run: npm run build\n');
     app.get(COMPANION_PREFIX, notBuilt);
     app.get(`${COMPANION_PREFIX}:file`, notBuilt);
     return;

@@ -1,11 +1,11 @@
 /**
- * Conformance cases of the OpenID provider's artifact store (../oidc/artifacts.ts).
- * The storage suite (conformance.ts) runs them on every adapter combination;
+ * Conformance cases of the OpenID provider's artifact store (src/domain/oidc/ports.ts).
+ * The storage suite (conformance.ts, beside this file) runs them on every adapter combination;
  * they live apart so they move with the port.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OidcArtifact, OidcArtifactStore } from '../oidc/artifacts.js';
+import type { OidcArtifact, OidcArtifactStore } from '../../src/domain/ports.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 let n = 0;

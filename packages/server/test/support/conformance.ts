@@ -17,7 +17,7 @@ import {
   type Storage,
   type UserRecord,
   type WebSessionRecord,
-} from './contracts.js';
+} from '../../src/domain/ports.js';
 import { oidcArtifactCases } from './oidc-conformance.js';
 
 let n = 0;
@@ -165,6 +165,47 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         // Users without an email or phone do not clash on the missing field.
         await st.directory.insertUser(user());
         await st.directory.insertUser(user());
+      });
+
+      it('keeps one username per pool whatever its case (issue 13: usernames differing only by case)', async () => {
+        const conflictOn = async (p: Promise<unknown>) => {
+          const err = await p.then(
+            () => assert.fail('expected a ConflictError'),
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof ConflictError, String(err));
+          return err.field;
+        };
+        const tag = id('x');
+        const u = user({ username: `Zoë-${tag}` });
+        await st.directory.insertUser(u);
+        // Other cases, and the full-width form of a letter, are the same name.
+        for (const clash of [`zoë-${tag}`, `ZOË-${tag.toUpperCase()}`, `Ｚoë-${tag}`]) {
+          assert.equal(
+            await conflictOn(st.directory.insertUser(user({ username: clash }))),
+            'username',
+            clash,
+          );
+          const found = await st.directory.findUserByAccount(poolId, clash);
+          assert.equal(found?.id, u.id, clash);
+          assert.equal(found?.username, `Zoë-${tag}`, 'kept as it was written');
+        }
+        assert.equal(await st.directory.findUserByAccount(otherPoolId, `zoë-${tag}`), null);
+        await st.directory.insertUser(user({ poolId: otherPoolId, username: `ZOË-${tag}` }));
+
+        const other = user();
+        await st.directory.insertUser(other);
+        assert.equal(
+          await conflictOn(st.directory.updateUser(other.id, { username: `zoë-${tag}` }, T0)),
+          'username',
+        );
+        // Its own name in another case is no clash; the new spelling is kept and the old one still finds it.
+        const recased = await st.directory.updateUser(u.id, { username: `ZOË-${tag}` }, T0);
+        assert.equal(recased?.username, `ZOË-${tag}`);
+        assert.equal((await st.directory.findUserByAccount(poolId, `Zoë-${tag}`))?.username, `ZOË-${tag}`);
+        // A freed name (cleared) can be taken again.
+        await st.directory.updateUser(u.id, { username: null, email: `${tag}@example.com` }, T0);
+        await st.directory.insertUser(user({ username: `zoë-${tag}` }));
       });
 
       it('updates users and reports conflicts on update', async () => {
@@ -360,6 +401,90 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         const ok = await st.sessions.transition(s.random, { ...cas, expectUserId: 'alice' });
         assert.equal(ok?.status, QrStatus.Cancelled);
         assert.equal(ok?.userId, 'alice', 'fields not in `set` are kept');
+      });
+
+      it('compares a presented check code inside the compare-and-set (issue 13: check code skipped by racing)', async () => {
+        const approve = {
+          from: QrStatus.Scanned,
+          to: QrStatus.Authorized,
+          now: T0,
+          expectUserId: 'alice',
+        } as const;
+        const guarded = session({
+          status: QrStatus.Scanned,
+          userId: 'alice',
+          checkCode: 42,
+          checkChoices: [17, 42, 88],
+        });
+        await st.sessions.createSession(guarded);
+        assert.equal(
+          await st.sessions.transition(guarded.random, { ...approve, checkCode: null }),
+          null,
+          'none',
+        );
+        assert.equal(
+          await st.sessions.transition(guarded.random, { ...approve, checkCode: 17 }),
+          null,
+          'wrong',
+        );
+        assert.equal(
+          (await st.sessions.getSession(guarded.random))?.seq,
+          0,
+          'a refused guard writes nothing',
+        );
+        const right = await st.sessions.transition(guarded.random, {
+          ...approve,
+          checkCode: 42,
+          set: { ticket: id('ticket'), ticketExpiresAt: T0 + 1000 },
+        });
+        assert.equal(right?.status, QrStatus.Authorized);
+        // Without a check code on the session, the guard has nothing to compare.
+        const plain = session({ status: QrStatus.Scanned, userId: 'alice' });
+        await st.sessions.createSession(plain);
+        assert.equal(
+          (await st.sessions.transition(plain.random, { ...approve, checkCode: null }))?.status,
+          2,
+        );
+        // Actions without the guard (cancel) are not held by the check code.
+        const cancelled = session({ status: QrStatus.Scanned, userId: 'alice', checkCode: 42 });
+        await st.sessions.createSession(cancelled);
+        const cancel = {
+          from: QrStatus.Scanned,
+          to: QrStatus.Cancelled,
+          now: T0,
+          expectUserId: 'alice',
+        } as const;
+        assert.equal((await st.sessions.transition(cancelled.random, cancel))?.status, QrStatus.Cancelled);
+      });
+
+      it('never approves an unchecked confirm however it interleaves with the scan', async () => {
+        const codes = Array.from({ length: 100 }, () =>
+          session({ checkCode: 42, checkChoices: [17, 42, 88] }),
+        );
+        for (const c of codes) await st.sessions.createSession(c);
+        await Promise.all(
+          codes.flatMap((c, i) => {
+            const scan = () =>
+              st.sessions.transition(c.random, {
+                from: QrStatus.Pending,
+                to: QrStatus.Scanned,
+                now: T0,
+                set: { userId: 'alice' },
+              });
+            const confirm = () =>
+              st.sessions.transition(c.random, {
+                from: QrStatus.Scanned,
+                to: QrStatus.Authorized,
+                now: T0,
+                expectUserId: 'alice',
+                checkCode: i % 2 ? null : 17,
+                set: { ticket: id('ticket'), ticketExpiresAt: T0 + 1000 },
+              });
+            return i % 3 ? [scan(), confirm()] : [confirm(), scan()];
+          }),
+        );
+        for (const c of codes)
+          assert.equal((await st.sessions.getSession(c.random))?.status, QrStatus.Scanned);
       });
 
       it('lets exactly one of many concurrent transitions win', async () => {
@@ -610,16 +735,32 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         const s = session();
         const off = st.events.subscribe(s.random, (x) => seen.push(`${x.random}:${x.status}`));
         const offOther = st.events.subscribe('another', () => seen.push('wrong'));
+        // A witness stays subscribed to the code throughout. Adapters may deliver
+        // asynchronously (Redis pub/sub), but each change reaches all of a code's
+        // listeners together: once the witness has heard a change, every listener
+        // that was going to hear it has. No waiting for time to pass.
+        const witnessed: number[] = [];
+        const waiting: (() => void)[] = [];
+        const offWitness = st.events.subscribe(s.random, (x) => {
+          witnessed.push(x.status);
+          waiting.shift()?.();
+        });
+        const heardBy = (count: number) =>
+          witnessed.length >= count ? Promise.resolve() : new Promise<void>((r) => waiting.push(r));
+
         st.events.publish({ ...s, status: QrStatus.Scanned });
-        // Adapters may deliver asynchronously (Redis pub/sub): wait until it arrives, up to 5 s.
-        for (let waited = 0; seen.length === 0 && waited < 5000; waited += 10) {
-          await new Promise((r) => setTimeout(r, 10));
-        }
+        await heardBy(1);
         off();
         offOther();
         st.events.publish({ ...s, status: QrStatus.Authorized });
-        await new Promise((r) => setTimeout(r, 20));
-        assert.deepEqual(seen, [`${s.random}:${QrStatus.Scanned}`]);
+        await heardBy(2);
+        offWitness();
+        assert.deepEqual(witnessed, [QrStatus.Scanned, QrStatus.Authorized]);
+        assert.deepEqual(
+          seen,
+          [`${s.random}:${QrStatus.Scanned}`],
+          'nothing after unsubscribing, nothing for another code',
+        );
       });
     });
 

@@ -1,0 +1,56 @@
+/**
+ * The parts of the OpenAPI document that are not in any route: what the
+ * service is, its tags, its security schemes and the error registry. Pass
+ * `openApiDocument(...)` as @fastify/swagger's `openapi` option; the paths
+ * come from the route table's schemas.
+ */
+import { ErrorCodes } from './errors.js';
+import { routes, tags } from './routes.js';
+import { securitySchemes } from './security.js';
+
+/** The error registry as a Markdown table, for the document's description. */
+function errorTable(): string {
+  const rows = Object.entries(ErrorCodes)
+    .sort(([, a], [, b]) => a.code - b.code)
+    .map(([name, e]) => `| ${e.code} | ${e.status} | \`${name}\` | ${e.message} |`);
+  return ['| code | HTTP | name | message |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+const description = `Scan a QR code with your phone to log in: a self-hosted service that speaks the wire of a hosted vendor's QR login, so that pages using its SDK and apps following its samples work by changing only the host.
+
+Every JSON answer under \`/api\` is the envelope \`{"code", "message", "data"}\`: \`code\` is 200 on success, otherwise a stable code of the registry below, sent with the HTTP status shown and \`data: null\`. \`/.well-known/jwks.json\` and \`/.well-known/openid-configuration\` are plain JSON documents without envelope. Unknown fields in the public calls' bodies are ignored (the vendor's SDK sends some we do not use); the management API refuses them.
+
+## Error codes
+
+${errorTable()}`;
+
+type Operation = { operationId?: string; requestBody?: { required?: boolean } };
+
+/**
+ * @fastify/swagger's `transformObject`: what its conversion cannot say from
+ * the route schemas alone. Today: the bodies that may be left out.
+ */
+export function transformOpenApiDocument<O extends object, S extends object>(
+  doc: { openapiObject: O } | { swaggerObject: S },
+): O | S {
+  const object = 'openapiObject' in doc ? doc.openapiObject : doc.swaggerObject;
+  const paths = (object as { paths?: Record<string, Record<string, Operation>> }).paths ?? {};
+  for (const operations of Object.values(paths)) {
+    for (const op of Object.values(operations)) {
+      const route = op.operationId ? routes[op.operationId as keyof typeof routes] : undefined;
+      if (route?.bodyOptional && op.requestBody) op.requestBody.required = false;
+    }
+  }
+  return object;
+}
+
+/** @fastify/swagger's `openapi` option: everything but the paths. */
+export function openApiDocument(opts: { publicUrl?: string; version?: string } = {}) {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Scanlogin', version: opts.version ?? '0.1.0', description },
+    ...(opts.publicUrl ? { servers: [{ url: opts.publicUrl }] } : {}),
+    tags: tags.map((t) => ({ ...t })),
+    components: { securitySchemes },
+  } as const;
+}

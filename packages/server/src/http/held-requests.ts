@@ -1,0 +1,45 @@
+import { fail } from '../domain/errors.js';
+
+/** Seconds a refused client is told to wait: a held request lasts up to 30 s, a stream longer. */
+const RETRY_AFTER_S = 10;
+
+/**
+ * Counts the requests this process holds open per client address (status
+ * streams and long-polls), so that one address cannot pin an unbounded number
+ * of connections and subscriptions. In this process only: connections are
+ * held by the instance that accepted them, so that is where they cost.
+ */
+export class HeldRequests {
+  readonly #byIp = new Map<string, number>();
+
+  constructor(readonly maxPerIp: number) {}
+
+  /** How many `ip` holds now. */
+  count(ip: string): number {
+    return this.#byIp.get(ip) ?? 0;
+  }
+
+  /**
+   * Takes one of `ip`'s places, or refuses with 429 when it holds them all.
+   * The result gives the place back; calling it more than once is harmless.
+   */
+  acquire(ip: string): () => void {
+    const held = this.count(ip);
+    if (held >= this.maxPerIp) {
+      fail(
+        'RATE_LIMITED',
+        `This address already holds ${held} open status streams or long-polls; close some, or retry in ${RETRY_AFTER_S} s.`,
+        { 'retry-after': String(RETRY_AFTER_S) },
+      );
+    }
+    this.#byIp.set(ip, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = this.count(ip) - 1;
+      if (left > 0) this.#byIp.set(ip, left);
+      else this.#byIp.delete(ip);
+    };
+  }
+}
