@@ -51,7 +51,7 @@ if (server.firstStart?.app) {
   await services.directory.updatePool(server.firstStart.pool.id, { security: { checkCode: true } });
 } else if (!creds || !(await services.directory.getApp(creds.appId))) {
   // The file was lost: the only way back to a usable secret is a new one.
-  const demoApp = (await services.directory.store.listApps()).find((a) => a.name === 'Demo website');
+  const demoApp = (await services.directory.listApps()).find((a) => a.name === 'Demo website');
   if (!demoApp) throw new Error('No "Demo website" app: start once with SEED_DEMO=true on a fresh DATA_DIR.');
   const { secret } = await services.directory.rotateAppSecret(demoApp.id);
   creds = { appId: demoApp.id, appSecret: secret };

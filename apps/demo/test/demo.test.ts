@@ -78,7 +78,7 @@ describe('demo website backend', () => {
     assert.equal(profile.status, 200);
     assert.match(await profile.text(), /Welcome, Alice/);
     const me = await (await get('/api/me', cookie)).json();
-    assert.equal(me.sub, (await s.services.directory.store.findUserByAccount(s.seed.pool.id, 'alice'))?.id);
+    assert.equal(me.sub, (await s.services.storage.directory.findUserByAccount(s.seed.pool.id, 'alice'))?.id);
 
     // The same ticket cannot log in twice.
     const again = await fetch(`${demo.url}/auth/ticket`, {

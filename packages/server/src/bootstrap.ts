@@ -1,6 +1,3 @@
-import { sha256Hex } from './domain/directory/service.js';
-import { randomToken } from './domain/ids.js';
-import { META } from './domain/ports.js';
 import type { Services } from './services.js';
 
 export interface FirstStartReport {
@@ -39,22 +36,11 @@ function avatar(letter: string, hue: number): string {
  * the data directory was initialised before, so credentials are printed once.
  */
 export async function firstStart(s: Services): Promise<FirstStartReport | null> {
-  const store = s.directory.store;
-  if (await store.getMeta(META.defaultPoolId)) return null;
+  if (await s.installation.initialised()) return null;
   // Several instances starting together on one new database: one seeds, the others go on.
-  // A claim left by a start that died midway is taken over after a while.
-  const now = s.clock.now();
-  if (!(await store.claimMeta(META.firstStartClaim, String(now)))) {
-    const claimedAt = Number(await store.getMeta(META.firstStartClaim));
-    if (now - claimedAt < 5 * 60_000) return null;
-    await store.setMeta(META.firstStartClaim, String(now));
-  }
+  if (!(await s.installation.claimFirstStart())) return null;
   const pool = await s.directory.createPool('Default pool');
-  let adminToken: string | null = null;
-  if (!s.config.adminToken) {
-    adminToken = `sla_${randomToken(32)}`;
-    await store.setMeta(META.adminTokenHash, sha256Hex(adminToken));
-  }
+  const adminToken = s.installation.adminTokenConfigured ? null : await s.installation.newAdminToken();
   const report: FirstStartReport = {
     adminToken,
     pool: { id: pool.id, name: pool.name },
@@ -82,7 +68,7 @@ export async function firstStart(s: Services): Promise<FirstStartReport | null> 
     }
   }
   // Written last: if anything above failed, the next start tries again.
-  await store.setMeta(META.defaultPoolId, pool.id);
+  await s.installation.finishFirstStart(pool.id);
   return report;
 }
 

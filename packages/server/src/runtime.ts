@@ -1,6 +1,7 @@
 import type { Config } from './config/schema.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { DirectoryService } from './domain/directory/service.js';
+import { Installation } from './domain/installation.js';
 import type { Storage } from './domain/ports.js';
 import { QrLoginService } from './domain/qr-login/service.js';
 import { RateLimiter } from './domain/rate-limit.js';
@@ -9,7 +10,7 @@ import { TokenService } from './domain/tokens/tokens.js';
 import { WebSessionService } from './domain/web-sessions/service.js';
 import { openCountryLookup } from './geoip.js';
 import { OidcService } from './oidc/service.js';
-import type { Services } from './services.js';
+import type { Runtime } from './services.js';
 import { composeStorage } from './storage/compose.js';
 import { openEmbeddedStorage } from './storage/embedded.js';
 
@@ -48,7 +49,7 @@ export async function openStorage(config: Config): Promise<Storage> {
 export async function createRuntime(
   config: Config,
   opts: { clock?: Clock; storage?: Storage } = {},
-): Promise<Services> {
+): Promise<Runtime> {
   const clock = opts.clock ?? systemClock;
   const storage = opts.storage ?? (await openStorage(config));
   const directory = new DirectoryService(storage.directory, storage.counters, clock, {
@@ -90,5 +91,21 @@ export async function createRuntime(
   );
   const limiter = new RateLimiter(storage.counters, clock);
   const oidc = await OidcService.create({ config, clock, storage, directory, keys, qr, webSessions, geo });
-  return { config, clock, storage, directory, keys, tokens, qr, webSessions, geo, limiter, oidc };
+  const installation = new Installation(storage.directory, clock, config.adminToken);
+  return {
+    config,
+    clock,
+    storage,
+    installation,
+    directory,
+    keys,
+    tokens,
+    qr,
+    webSessions,
+    geo,
+    limiter,
+    oidc,
+    ping: () => storage.ping(),
+    close: () => storage.close(),
+  };
 }

@@ -11,7 +11,7 @@ import type { Config } from '../src/config/schema.js';
 import type { Clock } from '../src/domain/clock.js';
 import { buildHttp } from '../src/http/app.js';
 import { createRuntime } from '../src/runtime.js';
-import type { Services } from '../src/services.js';
+import type { Runtime, Services } from '../src/services.js';
 
 /** A TCP port that was free a moment ago (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -29,7 +29,7 @@ export function freePort(): Promise<number> {
 export interface TestServer {
   url: string;
   app: FastifyInstance;
-  services: Services;
+  services: Runtime;
   seed: FirstStartReport & { app: NonNullable<FirstStartReport['app']>; adminToken: string };
   close(): Promise<void>;
 }
@@ -59,7 +59,7 @@ export async function startTestServer(
   // It was free when picked; on a busy machine another process (a parallel test
   // file, an outgoing connection) may take it before we listen: then start over on another.
   let port: number;
-  let services: Services;
+  let services: Runtime;
   let app: FastifyInstance;
   for (;;) {
     port = await freePort();

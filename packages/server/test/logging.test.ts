@@ -9,7 +9,7 @@ import { firstStart } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/load.js';
 import { buildHttp, loggerOptions } from '../src/http/app.js';
 import { createRuntime } from '../src/runtime.js';
-import type { Services } from '../src/services.js';
+import type { Runtime } from '../src/services.js';
 import { basic, call, freePort } from './helpers.js';
 import { LineLog } from './support/signals.js';
 
@@ -21,7 +21,7 @@ describe('logs', () => {
       done();
     },
   });
-  let services: Services;
+  let services: Runtime;
   let app: Awaited<ReturnType<typeof buildHttp>>;
   let url: string;
 
@@ -36,7 +36,7 @@ describe('logs', () => {
   });
   after(async () => {
     await app.close();
-    await services.storage.close();
+    await services.close();
   });
 
   it('hold no password, token, ticket, QR id or app secret after a whole login', async () => {

@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config/load.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { buildHttp } from '../src/http/app.js';
 import { createRuntime } from '../src/runtime.js';
-import type { Services } from '../src/services.js';
+import type { Runtime } from '../src/services.js';
 import {
   appAction,
   appLogin,
@@ -44,7 +44,7 @@ describe('OpenID Connect on PostgreSQL + Redis, two instances behind one issuer'
   let pg: TestPostgres;
   let redis: TestRedis;
   let a: TestServer;
-  let b: { url: string; app: FastifyInstance; services: Services };
+  let b: { url: string; app: FastifyInstance; services: Runtime };
   let alice: string;
 
   before(async () => {

@@ -227,8 +227,10 @@ describe('the protocol route table against the running service', () => {
     // No body at all is a plain request for a code.
     await ok('qrcodeGenerate', { headers: app(appId) });
 
-    await image(code.random, 'png', page);
-    await image(code.random, 'svg', page);
+    // The image is named by the public id it draws (never the page's key).
+    const shown = JSON.parse(code.payload).random as string;
+    await image(shown, 'png', page);
+    await image(shown, 'svg', page);
     await firstEvent(code.random, page);
 
     const pending = await ok('qrcodeCheck', { query: `random=${code.random}`, jar: page });

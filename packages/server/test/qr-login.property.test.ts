@@ -14,7 +14,7 @@ import { ManualClock } from '../src/domain/clock.js';
 import { ServiceError } from '../src/domain/errors.js';
 import type { AppRecord, UserRecord } from '../src/domain/ports.js';
 import { createRuntime } from '../src/runtime.js';
-import type { Services } from '../src/services.js';
+import type { Runtime } from '../src/services.js';
 
 type Op =
   | { kind: 'scan' | 'confirm' | 'cancel'; actor: number }
@@ -31,7 +31,7 @@ const code = (name: keyof typeof ErrorCodes) => ErrorCodes[name].code;
 
 describe('QR login, model-based', () => {
   const clock = new ManualClock();
-  let s: Services;
+  let s: Runtime;
   let apps: AppRecord[];
   /** alice and bob share the pool of the codes; carol is in another pool. */
   let users: UserRecord[];
@@ -50,7 +50,7 @@ describe('QR login, model-based', () => {
       await s.directory.createUser({ poolId: other.id, username: 'carol' }),
     ];
   });
-  after(() => s.storage.close());
+  after(() => s.close());
 
   it('agrees with the reference model on every step', async () => {
     await fc.assert(

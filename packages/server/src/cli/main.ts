@@ -3,11 +3,8 @@
 import { firstStart, formatFirstStart } from '../bootstrap.js';
 import { ConfigError, flagsToEnv, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { sha256Hex } from '../domain/directory/service.js';
 import { userView } from '../domain/directory/views.js';
 import { ServiceError } from '../domain/errors.js';
-import { randomToken } from '../domain/ids.js';
-import { META } from '../domain/ports.js';
 import { appView, poolView } from '../http/routes/admin/views.js';
 import { type ClientRegistration, validateRegistration } from '../oidc/clients.js';
 import { createRuntime } from '../runtime.js';
@@ -82,11 +79,11 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
         process.stdout.write('Migrations applied.\n');
         return;
       case 'pool list':
-        return print((await s.directory.store.listPools()).map(poolView));
+        return print((await s.directory.listPools()).map(poolView));
       case 'pool create':
         return print(poolView(await s.directory.createPool(need(opts, 'name'))));
       case 'app list': {
-        const apps = await s.directory.store.listApps(opt(opts, 'pool'));
+        const apps = await s.directory.listApps(opt(opts, 'pool'));
         return print(
           await Promise.all(apps.map(async (a) => ({ ...appView(a), ...(await s.oidc.clients.get(a.id)) }))),
         );
@@ -138,7 +135,7 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
         return print({ ...appView(app), secret });
       }
       case 'user list':
-        return print((await s.directory.store.listUsers(need(opts, 'pool'))).map((u) => userView(u)));
+        return print((await s.directory.listUsers(need(opts, 'pool'))).map((u) => userView(u)));
       case 'user create':
         return print(
           userView(
@@ -163,8 +160,10 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
       case 'keys rotate':
         return print({ kid: await s.keys.rotate() });
       case 'admin reset-token': {
-        const token = `sla_${randomToken(32)}`;
-        await s.directory.store.setMeta(META.adminTokenHash, sha256Hex(token));
+        if (s.installation.adminTokenConfigured) {
+          throw new UsageError('ADMIN_TOKEN is set in the configuration: change it there instead');
+        }
+        const token = await s.installation.newAdminToken();
         process.stdout.write(`New admin token (shown once): ${token}\n`);
         return;
       }
@@ -172,7 +171,7 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
         throw new UsageError(`unknown command: ${words.join(' ')}`);
     }
   } finally {
-    await s.storage.close();
+    await s.close();
   }
 }
 

@@ -5,14 +5,14 @@ import { type FirstStartReport, firstStart, formatFirstStart } from '../bootstra
 import type { Config } from '../config/schema.js';
 import { buildHttp } from '../http/app.js';
 import { createRuntime } from '../runtime.js';
-import type { Services } from '../services.js';
+import type { Runtime, Services } from '../services.js';
 import { type ResolvedTls, resolveTls } from '../tls.js';
 import { secureDataDirectory } from './data-dir.js';
 import { claimDatabaseFile } from './file-owner.js';
 
 export interface RunningServer {
   app: FastifyInstance;
-  services: Services;
+  services: Runtime;
   url: string;
   /** The certificate served when TLS is on (its files, names, whether this start made it); else null. */
   tls: Omit<ResolvedTls, 'key'> | null;
@@ -42,7 +42,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     secureDataDirectory(config.dataDir, 'DATA_DIR');
   }
   const release = embeddedFile ? claimDatabaseFile(embeddedFile) : () => {};
-  let services: Services;
+  let services: Runtime;
   try {
     services = await createRuntime(config);
   } catch (err) {
@@ -81,7 +81,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       clearInterval(sweep);
       clearInterval(keyReload);
       await app.close();
-      await services.storage.close();
+      await services.close();
       release();
     })();
     return closing;

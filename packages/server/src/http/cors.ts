@@ -56,7 +56,7 @@ export function registerCors(app: FastifyInstance, directory: DirectoryService):
   app.options('*', async (request, reply) => {
     const origin = request.headers.origin;
     reply.header('vary', 'Origin');
-    if (origin && (await directory.store.isOriginAllowedByAnyApp(origin))) {
+    if (origin && (await directory.isOriginAllowed(origin))) {
       reply.header('access-control-allow-origin', origin);
       reply.header('access-control-allow-credentials', 'true');
       reply.header('access-control-allow-methods', 'GET, POST, PATCH, DELETE, OPTIONS');
@@ -73,5 +73,5 @@ async function originAllowedFor(request: FastifyRequest, directory: DirectorySer
     const app = await directory.getApp(appId);
     return app?.allowedOrigins.includes(origin) ?? false;
   }
-  return directory.store.isOriginAllowedByAnyApp(origin);
+  return directory.isOriginAllowed(origin);
 }

@@ -110,7 +110,7 @@ export class ClientRegistry {
 
   /** Changes an app's registration; fields not given keep their value. Validates every URI. */
   async update(appId: string, patch: Partial<ClientRegistration>): Promise<ClientRegistration> {
-    (await this.directory.store.getApp(appId)) ?? fail('NOT_FOUND');
+    (await this.directory.getApp(appId)) ?? fail('NOT_FOUND');
     this.#cache.delete(appId);
     const next = { ...(await this.get(appId)), ...validateRegistration(patch) };
     await this.store.upsert({

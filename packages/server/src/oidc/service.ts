@@ -111,7 +111,7 @@ export class OidcService {
   static async create(d: OidcServiceDeps): Promise<OidcService> {
     // Every instance must sign and read the provider's cookies with the same secret: the first
     // start makes it, the others read it (claimMeta has one winner).
-    const store = d.directory.store;
+    const store = d.storage.directory;
     await store.claimMeta(COOKIE_KEY_META, randomToken(32));
     const key = (await store.getMeta(COOKIE_KEY_META)) ?? fail('INTERNAL', 'no cookie key');
     return new OidcService(d, key);

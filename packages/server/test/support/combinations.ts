@@ -14,13 +14,13 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { Storage } from '../../src/domain/ports.js';
 import { createRuntime, openStorage } from '../../src/runtime.js';
-import type { Services } from '../../src/services.js';
+import type { Runtime } from '../../src/services.js';
 import { startPostgres, type TestPostgres } from './postgres.js';
 import { startRedis, type TestRedis } from './redis.js';
 
 export interface Instances {
   /** One service, or two sharing their storage. */
-  instances: Services[];
+  instances: Runtime[];
   close(): Promise<void>;
 }
 
@@ -72,7 +72,7 @@ async function cluster(o: CombinationOptions): Promise<Instances> {
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
   });
-  const instances: Services[] = [];
+  const instances: Runtime[] = [];
   for (const index of [0, 1]) {
     const storage = await openStorage(config);
     instances.push(
@@ -82,7 +82,7 @@ async function cluster(o: CombinationOptions): Promise<Instances> {
   return {
     instances,
     async close() {
-      await Promise.allSettled(instances.map((s) => s.storage.close()));
+      await Promise.allSettled(instances.map((s) => s.close()));
     },
   };
 }

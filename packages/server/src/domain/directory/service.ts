@@ -92,7 +92,7 @@ export class DirectoryService {
   readonly #poolCache = new Map<string, { pool: PoolRecord | null; until: number }>();
 
   constructor(
-    readonly store: DirectoryStore,
+    private readonly store: DirectoryStore,
     private readonly counters: CounterStore,
     private readonly clock: Clock,
     private readonly throttle: LoginThrottle = DEFAULT_LOGIN_THROTTLE,
@@ -113,6 +113,10 @@ export class DirectoryService {
     };
     await this.store.insertPool(pool);
     return pool;
+  }
+
+  listPools(): Promise<PoolRecord[]> {
+    return this.store.listPools();
   }
 
   async getPool(id: string): Promise<PoolRecord | null> {
@@ -182,6 +186,16 @@ export class DirectoryService {
   async deleteApp(id: string): Promise<void> {
     if (!(await this.store.deleteApp(id))) fail('NOT_FOUND');
     this.#appCache.delete(id);
+  }
+
+  /** Every app, or a pool's. */
+  listApps(poolId?: string): Promise<AppRecord[]> {
+    return this.store.listApps(poolId);
+  }
+
+  /** Whether any application allows this web origin (answers CORS preflights before the app is known). */
+  isOriginAllowed(origin: string): Promise<boolean> {
+    return this.store.isOriginAllowedByAnyApp(origin);
   }
 
   async getApp(id: string): Promise<AppRecord | null> {
@@ -269,6 +283,15 @@ export class DirectoryService {
 
   getUser(id: string): Promise<UserRecord | null> {
     return this.store.getUser(id);
+  }
+
+  listUsers(poolId: string, page: { limit?: number; offset?: number } = {}): Promise<UserRecord[]> {
+    return this.store.listUsers(poolId, page);
+  }
+
+  /** Deletes a user; NOT_FOUND when there is none such. */
+  async deleteUser(id: string): Promise<void> {
+    if (!(await this.store.deleteUser(id))) fail('NOT_FOUND');
   }
 
   /**

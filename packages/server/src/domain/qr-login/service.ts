@@ -31,6 +31,7 @@ import {
   statusDescription,
   Transitions,
 } from './state-machine.js';
+import { SessionWatch } from './watch.js';
 
 /** What `check` (and the push stream) tells the waiting page. */
 export interface CheckView {
@@ -521,6 +522,19 @@ export class QrLoginService {
   /** The user's recent QR logins, newest first. */
   async history(user: UserRecord, limit = 20): Promise<AuditView[]> {
     return this.auditViews(await this.audit.listByUser(user.id, limit));
+  }
+
+  /** A pool's audit log, newest first; `before` pages back in time. */
+  async poolAudit(poolId: string, limit: number, before?: number): Promise<AuditView[]> {
+    return this.auditViews(await this.audit.listByPool(poolId, limit, before));
+  }
+
+  /**
+   * Starts listening to one code's changes before its state is read (see
+   * SessionWatch): what the event stream and the long-poll wait with.
+   */
+  watch(random: string): SessionWatch {
+    return new SessionWatch(this.events, random, this.clock);
   }
 
   async auditViews(records: AuditRecord[]): Promise<AuditView[]> {

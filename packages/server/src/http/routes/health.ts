@@ -8,7 +8,7 @@ export default function healthRoute(app: FastifyInstance, s: Services): void {
   app.get('/health', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     try {
-      await s.storage.ping();
+      await s.ping();
     } catch (err) {
       throw new StorageUnavailableError('storage', err);
     }

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { fail } from '../../domain/errors.js';
 import type { PoolRecord } from '../../domain/ports.js';
-import { META } from '../../domain/ports.js';
 import type { Services } from '../../services.js';
 import { headerValue } from '../auth.js';
 
@@ -21,7 +20,7 @@ export async function poolOfRequest(
   }
   const poolId = headerValue(request, 'x-authing-userpool-id');
   if (poolId) return { pool: await s.directory.requirePool(poolId), appId: null };
-  const fallback = fallbackToDefault ? await s.directory.store.getMeta(META.defaultPoolId) : null;
+  const fallback = fallbackToDefault ? await s.installation.defaultPoolId() : null;
   if (fallback) return { pool: await s.directory.requirePool(fallback), appId: null };
   return fail(
     'APP_ID_REQUIRED',

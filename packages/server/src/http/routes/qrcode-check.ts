@@ -4,7 +4,6 @@ import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { bindingProof } from '../binding.js';
 import { envelopeSchema, ok } from '../envelope.js';
-import { SessionWatch } from '../session-watch.js';
 
 const querystring = {
   type: 'object',
@@ -83,7 +82,7 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
       if (!wait) return ok(await s.qr.check(random, proof, reader));
 
       const release = app.heldRequests.acquire(request.ip);
-      const watch = new SessionWatch(s.storage.events, random, s.clock);
+      const watch = s.qr.watch(random);
       try {
         let view: CheckView = await s.qr.check(random, proof, reader);
         const since = request.query.seq === undefined ? view.seq : Number(request.query.seq);

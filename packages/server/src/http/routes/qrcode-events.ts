@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { bindingProof } from '../binding.js';
-import { SessionWatch } from '../session-watch.js';
 import { limitStatusReads } from './qrcode-check.js';
 
 const querystring = {
@@ -40,7 +39,7 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
       const reader = { understandsStepUp: request.query.stepUp === '1' };
       await limitStatusReads(s, random, request.ip);
       const release = app.heldRequests.acquire(request.ip);
-      const watch = new SessionWatch(s.storage.events, random, s.clock);
+      const watch = s.qr.watch(random);
       let view: CheckView;
       try {
         view = await s.qr.check(random, proof, reader);

@@ -51,7 +51,7 @@ export default function adminAppRoutes(app: FastifyInstance, s: Services): void 
       },
     },
     async (request) => {
-      const apps = await s.directory.store.listApps(request.query.userPoolId);
+      const apps = await s.directory.listApps(request.query.userPoolId);
       return ok(await Promise.all(apps.map((a) => fullView(s, a))));
     },
   );

@@ -21,12 +21,8 @@ export default function adminAuditRoutes(app: FastifyInstance, s: Services): voi
     },
     async (request) => {
       const q = request.query;
-      const records = await s.storage.audit.listByPool(
-        q.userPoolId,
-        Math.min(Number(q.limit ?? 100), 500),
-        q.before ? Date.parse(q.before) : undefined,
-      );
-      return ok(await s.qr.auditViews(records));
+      const limit = Math.min(Number(q.limit ?? 100), 500);
+      return ok(await s.qr.poolAudit(q.userPoolId, limit, q.before ? Date.parse(q.before) : undefined));
     },
   );
 }

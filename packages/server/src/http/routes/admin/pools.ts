@@ -27,7 +27,7 @@ const securityOf = (b: PoolBody) => {
 
 /** /api/admin/pools: list and create user pools. */
 export default function adminPoolRoutes(app: FastifyInstance, s: Services): void {
-  app.get('/api/admin/pools', async () => ok((await s.directory.store.listPools()).map(poolView)));
+  app.get('/api/admin/pools', async () => ok((await s.directory.listPools()).map(poolView)));
 
   app.post<{ Body: PoolBody & { name: string } }>(
     '/api/admin/pools',

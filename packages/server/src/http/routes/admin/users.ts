@@ -48,7 +48,7 @@ export default function adminUserRoutes(app: FastifyInstance, s: Services): void
     },
     async (request) => {
       const q = request.query;
-      const users = await s.directory.store.listUsers(q.userPoolId, {
+      const users = await s.directory.listUsers(q.userPoolId, {
         limit: Math.min(Number(q.limit ?? 100), 1000),
         offset: Number(q.offset ?? 0),
       });
@@ -99,7 +99,7 @@ export default function adminUserRoutes(app: FastifyInstance, s: Services): void
     '/api/admin/users/:id',
     { schema: { params: idParams } },
     async (request) => {
-      if (!(await s.directory.store.deleteUser(request.params.id))) fail('NOT_FOUND');
+      await s.directory.deleteUser(request.params.id);
       return ok(null);
     },
   );

@@ -1,5 +1,5 @@
-import type { Clock } from '../domain/clock.js';
-import type { QrSessionRecord, SessionEvents } from '../domain/ports.js';
+import type { Clock } from '../clock.js';
+import type { QrSessionRecord, SessionEvents } from './ports.js';
 
 /**
  * Subscribes to one code's changes *before* its state is read, so a change
