@@ -351,6 +351,16 @@ function devicePollJob(
     expected: 400,
     prepare: async () => {
       client = await clientId();
+      // What a pending poll answers, checked once: a refused client or a bad code would also be a 400.
+      const [sample] = (await deviceCodes(base, authPath, client, 1)) as [string];
+      const answer = await request(base, 'POST', tokenPath, {
+        form: { client_id: client, grant_type: DEVICE_GRANT, device_code: sample },
+      });
+      if (answer.body?.error !== 'authorization_pending') {
+        throw new Error(
+          `${spec.id}: a pending poll answered ${answer.status} ${JSON.stringify(answer.body)}`,
+        );
+      }
       if (fixedCodes) return;
       const probe = await runLoad(
         { ...job(), items: await deviceCodes(base, authPath, client, 3000), durationSec: 1, warmupSec: 0 },

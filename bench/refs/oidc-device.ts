@@ -92,9 +92,10 @@ const provider = new Provider(issuer, {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       redirect_uris: ['http://127.0.0.1:9/cb'],
-      id_token_signed_response_alg: 'ES256',
     },
   ],
+  // The one key is EC P-256: every client signs its ID tokens with ES256.
+  clientDefaults: { id_token_signed_response_alg: 'ES256' },
   findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
   features: {
     deviceFlow: { enabled: true },
