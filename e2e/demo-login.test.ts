@@ -86,7 +86,7 @@ describe('demo website login in Chromium (our web SDK)', () => {
 
     assertOk(await appAction(s, 'confirm', random, token));
     await page.waitForURL(`${demo.url}/profile`);
-    assert.match(await page.locator('#welcome').innerText(), /Welcome, Alice/);
+    assert.match((await page.locator('#welcome').textContent()) ?? '', /Welcome, Alice/);
     // The session cookie is HttpOnly: page scripts cannot read it.
     assert.equal(await page.evaluate(() => document.cookie.includes('demo_session')), false);
     await page.context().close();

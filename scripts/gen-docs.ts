@@ -27,7 +27,7 @@ const files: Record<string, string> = {
 
 Every answer is the envelope \`{ "code", "message", "data" }\`. \`code\` is 200 on success; otherwise
 it is one of these stable codes, sent with the HTTP status shown and \`data: null\`. A code never
-changes meaning. 2241 is the code the seeds' SDK documents for an unknown QR code; the rest are ours.
+changes meaning. 2241 is the code authing-js-sdk documents for an unknown QR code; the rest are ours.
 
 ${tables.errors}
 `,

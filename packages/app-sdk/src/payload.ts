@@ -88,7 +88,7 @@ export interface ParseQrOptions {
 }
 
 /**
- * Reads the text of a scanned QR code. Accepts the seeds' JSON
+ * Reads the text of a scanned QR code. Accepts Authing's JSON
  * (`{"scene":"APP_AUTH","random","userPoolId","createdAt","expireAt","customData"}`)
  * and the edition that writes `expiresIn` (seconds after `createdAt`) instead
  * of `expireAt`; unknown fields are ignored so newer servers can add some.

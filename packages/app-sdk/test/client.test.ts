@@ -186,7 +186,7 @@ describe('ScanloginApp: errors', () => {
     assert.deepEqual(err.data, { x: 1 });
   });
 
-  test('an error code in an HTTP 200 answer is still an error (the seeds put it in the body)', async () => {
+  test('an error code in an HTTP 200 answer is still an error (Authing puts it in the body)', async () => {
     const { fetch } = fakeFetch(() => json({ code: 2242, message: 'expired', data: null }, 200));
     const err = await thrown(new ScanloginApp({ host: 'https://h', fetch }).confirm('r'));
     assert.equal(err.errorName, 'QR_EXPIRED');

@@ -11,8 +11,8 @@ import {
   type QrPayloadErrorReason,
 } from '../src/index.js';
 
-// The example printed in all three editions of the seeds' guide.
-const SEEDS_EXAMPLE = `{
+// The example printed in all three editions of Authing's guide.
+const AUTHING_EXAMPLE = `{
     "scene": "APP_AUTH",
     "random": "5e05f0c57fde537d950f7da5",
     "userPoolId": "5e04ae0d5f3cee22fb37612b",
@@ -20,8 +20,8 @@ const SEEDS_EXAMPLE = `{
     "expireAt": "2019-12-27T11:55:41.260Z",
     "customData": { "hello": "world" }
 }`;
-const SEEDS_CREATED = Date.UTC(2019, 11, 27, 11, 53, 41, 260);
-const SEEDS_NOW = SEEDS_CREATED + 30_000;
+const AUTHING_CREATED = Date.UTC(2019, 11, 27, 11, 53, 41, 260);
+const AUTHING_NOW = AUTHING_CREATED + 30_000;
 
 const base = {
   scene: 'APP_AUTH',
@@ -55,8 +55,8 @@ function rejects(text: string, reason: QrPayloadErrorReason, field?: string, now
 }
 
 describe('parseQrPayload: accepted codes', () => {
-  test("the seeds' example payload", () => {
-    const qr = parseQrPayload(SEEDS_EXAMPLE, { now: SEEDS_NOW });
+  test("Authing's example payload", () => {
+    const qr = parseQrPayload(AUTHING_EXAMPLE, { now: AUTHING_NOW });
     assert.deepEqual(qr, {
       random: '5e05f0c57fde537d950f7da5',
       userPoolId: '5e04ae0d5f3cee22fb37612b',
@@ -64,7 +64,7 @@ describe('parseQrPayload: accepted codes', () => {
       expiresAt: new Date('2019-12-27T11:55:41.260Z'),
       customData: { hello: 'world' },
       sig: null,
-      raw: SEEDS_EXAMPLE,
+      raw: AUTHING_EXAMPLE,
     } satisfies ParsedQr);
   });
 
@@ -197,7 +197,7 @@ describe('parseQrPayload: each rejection reason', () => {
   test('expired: at and after expireAt, and in the expiresIn edition', () => {
     const err = rejects(payload(), 'expired', undefined, T0 + 120_000);
     assert.equal(isExpired(err), true);
-    rejects(SEEDS_EXAMPLE, 'expired', undefined, Date.UTC(2026, 0, 1));
+    rejects(AUTHING_EXAMPLE, 'expired', undefined, Date.UTC(2026, 0, 1));
     rejects(payload({ expireAt: undefined, expiresIn: 60 }), 'expired', undefined, T0 + 60_000);
     assert.equal(parseQrPayload(payload(), { now: T0 + 119_999 }).random, 'r-123');
   });

@@ -1,7 +1,7 @@
 /**
  * The one registry of error codes. Codes are stable: a client may switch on
- * them, so a code is never reused for a different meaning. 2241 comes from the
- * seeds' SDK documentation ("the QR code does not exist"); the rest are ours.
+ * them, so a code is never reused for a different meaning. 2241 comes from
+ * authing-js-sdk's documentation ("the QR code does not exist"); the rest are ours.
  *
  * The docs table (docs/errors.md) is generated from this object.
  */

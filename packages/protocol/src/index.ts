@@ -1,3 +1,14 @@
+/**
+ * The Scanlogin wire, described once: statuses, the QR payload, the envelope,
+ * the error registry and every route's request and answer schemas.
+ *
+ * Compatibility, named once here: "Authing" in comments across the code base
+ * means the hosted identity service whose QR login wire Scanlogin speaks, and
+ * "authing-js-sdk" its JavaScript SDK (npm `authing-js-sdk`), which works
+ * against Scanlogin unchanged but for its host. Where a field, a status number
+ * or a default exists only because that SDK or that service's apps expect it,
+ * the comment says so.
+ */
 export type { Envelope } from './envelope.js';
 export { OK_CODE } from './envelope.js';
 export type { ErrorCode, ErrorName } from './errors.js';

@@ -1,5 +1,5 @@
 /**
- * Builds the payload text exactly as the seeds show it (field order included);
+ * Builds the payload text exactly as Authing shows it (field order included);
  * with `sig`, appended as by {@link appendQrSignature}.
  */
 export function formatQrPayload(p: {

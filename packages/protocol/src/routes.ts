@@ -289,7 +289,7 @@ export const routes = defineRoutes({
     url: '/api/v2/qrcode/check',
     summary: 'Poll a code',
     description:
-      "The status of a code, as the waiting page polls it (the seeds' SDK every 800 ms). The ticket (and a full user) only reaches the browser holding the binding; anyone else with the random sees the status. With `wait=N` it is a long-poll: the answer comes when the code changes after `seq`, after N seconds (at most 30), or at expiry. Polling one code too fast from one address answers 429 with Retry-After.",
+      'The status of a code, as the waiting page polls it (authing-js-sdk every 800 ms). The ticket (and a full user) only reaches the browser holding the binding; anyone else with the random sees the status. With `wait=N` it is a long-poll: the answer comes when the code changes after `seq`, after N seconds (at most 30), or at expiry. Polling one code too fast from one address answers 429 with Retry-After.',
     tags: PAGE,
     security: NONE,
     headers: BindingHeaders,
@@ -320,7 +320,7 @@ export const routes = defineRoutes({
     url: '/api/v2/qrcode/image/:file',
     summary: 'The code as an image',
     description:
-      'The code as PNG or SVG, readable cross-origin (`Access-Control-Allow-Origin: *`): the seeds\' SDK draws it onto a canvas through `<img crossOrigin="anonymous">`. Only a waiting code has an image: a scanned, decided or expired one answers 410.',
+      'The code as PNG or SVG, readable cross-origin (`Access-Control-Allow-Origin: *`): Authing\' SDK draws it onto a canvas through `<img crossOrigin="anonymous">`. Only a waiting code has an image: a scanned, decided or expired one answers 410.',
     tags: PAGE,
     security: NONE,
     publicCors: true,
@@ -609,6 +609,23 @@ export const routes = defineRoutes({
   },
 
   // --- discovery and operations ------------------------------------------------
+  openApiDocument: {
+    method: 'GET',
+    url: '/openapi.json',
+    summary: 'This API, described',
+    description:
+      'The OpenAPI 3.1 document of this API, generated from the same route table that validates every request and serializes every answer; rendered for people at `/docs`.',
+    tags: ['discovery'],
+    security: NONE,
+    publicCors: true,
+    success: {
+      200: Type.Record(Type.String(), Type.Unknown(), {
+        title: 'OpenAPI',
+        description: 'An OpenAPI 3.1 document.',
+      }),
+    },
+    errors: [],
+  },
   jwks: {
     method: 'GET',
     url: '/.well-known/jwks.json',
@@ -633,6 +650,18 @@ export const routes = defineRoutes({
     success: { 200: OpenIdConfiguration },
     errors: [],
   },
+  oauthAuthorizationServer: {
+    method: 'GET',
+    url: '/.well-known/oauth-authorization-server',
+    summary: 'OAuth authorization server metadata',
+    description: 'RFC 8414: the same document as `/.well-known/openid-configuration`.',
+    tags: ['discovery'],
+    security: NONE,
+    publicCors: true,
+    success: { 200: OpenIdConfiguration },
+    errors: [],
+  },
+
   health: {
     method: 'GET',
     url: '/health',

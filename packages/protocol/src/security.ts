@@ -23,7 +23,7 @@ export const securitySchemes = {
     in: 'header',
     name: 'Authorization',
     description:
-      "The same app token without the `Bearer ` prefix (`Authorization: <token>`), as the seeds' Objective-C sample sends it.",
+      "The same app token without the `Bearer ` prefix (`Authorization: <token>`), as Authing's Objective-C sample sends it.",
   },
   appBasic: {
     type: 'http',

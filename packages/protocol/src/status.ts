@@ -1,6 +1,6 @@
 /**
- * QR login statuses as they travel on the wire. The numbers are fixed by the
- * seeds' SDK, which acts on them; never renumber.
+ * QR login statuses as they travel on the wire. The numbers are fixed by
+ * authing-js-sdk, which acts on them; never renumber.
  */
 export const QrStatus = {
   /** Shown, nobody has scanned it yet. */

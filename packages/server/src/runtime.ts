@@ -1,7 +1,9 @@
+import { ConfigError } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { DirectoryService } from './domain/directory/service.js';
 import { Installation } from './domain/installation.js';
+import { KeySealer, parseKeyEncryptionKey, SealedKeyError } from './domain/key-sealing.js';
 import type { Storage } from './domain/ports.js';
 import { QrLoginService } from './domain/qr-login/service.js';
 import { RateLimiter } from './domain/rate-limit.js';
@@ -52,19 +54,40 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const clock = opts.clock ?? systemClock;
   const storage = opts.storage ?? (await openStorage(config));
-  const directory = new DirectoryService(storage.directory, storage.counters, clock, {
-    accountFailures: config.loginAccountFailures,
-    accountFailuresTotal: config.loginAccountFailuresTotal,
-    ipFailures: config.loginIpFailures,
-    windowMs: 15 * 60_000,
-  });
+  // Private keys are sealed before they reach storage when a key-encryption key is set.
+  const sealer = new KeySealer(
+    config.keyEncryptionKey ? parseKeyEncryptionKey(config.keyEncryptionKey) : null,
+    config.keyEncryptionKeyPrevious.map(parseKeyEncryptionKey),
+  );
+  const directory = new DirectoryService(
+    storage.directory,
+    storage.counters,
+    clock,
+    {
+      accountFailures: config.loginAccountFailures,
+      accountFailuresTotal: config.loginAccountFailuresTotal,
+      ipFailures: config.loginIpFailures,
+      windowMs: 15 * 60_000,
+    },
+    undefined,
+    sealer,
+  );
   const keys = new KeyRing(
     storage.keys,
     clock,
     Math.max(config.appTokenTtl, config.webTokenTtl) * 1000,
     config.keyActivationDelay * 1000,
+    sealer,
   );
-  await keys.init();
+  try {
+    await keys.init();
+    await directory.resealPoolKeys();
+  } catch (err) {
+    // Our own storage is closed here; storage handed in belongs to the caller.
+    if (!opts.storage) await storage.close();
+    // A wrong or missing key-encryption key is a setting to fix, said in one line, never a stack.
+    throw err instanceof SealedKeyError ? new ConfigError([err.message]) : err;
+  }
   const tokens = new TokenService(keys, clock, {
     issuer: config.publicUrl,
     appTokenTtlSeconds: config.appTokenTtl,

@@ -1,7 +1,7 @@
 /**
  * THE REAL CLIENT: the published `authing-js-sdk@4.23.55`, unmodified, drives
  * a live server by changing only its host (`appHost`). The "phone" side is
- * plain fetch, exactly as the seeds' Objective-C sample does it: log in
+ * plain fetch, exactly as Authing's Objective-C sample does it: log in
  * through POST /api/v2/login/account (password RSA-encrypted with the pool's
  * key, as the mobile SDKs do), then POST scanned / confirm / cancel with the
  * bare token in `Authorization` and the JSON body `{random}`.
@@ -40,7 +40,7 @@ import { type Deferred, deferred } from './support/signals.js';
 
 const POLL_MS = 100;
 
-/** The phone: an app that logs in and answers codes the way the seeds' sample does. */
+/** The phone: an app that logs in and answers codes the way Authing's sample does. */
 class Phone {
   token = '';
   constructor(

@@ -314,7 +314,7 @@ export async function loginAs(s: TestServer, appId: string, account: string, pas
 }
 
 /**
- * One of the app's three calls, sent the way the seeds' Objective-C sample
+ * One of the app's three calls, sent the way Authing's Objective-C sample
  * sends it: the bare token in `Authorization`, JSON body `{random}`. Pass
  * `bearer: true` for the SDKs' `Bearer <token>` form.
  */

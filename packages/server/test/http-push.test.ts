@@ -1,5 +1,5 @@
 /**
- * The push side of the QR endpoints (ours, beside the seeds' polling):
+ * The push side of the QR endpoints (ours, beside Authing's polling):
  * Server-Sent Events, the long-poll form of check, and the request context
  * the phone shows on its confirm screen.
  */

@@ -55,6 +55,7 @@ import {
   registerClient,
   relyingParty,
 } from './support/oidc.js';
+import { isDocsPage, isOidcProviderRoute, registeredRoutes } from './support/routes.js';
 import { openSse } from './support/sse.js';
 
 registerFormats();
@@ -208,7 +209,7 @@ describe('the protocol route table against the running service', () => {
     ).token;
 
     const page = new CookieJar();
-    // What the seeds' SDK sends, with a field of its that we do not know: accepted.
+    // What authing-js-sdk sends, with a field of its that we do not know: accepted.
     const code = await ok('qrcodeGenerate', {
       headers: { ...app(appId), origin: ALLOWED_ORIGIN },
       body: {
@@ -247,7 +248,7 @@ describe('the protocol route table against the running service', () => {
       ['nickname', 'photo'],
       'only the preview before approval',
     );
-    // The seeds' Objective-C sample: the bare token, no Bearer.
+    // Authing's Objective-C sample: the bare token, no Bearer.
     await ok('qrcodeConfirm', {
       body: { random: publicId, checkCode: null },
       headers: { authorization: alice },
@@ -443,7 +444,11 @@ describe('the protocol route table against the running service', () => {
     assert.equal(jwks.status, 200);
     assert.ok((jwks.body as Json).keys.length >= 1);
     assert.equal((await send('openidConfiguration')).status, 200);
+    assert.equal((await send('oauthAuthorizationServer')).status, 200);
     assert.deepEqual(await ok('health'), { status: 'ok' });
+    const doc = await send('openApiDocument');
+    assert.equal(doc.status, 200);
+    assert.equal((doc.body as Json).openapi, '3.1.0');
   });
 
   test('every admin operation', async () => {
@@ -848,12 +853,9 @@ describe('the protocol route table against the running service', () => {
   });
 
   test('the table lists exactly the routes the server registers', () => {
-    // Not in the table: the OpenID provider's own endpoints (OAuth and OpenID Connect, described by
-    // its discovery document) and its sign-in pages, all under /oidc/, and RFC 8414's name for the
-    // discovery document the table lists as openidConfiguration.
-    const registered = registeredRoutes(s.app.printRoutes({ commonPrefix: false })).filter(
-      (r) => !/^[A-Z]+ \/oidc\//.test(r) && r !== 'GET /.well-known/oauth-authorization-server',
-    );
+    // The pages and assets of the rendered document (/docs) are not operations of the API, nor are the
+    // OpenID provider's own endpoints and sign-in pages (under /oidc/, described by its discovery).
+    const registered = registeredRoutes(s.app).filter((r) => !isDocsPage(r) && !isOidcProviderRoute(r));
     const inTable = Object.values(table)
       .map((r) => `${r.method} ${r.url}`)
       .sort();
@@ -984,21 +986,3 @@ describe('the protocol route table against the running service', () => {
     return replica;
   }
 });
-
-/** `METHOD url` of every route in Fastify's printed tree, without HEAD and OPTIONS. */
-function registeredRoutes(tree: string): string[] {
-  const out: string[] = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const m = /^([│ ]*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!m) continue;
-    stack.length = m[1]!.length / 4;
-    stack.push(m[2]!);
-    const url = stack.join('');
-    for (const method of m[3]?.split(', ') ?? []) {
-      if (method === 'HEAD' || method === 'OPTIONS') continue;
-      out.push(`${method} ${url}`);
-    }
-  }
-  return out.sort();
-}

@@ -3,7 +3,7 @@ import { HttpClient } from './transport/http.js';
 import type { AuthenticationClientOptions } from './types.js';
 
 /**
- * The entry point, named and shaped like the seeds' `AuthenticationClient`:
+ * The entry point, named and shaped like Authing's `AuthenticationClient`:
  * code written for that SDK runs by changing only the import.
  *
  * ```js

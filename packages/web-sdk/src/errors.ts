@@ -1,11 +1,11 @@
 /**
- * What every SDK call throws. The seeds' SDK throws the plain envelope
+ * What every SDK call throws. authing-js-sdk throws the plain envelope
  * `{code, message, data}`; this error carries the same three fields, so code
  * that reads `error.code` or `error.message` keeps working, and it stringifies
  * to the bare message, so `alert(error)` or `` `${error}` `` shows the
  * message as it did there.
  */
-export class ScanLoginError extends Error {
+export class ScanloginError extends Error {
   /**
    * The service's error code (see `ErrorCodes` in `@scanlogin/protocol`, e.g. 2241
    * for an unknown QR code), or {@link NETWORK_ERROR} when no answer arrived.
@@ -18,7 +18,7 @@ export class ScanLoginError extends Error {
 
   constructor(code: number, message: string, data: unknown = null, status = 0) {
     super(message);
-    this.name = 'ScanLoginError';
+    this.name = 'ScanloginError';
     this.code = code;
     this.data = data;
     this.status = status;
@@ -37,12 +37,12 @@ export class ScanLoginError extends Error {
   }
 }
 
-/** `code` of a {@link ScanLoginError} when the request never got an answer (offline, CORS, DNS). */
+/** `code` of a {@link ScanloginError} when the request never got an answer (offline, CORS, DNS). */
 export const NETWORK_ERROR = -1;
 
-/** Anything thrown, as a {@link ScanLoginError} (a foreign error counts as a network failure). */
-export function asScanLoginError(e: unknown): ScanLoginError {
-  return e instanceof ScanLoginError
+/** Anything thrown, as a {@link ScanloginError} (a foreign error counts as a network failure). */
+export function asScanloginError(e: unknown): ScanloginError {
+  return e instanceof ScanloginError
     ? e
-    : new ScanLoginError(NETWORK_ERROR, e instanceof Error ? e.message : String(e));
+    : new ScanloginError(NETWORK_ERROR, e instanceof Error ? e.message : String(e));
 }

@@ -1,6 +1,6 @@
 /**
- * Texts of the scanning widget. The first nine keys are the seeds' `tips`
- * option, unchanged; the rest are ours (states the seeds' widget never drew).
+ * Texts of the scanning widget. The first nine keys are Authing's `tips`
+ * option, unchanged; the rest are ours (states Authing's widget never drew).
  */
 export interface Tips {
   /** Under a fresh code: what to do. */
@@ -73,7 +73,7 @@ const enUS: Tips = {
 
 /**
  * The tips for `lang`, with the caller's overrides on top. Chinese for any
- * `zh*` language (the seeds' default is `zh-CN`), English otherwise.
+ * `zh*` language (Authing's default is `zh-CN`), English otherwise.
  */
 export function resolveTips(lang: string | undefined, overrides: Partial<Tips> = {}): Tips {
   const base = lang?.toLowerCase().startsWith('zh') ? zhCN : enUS;

@@ -1,12 +1,12 @@
 /**
  * `@scanlogin/web-sdk`: the browser side of scan-a-QR-code-to-log-in.
- * A drop-in for the seeds' `AuthenticationClient` (its `qrcode` module), plus
+ * A drop-in for Authing's `AuthenticationClient` (its `qrcode` module), plus
  * the QR encoder it draws with.
  */
 export type { CheckResult, GenerateResult, QrUserPreview } from '@scanlogin/protocol';
 export { QrStatus } from '@scanlogin/protocol';
 export { AuthenticationClient } from './client.js';
-export { NETWORK_ERROR, ScanLoginError } from './errors.js';
+export { NETWORK_ERROR, ScanloginError } from './errors.js';
 export type { Tips } from './i18n.js';
 export { resolveTips } from './i18n.js';
 export type { EcLevel, EncodeOptions, QrMatrix } from './qr/encoder.js';

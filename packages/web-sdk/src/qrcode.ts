@@ -1,4 +1,4 @@
-import { asScanLoginError, ScanLoginError } from './errors.js';
+import { asScanloginError, ScanloginError } from './errors.js';
 import { statusDispatcher } from './status.js';
 import { type HttpClient, STEP_UP_AWARE } from './transport/http.js';
 import type {
@@ -18,7 +18,7 @@ import { Scanning } from './widget/scanning.js';
 export type Stoppable = PollingTimer | Promise<PollingTimer> | ScanningHandle | null | undefined;
 
 /**
- * `client.qrcode`: the seeds' QR login module, same names and semantics, with
+ * `client.qrcode`: Authing's QR login module, same names and semantics, with
  * `startScanning` drawing the code itself and waiting by push.
  */
 export class QrCodeAuthenticationClient {
@@ -51,7 +51,7 @@ export class QrCodeAuthenticationClient {
         params: customData,
         extIdpConnId,
         withCustomData,
-        // Only when asked: the seeds' body stays exactly theirs otherwise.
+        // Only when asked: Authing's body stays exactly theirs otherwise.
         rotate: rotate || undefined,
       },
     });
@@ -74,7 +74,7 @@ export class QrCodeAuthenticationClient {
   /**
    * The current status of a code: `{random, status, ticket, userInfo, ...}`.
    * Step-up shows as status 4 with `scannedResult` (we ask for it: 4 is not
-   * final here); the seeds' SDK is shown 1 instead.
+   * final here); authing-js-sdk is shown 1 instead.
    */
   async checkStatus(random: string): Promise<QrCodeStatus> {
     const path = `/api/v2/qrcode/check?random=${encodeURIComponent(random)}&${STEP_UP_AWARE}`;
@@ -101,7 +101,7 @@ export class QrCodeAuthenticationClient {
    * status, or after a failed check (calling `onError`). Resolves to the
    * timer, which `stopPolling` or `clearInterval` stops.
    *
-   * Unlike the seeds' SDK, checks never overlap (a slow answer makes the next
+   * Unlike authing-js-sdk, checks never overlap (a slow answer makes the next
    * tick skip) and no callback fires once the polling was stopped.
    */
   async startPolling(random: string, options: StartPollingOptions = {}): Promise<PollingTimer> {
@@ -114,7 +114,7 @@ export class QrCodeAuthenticationClient {
     };
     const dispatch = statusDispatcher({
       ...options,
-      onFailed: (message) => onError?.(new ScanLoginError(5, message, null, 200)),
+      onFailed: (message) => onError?.(new ScanloginError(5, message, null, 200)),
     });
     const timer: PollingTimer = setInterval(async () => {
       if (!started) {
@@ -129,7 +129,7 @@ export class QrCodeAuthenticationClient {
       } catch (e) {
         if (!this.#pollers.has(timer)) return;
         stop();
-        onError?.(asScanLoginError(e));
+        onError?.(asScanloginError(e));
       } finally {
         busy = false;
       }
@@ -147,7 +147,7 @@ export class QrCodeAuthenticationClient {
       (timer as ScanningHandle).stop();
       return;
     }
-    // The seeds' startPolling is async: code that forgot to await passes the promise.
+    // Authing's startPolling is async: code that forgot to await passes the promise.
     const t = await timer;
     if (t === null || t === undefined) return;
     clearInterval(t as PollingTimer);

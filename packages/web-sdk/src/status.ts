@@ -1,14 +1,14 @@
 import { QrStatus } from '@scanlogin/protocol';
 import type { QrCodeStatus, QrUserInfo, StatusCallbacks } from './types.js';
 
-/** The seeds' status 5: the service reports an error in `scannedResult.errmsg`. Not in our protocol. */
+/** Authing's status 5: the service reports an error in `scannedResult.errmsg`. Not in our protocol. */
 export const STATUS_ERROR = 5;
 
 const FINAL: readonly number[] = [QrStatus.Authorized, QrStatus.Cancelled, QrStatus.Expired, STATUS_ERROR];
 
 /**
  * Statuses after which a client stops waiting. Unknown statuses wait on, as in
- * the seeds' SDK. Status 4 (step-up) is not final here, unlike there: our
+ * authing-js-sdk. Status 4 (step-up) is not final here, unlike there: our
  * service moves a code from 4 back to 1 once the phone has proved more, so
  * stopping at 4 would strand the page.
  */
@@ -16,14 +16,14 @@ export function isFinalStatus(status: number): boolean {
   return FINAL.includes(status);
 }
 
-/** The callbacks of {@link statusDispatcher}: the seeds' callbacks plus status 5. */
+/** The callbacks of {@link statusDispatcher}: Authing's callbacks plus status 5. */
 export interface DispatchCallbacks extends StatusCallbacks {
   onFailed?: (message: string) => unknown;
 }
 
 /**
  * Turns a stream of statuses (polled, long-polled or pushed, possibly
- * repeated) into the seeds' callbacks: `onResult` for each, `onScanned` once,
+ * repeated) into Authing's callbacks: `onResult` for each, `onScanned` once,
  * `onMfa` each time the code enters status 4, and exactly one final callback.
  * Returns true once the status is final.
  */
@@ -34,7 +34,7 @@ export function statusDispatcher(cb: DispatchCallbacks): (data: QrCodeStatus) =>
   return (data) => {
     if (done) return true;
     cb.onResult?.(data);
-    // A number, not the QrStatus union: the seeds' status 5 is not in our protocol.
+    // A number, not the QrStatus union: Authing's status 5 is not in our protocol.
     const status: number = data.status;
     const entered = status !== last;
     last = status;

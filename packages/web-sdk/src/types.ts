@@ -1,8 +1,14 @@
-import type { CheckResult, GenerateResult, QrUserPreview } from '@scanlogin/protocol';
-import type { ScanLoginError } from './errors.js';
+import type {
+  CheckResult,
+  GenerateResult,
+  QrUserPreview,
+  RotateResult,
+  UserWithToken,
+} from '@scanlogin/protocol';
+import type { ScanloginError } from './errors.js';
 import type { Tips } from './i18n.js';
 
-/** Options of `new AuthenticationClient(...)`, as in the seeds' SDK (the parts that apply here). */
+/** Options of `new AuthenticationClient(...)`, as in authing-js-sdk (the parts that apply here). */
 export interface AuthenticationClientOptions {
   /** The application id (`x-authing-app-id`). */
   appId: string;
@@ -11,7 +17,7 @@ export interface AuthenticationClientOptions {
    * Defaults to the page's own origin.
    */
   appHost?: string;
-  /** `zh-CN` (the default, as in the seeds' SDK) or `en-US`: the widget's texts and `x-authing-lang`. */
+  /** `zh-CN` (the default, as in authing-js-sdk) or `en-US`: the widget's texts and `x-authing-lang`. */
   lang?: 'zh-CN' | 'en-US' | (string & {});
   /** Sent as `x-authing-userpool-id` when set. */
   userPoolId?: string;
@@ -28,33 +34,22 @@ export interface Size {
 /** What the page learns of the user: `nickname` and `photo` before approval, the full user after. */
 export type QrUserInfo = QrUserPreview & Record<string, unknown>;
 
-/** The user an exchanged ticket returns, `token` included. */
-export type ExchangedUser = Record<string, unknown> & {
-  id?: string;
-  token?: string;
-  nickname?: string | null;
-  photo?: string | null;
-};
+/**
+ * The user an exchanged ticket returns, `token` included: the protocol's
+ * `UserWithToken`, every field optional because Authing's hosted service
+ * sends its own selection, and more fields kept as they come.
+ */
+export type ExchangedUser = Partial<UserWithToken> & Record<string, unknown>;
 
-/** `data` of the gene call: the protocol's, plus what newer services add. */
-export type GeneCodeResult = GenerateResult & {
-  /** The number to show on the page when the pool asks for a check code; null otherwise. */
-  checkCode?: number | null;
-  /**
-   * The browser binding: a secret minted for this code alone. The client keeps
-   * it and sends it with this code's requests (`x-scanlogin-binding`).
-   */
-  binding?: string;
-  /**
-   * Ours: for a code asked for with `rotate`, the seconds until its public id
-   * (the `random` in `payload`) must be replaced with `rotateCode`; null when
-   * no rotation is due before the code expires, absent from older services.
-   */
-  rotatesIn?: number | null;
-};
+/** Fields of ours that Authing's hosted service does not send: optional on the client. */
+type OursOnly = 'checkCode' | 'rotatesIn' | 'binding';
+
+/** `data` of the gene call: the protocol's `GenerateResult`, our own fields optional. */
+export type GeneCodeResult = Omit<GenerateResult, OursOnly> & Partial<Pick<GenerateResult, OursOnly>>;
 
 /** `data` of `rotateCode`: the same code (same `random`) with a new public id in `payload`. */
-export type RotateCodeResult = Omit<GeneCodeResult, 'binding'>;
+export type RotateCodeResult = Omit<RotateResult, 'checkCode' | 'rotatesIn'> &
+  Partial<Pick<RotateResult, 'checkCode' | 'rotatesIn'>>;
 
 /** `data` of the check call, as handed to `onResult`. */
 export type QrCodeStatus = CheckResult & { seq?: number };
@@ -96,7 +91,7 @@ export interface StatusCallbacks {
   onAuthFlow?: (flow: Record<string, unknown>) => unknown;
 }
 
-/** Options of `startPolling`; the seeds' semantics. */
+/** Options of `startPolling`; Authing's semantics. */
 export interface StartPollingOptions extends StatusCallbacks {
   /** Milliseconds between checks; the first check happens one interval after the start. Default 800. */
   interval?: number;
@@ -104,10 +99,10 @@ export interface StartPollingOptions extends StatusCallbacks {
   onStart?: (timer: PollingTimer) => unknown;
   /**
    * A check failed (the polling then stops) or the service reported an error
-   * (status 5). The argument is a {@link ScanLoginError}: it has `code` and
-   * `message` like the seeds' thrown object, and stringifies to the message.
+   * (status 5). The argument is a {@link ScanloginError}: it has `code` and
+   * `message` like Authing's thrown object, and stringifies to the message.
    */
-  onError?: (error: ScanLoginError) => unknown;
+  onError?: (error: ScanloginError) => unknown;
 }
 
 /** What `setInterval` returns where the SDK runs. */
@@ -116,7 +111,7 @@ export type PollingTimer = ReturnType<typeof setInterval>;
 /** How `startScanning` waits for the phone. */
 export type WatchMode = 'sse' | 'long-poll' | 'polling';
 
-/** Options of `startScanning`: the seeds' options and callbacks, and a few of ours (marked). */
+/** Options of `startScanning`: Authing's options and callbacks, and a few of ours (marked). */
 export interface StartScanningOptions extends GeneCodeOptions, StatusCallbacks {
   /** On success, redeem the ticket in the browser and pass the full user to `onSuccess`. Default false. */
   autoExchangeUserInfo?: boolean;
@@ -174,7 +169,7 @@ export interface StartScanningOptions extends GeneCodeOptions, StatusCallbacks {
 }
 
 /**
- * The running widget that `startScanning` resolves to. Ours: the seeds' SDK
+ * The running widget that `startScanning` resolves to. Ours: authing-js-sdk
  * returns nothing and cannot be stopped.
  */
 export interface ScanningHandle {

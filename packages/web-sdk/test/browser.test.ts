@@ -1,4 +1,4 @@
-// The IIFE bundle in real Chromium against a live service: the seeds' snippet
+// The IIFE bundle in real Chromium against a live service: Authing's snippet
 // unchanged, the QR code read back from a screenshot, every widget state, the
 // transports and their fallbacks, accessibility and clean-up.
 // Skipped when Chromium is not installed. No timing is asserted, and no wait
@@ -133,13 +133,13 @@ describe('the IIFE bundle in Chromium', { skip: !CHROMIUM && 'no Chromium' }, ()
       return { random: handle.random, publicId: handle.publicId };
     });
 
-  test('the seeds’ snippet runs unchanged: scan shows the user, approve calls onSuccess with a ticket', async () => {
+  test('Authing’ snippet runs unchanged: scan shows the user, approve calls onSuccess with a ticket', async () => {
     const page = await openPage();
     await start(
       page,
       server.seed.app.id,
       `
-        // The seeds' code, with only the import changed (here: the global).
+        // Authing's code, with only the import changed (here: the global).
         const authenticationClient = new ScanLogin.AuthenticationClient({ appId, appHost });
         authenticationClient.qrcode.startScanning('qrcode', {
           onSuccess(userInfo, ticket) {
@@ -153,7 +153,7 @@ describe('the IIFE bundle in Chromium', { skip: !CHROMIUM && 'no Chromium' }, ()
     );
     await state(page, 'code');
     const { random } = await readCode(page);
-    assert.equal(await liveText(page), '请使用 App 扫码登录', 'zh-CN by default, as the seeds');
+    assert.equal(await liveText(page), '请使用 App 扫码登录', 'zh-CN by default, as in authing-js-sdk');
     assert.equal(
       await page.locator('.scanlogin').getAttribute('data-transport'),
       'sse',

@@ -1,5 +1,5 @@
 // The client against a live service (in-memory SQLite): the requests it
-// sends, the envelope handling, and the seeds' polling semantics.
+// sends, the envelope handling, and Authing's polling semantics.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, mock, test } from 'node:test';
 import { ManualClock } from '../../server/src/domain/clock.js';
@@ -13,7 +13,7 @@ import {
   type TestServer,
 } from '../../server/test/helpers.js';
 import { AuthenticationClient } from '../src/client.js';
-import { NETWORK_ERROR, ScanLoginError } from '../src/errors.js';
+import { NETWORK_ERROR, ScanloginError } from '../src/errors.js';
 import type { QrCodeStatus, QrUserInfo } from '../src/types.js';
 import { phone, recordingProxy } from './support.js';
 
@@ -37,7 +37,7 @@ after(async () => {
 });
 
 describe('requests', () => {
-  test('geneCode sends the seeds’ headers and body and returns data with the payload', async () => {
+  test('geneCode sends Authing’ headers and body and returns data with the payload', async () => {
     const code = await client.qrcode.geneCode({ customData: { from: 'test' }, context: { a: 1 } });
     const req = proxy.seen.findLast((r) => r.url === '/api/v2/qrcode/gene');
     assert.ok(req, 'gene went through the proxy (trailing slash of appHost dropped)');
@@ -79,12 +79,12 @@ describe('requests', () => {
     assert.equal(data.ticket, null);
   });
 
-  test('an error envelope is thrown as ScanLoginError with code, message and the message as its string', async () => {
+  test('an error envelope is thrown as ScanloginError with code, message and the message as its string', async () => {
     const error = await client.qrcode.checkStatus('no-such-code').then(
       () => assert.fail('should throw'),
       (e: unknown) => e,
     );
-    assert.ok(error instanceof ScanLoginError);
+    assert.ok(error instanceof ScanloginError);
     assert.equal(error.code, 2241);
     assert.equal(error.status, 404);
     assert.equal(error.transient, false);
@@ -101,7 +101,7 @@ describe('requests', () => {
       () => assert.fail('should throw'),
       (e: unknown) => e,
     );
-    assert.ok(error instanceof ScanLoginError);
+    assert.ok(error instanceof ScanloginError);
     assert.equal(error.code, NETWORK_ERROR);
     assert.equal(error.transient, true);
   });
@@ -113,8 +113,8 @@ describe('requests', () => {
     const { ticket } = await client.qrcode.checkStatus(random);
     assert.ok(ticket);
 
-    const refused = await client.qrcode.exchangeUserInfo(ticket).catch((e: ScanLoginError) => e);
-    assert.ok(refused instanceof ScanLoginError);
+    const refused = await client.qrcode.exchangeUserInfo(ticket).catch((e: ScanloginError) => e);
+    assert.ok(refused instanceof ScanloginError);
     assert.equal(refused.code, 2105, 'browser exchange is off by default');
 
     await server.services.directory.updateApp(server.seed.app.id, {
@@ -124,8 +124,8 @@ describe('requests', () => {
       const user = await client.qrcode.exchangeUserInfo(ticket);
       assert.equal(user['username'], 'alice');
       assert.equal(typeof user.token, 'string');
-      const again = await client.qrcode.exchangeUserInfo(ticket).catch((e: ScanLoginError) => e);
-      assert.ok(again instanceof ScanLoginError);
+      const again = await client.qrcode.exchangeUserInfo(ticket).catch((e: ScanloginError) => e);
+      assert.ok(again instanceof ScanloginError);
       assert.equal(again.code, 2246);
     } finally {
       await server.services.directory.updateApp(server.seed.app.id, {
@@ -223,7 +223,7 @@ function fakePollingTimer(qrcode: AuthenticationClient['qrcode']) {
   };
 }
 
-describe('startPolling (the seeds’ semantics)', () => {
+describe('startPolling (Authing’ semantics)', () => {
   let polling: ReturnType<typeof fakePollingTimer>;
   beforeEach(() => {
     polling = fakePollingTimer(client.qrcode);
@@ -300,7 +300,7 @@ describe('startPolling (the seeds’ semantics)', () => {
   });
 
   test('a failed check calls onError with the error (code and message) and stops', async () => {
-    const errors: ScanLoginError[] = [];
+    const errors: ScanloginError[] = [];
     await client.qrcode.startPolling('no-such-code', { interval: 10, onError: (e) => errors.push(e) });
     await polling.tick(10);
     assert.equal(errors.length, 1, 'onError');

@@ -95,7 +95,7 @@ describe('QR encoder', () => {
 });
 
 describe('a code sized for the widget', () => {
-  // What the service sends now: the seeds' JSON plus a compact JWS (ES256) over the public id, pool,
+  // What the service sends now: Authing's JSON plus a compact JWS (ES256) over the public id, pool,
   // expiry and the digest of the rest.
   const signed = formatQrPayload({
     random: 'jO7kMXLmyWdCg76hYdQqig',

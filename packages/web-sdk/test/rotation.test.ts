@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock } from '../../server/src/domain/clock.js';
 import { call, createTenant, loginAs, startTestServer, type TestServer } from '../../server/test/helpers.js';
-import { ScanLoginError } from '../src/errors.js';
+import { ScanloginError } from '../src/errors.js';
 import { QrCodeAuthenticationClient } from '../src/qrcode.js';
 import { HttpClient } from '../src/transport/http.js';
 import type { GeneCodeResult, RotateCodeResult } from '../src/types.js';
@@ -59,7 +59,7 @@ describe('rotation on the wire', () => {
     const page = browser();
     const plain = await page.geneCode();
     const plainBody = JSON.parse(proxy.seen.findLast((r) => r.url === '/api/v2/qrcode/gene')!.body);
-    assert.equal('rotate' in plainBody, false, 'the seeds’ body, unchanged');
+    assert.equal('rotate' in plainBody, false, 'Authing’ body, unchanged');
     assert.equal(plain.rotatesIn, null);
     assert.equal(publicIdOf(plain), plain.random);
 
@@ -86,7 +86,7 @@ describe('rotation on the wire', () => {
     assert.equal((await phoneAct('scanned', publicIdOf(code))).code, 2241, 'the old picture: QR_NOT_FOUND');
     assert.equal((await phoneAct('scanned', publicIdOf(next))).code, 200);
     const after = await page.rotateCode(code.random).catch((e: unknown) => e);
-    assert.ok(after instanceof ScanLoginError);
+    assert.ok(after instanceof ScanloginError);
     assert.equal(after.code, 2243, 'a scanned code no longer rotates (QR_WRONG_STATE)');
     assert.equal((await phoneAct('confirm', publicIdOf(next))).code, 200);
     const status = await page.checkStatus(code.random);
@@ -99,7 +99,7 @@ describe('rotation on the wire', () => {
     const other = await browser()
       .rotateCode(code.random)
       .catch((e: unknown) => e);
-    assert.ok(other instanceof ScanLoginError);
+    assert.ok(other instanceof ScanloginError);
     assert.equal(other.code, 2253, 'BINDING_MISMATCH');
   });
 });

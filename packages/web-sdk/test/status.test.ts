@@ -1,4 +1,4 @@
-// How statuses become the seeds' callbacks, whatever the transport delivers
+// How statuses become Authing's callbacks, whatever the transport delivers
 // (repeats from polling, step-up round trips, unknown statuses), and the tips.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -50,7 +50,7 @@ describe('statusDispatcher', () => {
     );
   });
 
-  test('cancel, expiry and the seeds’ error status 5 are final', () => {
+  test('cancel, expiry and Authing’ error status 5 are final', () => {
     for (const [status, expected] of [
       [3, 'cancel'],
       [-1, 'expired'],
@@ -62,7 +62,7 @@ describe('statusDispatcher', () => {
     }
   });
 
-  test('unknown statuses are reported and waited through, as the seeds do', () => {
+  test('unknown statuses are reported and waited through, as Authing does', () => {
     assert.equal(isFinalStatus(7), false);
     assert.equal(isFinalStatus(4), false);
     const { calls, dispatch } = recorder();

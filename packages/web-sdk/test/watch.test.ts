@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../../server/test/helpers.js';
-import { NETWORK_ERROR, type ScanLoginError } from '../src/errors.js';
+import { NETWORK_ERROR, type ScanloginError } from '../src/errors.js';
 import { QrCodeAuthenticationClient } from '../src/qrcode.js';
 import { HttpClient } from '../src/transport/http.js';
 import { backoffDelay, type WatchOptions, watchStatus } from '../src/transport/watch.js';
@@ -37,8 +37,8 @@ after(() => server.close());
 function record(random: string, modes: WatchMode[], h = http, later?: WatchOptions['later']) {
   const updates: QrCodeStatus[] = [];
   const modesSeen: WatchMode[] = [];
-  const troubles: ScanLoginError[] = [];
-  const fatals: ScanLoginError[] = [];
+  const troubles: ScanloginError[] = [];
+  const fatals: ScanloginError[] = [];
   const watch = watchStatus({
     http: h,
     random,

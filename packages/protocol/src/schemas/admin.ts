@@ -75,7 +75,7 @@ export type PoolList = Static<typeof PoolList>;
 
 // --- apps --------------------------------------------------------------------
 
-/** The writable QR settings of an app, as the seeds name them. */
+/** The writable QR settings of an app, as Authing names them. */
 const qrSettingsProperties = {
   qrcodeExpiresAfter: Type.Optional(
     Type.Integer({ minimum: 10, maximum: 3600, description: 'Lifetime of a code (s); default 120.' }),

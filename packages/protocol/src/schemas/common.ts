@@ -47,7 +47,7 @@ export const JsonObject = (description: string) =>
 
 /**
  * The status of a QR login as the wire carries it. The numbers are fixed by
- * the seeds' SDK, which acts on them (status.ts).
+ * authing-js-sdk, which acts on them (status.ts).
  */
 export const QrStatusSchema = Type.Union(
   [
@@ -72,7 +72,7 @@ export const QrStatusSchema = Type.Union(
 
 /**
  * The success envelope around `data`: every JSON answer of the `/api` routes
- * is `{code: 200, message, data}`; the seeds' SDK returns `data` when
+ * is `{code: 200, message, data}`; authing-js-sdk returns `data` when
  * `code === 200`.
  */
 export const envelopeOf = <T extends TSchema>(data: T, description = 'Success.') =>

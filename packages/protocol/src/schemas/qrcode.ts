@@ -5,7 +5,7 @@
  *
  * Request schemas accept exactly what the service accepted before they were
  * written here: same required fields, bounds and patterns, and unknown fields
- * are allowed (no `additionalProperties: false`), because the seeds' SDK sends
+ * are allowed (no `additionalProperties: false`), because authing-js-sdk sends
  * fields we do not use. Query values are strings: the service does not coerce.
  */
 import { type Static, Type } from '@sinclair/typebox';
@@ -36,19 +36,19 @@ const BindingQuery = Type.String({
 export const GenerateBody = Type.Object(
   {
     scene: Type.Optional(StringEnum(['APP_AUTH'], { description: 'The only scene there is.' })),
-    autoMergeQrCode: Type.Optional(Type.Boolean({ description: "Sent by the seeds' SDK; ignored." })),
+    autoMergeQrCode: Type.Optional(Type.Boolean({ description: 'Sent by authing-js-sdk; ignored.' })),
     params: Type.Optional(
-      Nullable(JsonObject("Custom data written into the code (the name the seeds' SDK uses).")),
+      Nullable(JsonObject('Custom data written into the code (the name authing-js-sdk uses).')),
     ),
     customData: Type.Optional(
       Nullable(
         JsonObject('Custom data written into the code; wins over `params`. At most 512 bytes of JSON.'),
       ),
     ),
-    context: Type.Optional(Nullable(JsonObject("Sent by the seeds' SDK; accepted and ignored."))),
-    withCustomData: Type.Optional(Type.Boolean({ description: "Sent by the seeds' SDK; ignored." })),
+    context: Type.Optional(Nullable(JsonObject('Sent by authing-js-sdk; accepted and ignored.'))),
+    withCustomData: Type.Optional(Type.Boolean({ description: 'Sent by authing-js-sdk; ignored.' })),
     extIdpConnId: Type.Optional(
-      Nullable(Type.String({ maxLength: 128, description: "Sent by the seeds' SDK; ignored." })),
+      Nullable(Type.String({ maxLength: 128, description: 'Sent by authing-js-sdk; ignored.' })),
     ),
     rotate: Type.Optional(
       Type.Boolean({
@@ -76,7 +76,7 @@ const codeProperties = {
   }),
   expiresIn: Type.Integer({ description: 'Seconds until the code expires.', examples: [120] }),
   payload: Type.String({
-    description: "The exact text inside the code (the seeds' JSON plus our `sig`), for clients that draw it.",
+    description: "The exact text inside the code (Authing's JSON plus our `sig`), for clients that draw it.",
   }),
   checkCode: Nullable(Type.Integer({ minimum: 10, maximum: 99, description: 'The number the page shows.' }), {
     description: 'Ours: with a check code (pool option), the two-digit number to show; null otherwise.',
@@ -103,7 +103,7 @@ export const GenerateResult = Type.Object(
 export type GenerateResult = Static<typeof GenerateResult>;
 
 /**
- * The text inside the QR code (`payload`): the seeds' JSON, unchanged so that
+ * The text inside the QR code (`payload`): Authing's JSON, unchanged so that
  * existing apps can read our codes. One edition of that system writes
  * `expiresIn` (seconds) instead of `expireAt`; readers accept both.
  */
@@ -193,7 +193,7 @@ export const CheckResult = Type.Object(
         { code: Type.Integer(), message: Type.String() },
         {
           description:
-            "At status 4: why the phone must prove more (a registry code, 2250); the seeds' SDK hands it to `onMfa`.",
+            'At status 4: why the phone must prove more (a registry code, 2250); authing-js-sdk hands it to `onMfa`.',
         },
       ),
     ),

@@ -1,4 +1,4 @@
-/** The user as clients see it: the seeds' field names, never a password hash. */
+/** The user as clients see it: Authing's field names, never a password hash. */
 import { type Static, Type } from '@sinclair/typebox';
 import { JsonObject, Nullable, ObjectId, ObjectIdExample, Timestamp } from './common.js';
 

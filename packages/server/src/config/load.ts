@@ -45,6 +45,8 @@ export function loadConfig(
       out[key] = typeof s.default === 'function' ? s.default(out) : s.default;
       continue;
     }
+    // Secrets are never echoed back, not even in an error about their value.
+    const shown = s.secret ? '(hidden)' : JSON.stringify(raw);
     switch (s.type) {
       case 'integer': {
         const n = Number(raw);
@@ -61,21 +63,21 @@ export function loadConfig(
         out[key] = TRUE.has(v);
         break;
       }
-      case 'list':
-        out[key] = raw
+      case 'list': {
+        const items = raw
           .split(',')
           .map((x) => x.trim())
           .filter(Boolean);
+        const problem = s.check?.(items);
+        if (problem) problems.push(`${s.env}=${shown}: ${problem}`);
+        out[key] = items;
         break;
+      }
       case 'string': {
         const problem = s.check?.(raw);
-        if (problem) problems.push(`${s.env}=${JSON.stringify(raw)}: ${problem}`);
-        if (s.pattern && !s.pattern.test(raw)) {
-          // Never echo secrets back, even in an error.
-          const secret = key === 'adminToken' || key === 'databaseUrl' || key === 'redisUrl';
-          const shown = secret ? '(hidden)' : JSON.stringify(raw);
+        if (problem) problems.push(`${s.env}=${shown}: ${problem}`);
+        if (s.pattern && !s.pattern.test(raw))
           problems.push(`${s.env}=${shown}: does not match ${s.pattern}`);
-        }
         out[key] = raw;
         break;
       }

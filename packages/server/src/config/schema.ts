@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseKeyEncryptionKey } from '../domain/key-sealing.js';
 
 /**
  * Every setting of the service, in one table: the loader validates against
@@ -8,6 +9,8 @@ import { isIP } from 'node:net';
 interface Base<T> {
   env: string;
   description: string;
+  /** Never echoed back, not even in an error about its value. */
+  secret?: boolean;
   default: T | ((c: Record<string, unknown>) => T);
   /** Shown in the docs instead of a computed default. */
   defaultText?: string;
@@ -22,7 +25,17 @@ export type Setting =
       check?: (raw: string) => string | null;
     })
   | (Base<boolean> & { type: 'boolean' })
-  | (Base<string[]> & { type: 'list' });
+  | (Base<string[]> & { type: 'list'; check?: (items: string[]) => string | null });
+
+/** The problem `validate` throws, or null when it throws nothing. */
+function problemOf(validate: () => unknown): string | null {
+  try {
+    validate();
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
 
 export const configSchema = {
   host: {
@@ -89,6 +102,7 @@ export const configSchema = {
   },
   databaseUrl: {
     env: 'DATABASE_URL',
+    secret: true,
     type: 'string',
     optional: true,
     pattern: /^postgres(ql)?:\/\/\S+$/,
@@ -99,6 +113,7 @@ export const configSchema = {
   },
   redisUrl: {
     env: 'REDIS_URL',
+    secret: true,
     type: 'string',
     optional: true,
     pattern: /^rediss?:\/\/\S+$/,
@@ -192,6 +207,7 @@ export const configSchema = {
   },
   adminToken: {
     env: 'ADMIN_TOKEN',
+    secret: true,
     type: 'string',
     optional: true,
     pattern: /^.{24,}$/,
@@ -302,6 +318,28 @@ export const configSchema = {
     max: 1_000_000,
     default: 60,
     description: 'Login attempts from one IP address per minute (failures also back off per account).',
+  },
+  keyEncryptionKey: {
+    env: 'KEY_ENCRYPTION_KEY',
+    type: 'string',
+    optional: true,
+    secret: true,
+    check: (raw) => problemOf(() => parseKeyEncryptionKey(raw)),
+    default: '',
+    defaultText: '(none: keys stored in plain text)',
+    description:
+      "Encrypts the private keys kept in the database (token signing keys, the pools' RSA keys) with AES-256-GCM: 32 random bytes as 64 hex digits or base64 (`openssl rand -base64 32`). Keys stored before are encrypted at the next start. Keep it outside the database and its backups: once keys are stored encrypted, a start without it (or with another) is refused.",
+  },
+  keyEncryptionKeyPrevious: {
+    env: 'KEY_ENCRYPTION_KEY_PREVIOUS',
+    type: 'list',
+    secret: true,
+    check: (keys) =>
+      keys.map((k) => problemOf(() => parseKeyEncryptionKey(k))).find((p) => p !== null) ?? null,
+    default: [],
+    defaultText: '(none)',
+    description:
+      'Former KEY_ENCRYPTION_KEY values (comma-separated), still accepted for reading while it is rotated: keys sealed with them are re-encrypted with KEY_ENCRYPTION_KEY at start.',
   },
   seedDemo: {
     env: 'SEED_DEMO',

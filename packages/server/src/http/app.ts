@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCodes } from '@scanlogin/protocol';
-import Fastify, {
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyServerOptions,
-  LogController,
-} from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ErrorCodes, openApiDocument, routes, transformOpenApiDocument } from '@scanlogin/protocol';
+import Fastify, { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
 import { parseTrustProxy } from '../config/schema.js';
 import { ServiceError } from '../domain/errors.js';
 import type { Services } from '../services.js';
+import { VERSION } from '../version.js';
 import { requireAdmin } from './admin-auth.js';
 import { companionDirOf, mountCompanion } from './companion.js';
 import { registerCors } from './cors.js';
 import { errorEnvelope } from './envelope.js';
 import { registerErrorHandling } from './errors.js';
 import { HeldRequests } from './held-requests.js';
+import { operation, type TypedApp } from './route.js';
 import adminAppRoutes from './routes/admin/apps.js';
 import adminAuditRoutes from './routes/admin/audit.js';
 import adminKeyRoutes from './routes/admin/keys.js';
@@ -49,7 +49,7 @@ declare module 'fastify' {
   }
 }
 
-type Route = (app: FastifyInstance, s: Services) => void;
+type Route = (app: TypedApp, s: Services) => void;
 
 const publicRoutes: Route[] = [
   geneRoute,
@@ -115,7 +115,7 @@ export async function buildHttp(
     requestIdHeader: false,
     return503OnClosing: true,
     // Wrong types are errors, not something to coerce; unknown fields are ignored
-    // because the seeds' SDK sends fields we do not use.
+    // because authing-js-sdk sends fields we do not use.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // Errors raised before routing still leave in the envelope.
     frameworkErrors: (_error, _request, reply: FastifyReply) => {
@@ -143,7 +143,7 @@ export async function buildHttp(
           `\r\n${body}`,
       );
     },
-  } as FastifyServerOptions);
+  } as FastifyServerOptions).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON only: Fastify would otherwise parse text/plain and let it reach validation.
   app.removeContentTypeParser('text/plain');
@@ -180,6 +180,17 @@ export async function buildHttp(
 
   registerErrorHandling(app);
   registerCors(app, s.directory);
+  // The API document: the paths come from the route schemas as the routes register.
+  await app.register(swagger, {
+    openapi: openApiDocument({ publicUrl: s.config.publicUrl, version: VERSION }),
+    transformObject: transformOpenApiDocument,
+  });
+  app.route({
+    ...operation(routes.openApiDocument),
+    handler: async () => app.swagger() as unknown as Record<string, unknown>,
+  });
+  // Rendered for people; its pages and assets are not part of the API (so not in the document).
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
   for (const route of publicRoutes) route(app, s);
   const companionDir = companionDirOf(s.config.companion);
   if (companionDir) mountCompanion(app, companionDir);

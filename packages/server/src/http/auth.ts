@@ -4,7 +4,7 @@ import type { AppRecord, UserRecord } from '../domain/ports.js';
 import type { TokenClaims } from '../domain/tokens/tokens.js';
 import type { Services } from '../services.js';
 
-/** The token of `Authorization: <token>` (the seeds' sample) or `Authorization: Bearer <token>`. */
+/** The token of `Authorization: <token>` (Authing's sample) or `Authorization: Bearer <token>`. */
 export function bearerToken(request: FastifyRequest): string | null {
   const h = request.headers.authorization;
   if (typeof h !== 'string' || !h) return null;

@@ -13,7 +13,7 @@ import type { BindingProof } from '../domain/qr-login/service.js';
  *
  * The secret reaches the page two ways. Our SDK reads `binding` from the
  * `gene` answer and sends it as a header, or as a query parameter where it
- * cannot set headers (EventSource). The seeds' SDK only carries cookies
+ * cannot set headers (EventSource). authing-js-sdk only carries cookies
  * (axios with `withCredentials`), so the secret is also set as an HttpOnly
  * cookie named after the code: several codes in one browser (tabs) each keep
  * their own, and each lives as long as its code and ticket can. Over HTTPS the

@@ -24,7 +24,7 @@ declare module 'fastify' {
 }
 
 /**
- * Credentialed CORS, as the seeds' SDK needs it (axios with `withCredentials`):
+ * Credentialed CORS, as authing-js-sdk needs it (axios with `withCredentials`):
  * the exact Origin is echoed with `Access-Control-Allow-Credentials: true`
  * only when the application named by `x-authing-app-id` lists that origin.
  * A preflight cannot carry that header's value, so it is answered for any

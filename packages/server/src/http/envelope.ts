@@ -1,6 +1,7 @@
 import { type Envelope, ErrorCodes, type ErrorName, OK_CODE } from '@scanlogin/protocol';
 
-export function ok<T>(data: T, message = 'ok'): Envelope<T> {
+/** A success answer: `code` is the literal 200, as the route table's success schemas say. */
+export function ok<T>(data: T, message = 'ok'): { code: typeof OK_CODE; message: string; data: T } {
   return { code: OK_CODE, message, data };
 }
 

@@ -16,40 +16,57 @@ export type StartOptions = NonNullable<Parameters<typeof startTestServer>[0]>;
 
 export interface Backend {
   name: string;
+  /** The settings (environment) that select this storage for one new server. */
+  env(): Promise<Record<string, string>>;
   /** A live service on this storage, seeded like `startTestServer`'s. */
   start(opts?: StartOptions): Promise<TestServer>;
 }
 
-/**
- * The backends, for `for (const backend of backends()) describe(...)`. Call
- * it once, at the top level of a test file: it also registers the cleanup.
- */
-export function backends(): Backend[] {
-  let shared: Promise<[TestPostgres, TestRedis]> | undefined;
-  after(async () => {
-    if (!shared) return;
-    const [pg, redis] = await shared;
-    await Promise.allSettled([pg.stop(), redis.stop()]);
-  });
-  return [
-    { name: 'SQLite (embedded)', start: (opts = {}) => startTestServer(opts) },
-    {
-      name: 'PostgreSQL + Redis',
-      async start(opts = {}) {
-        shared ??= Promise.all([startPostgres(), startRedis()]);
-        const [pg, redis] = await shared;
-        return startTestServer({
-          ...opts,
-          env: {
-            ...opts.env,
-            DATABASE_URL: await pg.createDatabase(),
-            REDIS_URL: redis.url,
-            REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
-            // No client-side storage limits: a busy machine must not turn into 503s.
-            STORAGE_TIMEOUT: '0',
-          },
-        });
-      },
+let servers: Promise<[TestPostgres, TestRedis]> | undefined;
+after(async () => {
+  if (!servers) return;
+  const [pg, redis] = await servers;
+  await Promise.allSettled([pg.stop(), redis.stop()]);
+});
+
+/** This test file's PostgreSQL and Redis servers, started on first use. */
+export function sharedServers(): Promise<[TestPostgres, TestRedis]> {
+  servers ??= Promise.all([startPostgres(), startRedis()]);
+  return servers;
+}
+
+/** PostgreSQL alone, for tests that read its tables directly. */
+export async function testPostgres(): Promise<TestPostgres> {
+  return (await sharedServers())[0];
+}
+
+async function clusterEnv(): Promise<Record<string, string>> {
+  const [pg, redis] = await sharedServers();
+  return {
+    DATABASE_URL: await pg.createDatabase(),
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
+    // No client-side storage limits: a busy machine must not turn into 503s.
+    STORAGE_TIMEOUT: '0',
+  };
+}
+
+export const BACKENDS: readonly Backend[] = [
+  {
+    name: 'SQLite (embedded)',
+    env: async () => ({}),
+    start: (opts = {}) => startTestServer(opts),
+  },
+  {
+    name: 'PostgreSQL + Redis',
+    env: clusterEnv,
+    async start(opts = {}) {
+      return startTestServer({ ...opts, env: { ...opts.env, ...(await clusterEnv()) } });
     },
-  ];
+  },
+];
+
+/** The backends, for `for (const backend of backends()) describe(...)`. */
+export function backends(): readonly Backend[] {
+  return BACKENDS;
 }

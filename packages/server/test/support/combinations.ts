@@ -9,14 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import type { Clock } from '../../src/domain/clock.js';
 import type { Storage } from '../../src/domain/ports.js';
 import { createRuntime, openStorage } from '../../src/runtime.js';
 import type { Runtime } from '../../src/services.js';
-import { startPostgres, type TestPostgres } from './postgres.js';
-import { startRedis, type TestRedis } from './redis.js';
+import { sharedServers } from './backends.js';
 
 export interface Instances {
   /** One service, or two sharing their storage. */
@@ -53,17 +51,8 @@ async function embedded(o: CombinationOptions): Promise<Instances> {
   };
 }
 
-// One PostgreSQL and one Redis server per test file, started on first use.
-let servers: Promise<[TestPostgres, TestRedis]> | undefined;
-after(async () => {
-  if (!servers) return;
-  const [pg, redis] = await servers;
-  await Promise.allSettled([pg.stop(), redis.stop()]);
-});
-
 async function cluster(o: CombinationOptions): Promise<Instances> {
-  servers ??= Promise.all([startPostgres(), startRedis()]);
-  const [pg, redis] = await servers;
+  const [pg, redis] = await sharedServers();
   const config = loadConfig({
     ...BASE_ENV,
     ...o.env,

@@ -295,6 +295,40 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
           undefined,
         );
       });
+
+      it('swaps a stored private key only from the value expected (re-encryption)', async () => {
+        const kid = id('kid');
+        const key = { kid, alg: 'ES256' as const, publicJwk: '{}', createdAt: T0, retiredAt: null };
+        await st.keys.insertKey({ ...key, privateJwk: 'plain' });
+        assert.equal(await st.keys.swapPrivateJwk(kid, 'stale', 'other'), false);
+        assert.equal(await st.keys.swapPrivateJwk(kid, 'plain', 'sealed'), true);
+        assert.equal(await st.keys.swapPrivateJwk('missing', 'plain', 'sealed'), false);
+        const stored = (await st.keys.listKeys()).find((k) => k.kid === kid);
+        assert.deepEqual(stored, { ...key, privateJwk: 'sealed' });
+
+        const pool = id('pool');
+        await st.directory.insertPool({
+          id: pool,
+          name: 'p',
+          rsaPublicKey: 'p',
+          rsaPrivateKey: 'plain',
+          security: { ...DEFAULT_POOL_SECURITY },
+          createdAt: T0,
+        });
+        assert.equal(await st.directory.swapPoolPrivateKey(pool, 'stale', 'other'), false);
+        assert.equal(await st.directory.swapPoolPrivateKey(pool, 'plain', 'sealed'), true);
+        assert.equal(await st.directory.swapPoolPrivateKey('missing', 'plain', 'sealed'), false);
+        assert.equal((await st.directory.getPool(pool))?.rsaPrivateKey, 'sealed');
+        assert.equal((await st.directory.getPool(pool))?.rsaPublicKey, 'p');
+
+        // Instances re-encrypting at the same start: one write lands, none is lost half-way.
+        const wins = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => st.keys.swapPrivateJwk(kid, 'sealed', `v${i}`)),
+        );
+        assert.equal(wins.filter(Boolean).length, 1);
+        const winner = `v${wins.indexOf(true)}`;
+        assert.equal((await st.keys.listKeys()).find((k) => k.kid === kid)?.privateJwk, winner);
+      });
     });
 
     describe('QR sessions', () => {

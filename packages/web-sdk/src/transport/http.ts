@@ -1,5 +1,5 @@
 import { type Envelope, STEP_UP_AWARE_PARAM } from '@scanlogin/protocol';
-import { NETWORK_ERROR, ScanLoginError } from '../errors.js';
+import { NETWORK_ERROR, ScanloginError } from '../errors.js';
 
 /**
  * Sent with every status read (check, long-poll, event stream): we keep
@@ -34,17 +34,17 @@ export interface RequestOptions {
 const MAX_BINDINGS = 64;
 
 /**
- * The seeds' request conventions on `fetch`: their headers, JSON bodies,
+ * Authing's request conventions on `fetch`: their headers, JSON bodies,
  * cookies sent cross-origin (`credentials: 'include'`, like axios's
  * `withCredentials`), and the `{code, message, data}` envelope unwrapped:
- * `data` when `code === 200`, a {@link ScanLoginError} otherwise.
+ * `data` when `code === 200`, a {@link ScanloginError} otherwise.
  */
 export class HttpClient {
   /**
    * The browser bindings: a secret the service mints for each code (one per
    * code, never reused) so that only the browser that asked for it sees its
    * ticket, redeems it and rotates it. The service also sets it as an
-   * HttpOnly cookie, which is all the seeds' SDK has; sending it ourselves as
+   * HttpOnly cookie, which is all authing-js-sdk has; sending it ourselves as
    * `x-scanlogin-binding` keeps the binding working where third-party cookies
    * are blocked. Learned from `gene` answers, kept by the code's `random` and
    * by the tickets its status answers carry.
@@ -109,19 +109,19 @@ export class HttpClient {
       text = await res.text();
     } catch (e) {
       if (opts.signal?.aborted) throw e; // the caller's own abort is not a network fault
-      throw new ScanLoginError(NETWORK_ERROR, e instanceof Error ? e.message : String(e));
+      throw new ScanloginError(NETWORK_ERROR, e instanceof Error ? e.message : String(e));
     }
     let envelope: Partial<Envelope<T>> & { statusCode?: number };
     try {
       envelope = JSON.parse(text);
     } catch {
-      throw new ScanLoginError(NETWORK_ERROR, `HTTP ${res.status}: the answer is not JSON`, null, res.status);
+      throw new ScanloginError(NETWORK_ERROR, `HTTP ${res.status}: the answer is not JSON`, null, res.status);
     }
-    // The seeds' SDK also accepts `statusCode` in place of `code`.
+    // authing-js-sdk also accepts `statusCode` in place of `code`.
     if (envelope.code === 200 || (envelope.code === undefined && envelope.statusCode === 200)) {
       return envelope.data as T;
     }
-    throw new ScanLoginError(
+    throw new ScanloginError(
       envelope.code ?? envelope.statusCode ?? res.status,
       envelope.message ?? `HTTP ${res.status}`,
       envelope.data ?? null,

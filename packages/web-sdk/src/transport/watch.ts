@@ -1,4 +1,4 @@
-import { asScanLoginError, NETWORK_ERROR, ScanLoginError } from '../errors.js';
+import { asScanloginError, NETWORK_ERROR, ScanloginError } from '../errors.js';
 import { isFinalStatus } from '../status.js';
 import type { QrCodeStatus, WatchMode } from '../types.js';
 import { type HttpClient, STEP_UP_AWARE } from './http.js';
@@ -23,9 +23,9 @@ export interface WatchOptions {
   /** Each status received (possibly repeated); the watch stops by itself after a final one. */
   onUpdate(data: QrCodeStatus): void;
   /** A transient failure; the watch retries by itself after `retryInMs`. */
-  onTrouble(error: ScanLoginError, retryInMs: number): void;
+  onTrouble(error: ScanloginError, retryInMs: number): void;
   /** A failure retrying cannot fix (e.g. the code does not exist); the watch has stopped. */
-  onFatal(error: ScanLoginError): void;
+  onFatal(error: ScanloginError): void;
   /** The mode in use changed. */
   onMode?(mode: WatchMode): void;
   /** Runs `fn` after `ms` and returns what cancels it; replaceable by tests. Default: setTimeout. */
@@ -119,7 +119,7 @@ export function watchStatus(o: WatchOptions): Watch {
   /** Handles a failed attempt; `again` repeats it. */
   const fail = (e: unknown, again: () => void) => {
     if (stopped) return;
-    const error = asScanLoginError(e);
+    const error = asScanloginError(e);
     if (!error.transient) {
       stop();
       o.onFatal(error);
@@ -143,7 +143,7 @@ export function watchStatus(o: WatchOptions): Watch {
     const m = o.modes[modeIndex];
     if (!m) {
       stop();
-      o.onFatal(new ScanLoginError(NETWORK_ERROR, 'No way to reach the service for status updates'));
+      o.onFatal(new ScanloginError(NETWORK_ERROR, 'No way to reach the service for status updates'));
       return;
     }
     if (m === 'sse' && typeof EventSource !== 'function') return next();
@@ -188,7 +188,7 @@ export function watchStatus(o: WatchOptions): Watch {
       if (failures === 0 && got) {
         failures = 1;
         later(() => sse(true), 500);
-      } else fail(new ScanLoginError(NETWORK_ERROR, 'The event stream was interrupted'), () => sse(true));
+      } else fail(new ScanloginError(NETWORK_ERROR, 'The event stream was interrupted'), () => sse(true));
     };
     es.onerror = () => {
       if (source !== es || stopped) return;
@@ -219,7 +219,7 @@ export function watchStatus(o: WatchOptions): Watch {
       } catch (e) {
         if (stopped) return;
         const error = controller.signal.aborted
-          ? new ScanLoginError(NETWORK_ERROR, 'The long-poll timed out')
+          ? new ScanloginError(NETWORK_ERROR, 'The long-poll timed out')
           : e;
         fail(error, () => void longPoll());
         return;

@@ -1,4 +1,4 @@
-import { asScanLoginError, type ScanLoginError } from '../errors.js';
+import { asScanloginError, type ScanloginError } from '../errors.js';
 import { backoffDelay } from '../transport/watch.js';
 import type { RotateCodeResult } from '../types.js';
 
@@ -26,7 +26,7 @@ export interface RotationOptions {
   /** The service said the code expired: let the status path catch up. */
   onExpired(): void;
   /** A failure that retrying cannot fix (neither expiry nor a scan). */
-  onFailed(error: ScanLoginError): void;
+  onFailed(error: ScanloginError): void;
   /** Whether the page is visible: a hidden page waits for `wake`. */
   visible(): boolean;
   /** Timers and clock, replaceable by tests. Defaults: setTimeout and Date.now. */
@@ -101,7 +101,7 @@ export function startRotation(rotatesIn: number | null | undefined, o: RotationO
       code = await o.rotate();
     } catch (e) {
       if (stopped) return;
-      const error = asScanLoginError(e);
+      const error = asScanloginError(e);
       if (error.transient) {
         failures++;
         schedule(Math.min(backoffDelay(failures), RETRY_MAX_MS));

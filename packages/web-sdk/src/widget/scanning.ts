@@ -1,5 +1,5 @@
 import { QrStatus } from '@scanlogin/protocol';
-import { asScanLoginError } from '../errors.js';
+import { asScanloginError } from '../errors.js';
 import { resolveTips, type Tips } from '../i18n.js';
 import { encodeToFit, renderQrSvg } from '../qr/render.js';
 import { statusDispatcher } from '../status.js';
@@ -198,7 +198,7 @@ export class Scanning implements ScanningHandle {
       });
     } catch (e) {
       if (gen !== this.#gen) return;
-      const error = asScanLoginError(e);
+      const error = asScanloginError(e);
       this.#view.failed(error.message);
       this.#geneFailures++;
       // A failure that retrying may fix is retried with backoff; only the first of a streak is reported.
@@ -282,7 +282,7 @@ export class Scanning implements ScanningHandle {
       onSuccess: (userInfo, ticket) => this.#succeed(userInfo, ticket, gen),
       onCancel: () => {
         o.onCancel?.();
-        // The seeds' widget answers a cancel with a fresh code at once.
+        // Authing's widget answers a cancel with a fresh code at once.
         void this.#start(this.#tips.canceled);
       },
       onExpired: () => {
@@ -307,7 +307,7 @@ export class Scanning implements ScanningHandle {
         if (data.status !== QrStatus.Pending) this.#rotation?.stop();
         this.#troubleReported = false;
         view.recovered();
-        // Scanned and step-up are drawn on each entry (4 → 1 happens); callbacks fire as the seeds' do.
+        // Scanned and step-up are drawn on each entry (4 → 1 happens); callbacks fire as Authing's do.
         if (data.status !== before && (data.status === QrStatus.Scanned || data.status === QrStatus.StepUp)) {
           view.scanned((data.userInfo ?? {}) as QrUserInfo, this.#checkCode, data.status === QrStatus.StepUp);
         }
@@ -346,7 +346,7 @@ export class Scanning implements ScanningHandle {
       },
       (e) => {
         if (gen !== this.#gen) return;
-        const { message } = asScanLoginError(e);
+        const { message } = asScanloginError(e);
         this.#view.failed(message);
         o.onError?.(message);
       },

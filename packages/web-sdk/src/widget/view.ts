@@ -67,7 +67,7 @@ function button(doc: Document, label: string, onClick: () => void, primary = tru
 }
 
 /**
- * The box the seeds' SDK mounts when no element has the requested id: fixed,
+ * The box authing-js-sdk mounts when no element has the requested id: fixed,
  * centred in the viewport, `containerSize` large.
  */
 export function mountBox(doc: Document, id: string, containerSize: Size): HTMLDivElement {

@@ -134,6 +134,9 @@ export interface DirectoryStore {
   updateUser(id: string, patch: UserPatch, now: number): Promise<UserRecord | null>;
   deleteUser(id: string): Promise<boolean>;
 
+  /** Replaces a pool's stored private key if it still is `expected` (re-encryption); true if it did. */
+  swapPoolPrivateKey(id: string, expected: string, next: string): Promise<boolean>;
+
   /** A small key/value table for service-wide facts (the admin credential's hash...). */
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;

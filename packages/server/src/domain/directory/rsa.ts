@@ -13,6 +13,12 @@ export function generatePoolRsaKey(): { publicKey: string; privateKey: string } 
 
 const cache = new Map<string, forge.pki.rsa.PrivateKey>();
 
+/** Whether `value` has the shape of a password encrypted with a pool key (else it is a plain one). */
+export function looksRsaEncrypted(value: string): boolean {
+  // A 2048-bit ciphertext is 256 bytes: 344 base64 characters.
+  return value.length === 344 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
+}
+
 /**
  * Recovers a password the client encrypted with the pool's public key
  * (RSA PKCS#1 v1.5, base64), or null if `value` is not such a ciphertext.
@@ -23,8 +29,7 @@ const cache = new Map<string, forge.pki.rsa.PrivateKey>();
  * so the endpoint is no padding oracle.
  */
 export function decryptPassword(privateKeyPem: string, value: string): string | null {
-  // A 2048-bit ciphertext is 256 bytes: 344 base64 characters.
-  if (value.length !== 344 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return null;
+  if (!looksRsaEncrypted(value)) return null;
   let key = cache.get(privateKeyPem);
   if (!key) {
     key = forge.pki.privateKeyFromPem(privateKeyPem);

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { fail } from '../errors.js';
 import { newAppSecret, newObjectId } from '../ids.js';
+import { KeySealer, sealLabels } from '../key-sealing.js';
 import {
   type AppPatch,
   type AppRecord,
@@ -17,7 +18,7 @@ import {
   type UserRecord,
 } from '../ports.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { decryptPassword, generatePoolRsaKey } from './rsa.js';
+import { decryptPassword, generatePoolRsaKey, looksRsaEncrypted } from './rsa.js';
 import { usernameKey } from './usernames.js';
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -97,18 +98,21 @@ export class DirectoryService {
     private readonly clock: Clock,
     private readonly throttle: LoginThrottle = DEFAULT_LOGIN_THROTTLE,
     private readonly cacheMs = 5000,
+    /** Encrypts the pools' RSA private keys before they are stored. */
+    private readonly sealer: KeySealer = KeySealer.none,
   ) {}
 
   // Pools -------------------------------------------------------------------
 
   async createPool(name: string, security: Partial<PoolSecurity> = {}): Promise<PoolRecord> {
     const { publicKey, privateKey } = generatePoolRsaKey();
+    const id = newObjectId(this.clock.now());
     const pool: PoolRecord = {
-      id: newObjectId(this.clock.now()),
+      id,
       name,
       security: { ...DEFAULT_POOL_SECURITY, ...security },
       rsaPublicKey: publicKey,
-      rsaPrivateKey: privateKey,
+      rsaPrivateKey: this.sealer.seal(privateKey, sealLabels.poolRsaKey(id)),
       createdAt: this.clock.now(),
     };
     await this.store.insertPool(pool);
@@ -117,6 +121,25 @@ export class DirectoryService {
 
   listPools(): Promise<PoolRecord[]> {
     return this.store.listPools();
+  }
+
+  /**
+   * At start: every pool's RSA private key is opened (a wrong or missing
+   * key-encryption key stops the start with SealedKeyError, rather than
+   * failing logins later) and re-sealed if it is not in the form the sealer
+   * writes now. Returns how many were re-sealed.
+   */
+  async resealPoolKeys(): Promise<number> {
+    let resealed = 0;
+    for (const pool of await this.store.listPools()) {
+      const label = sealLabels.poolRsaKey(pool.id);
+      const plain = this.sealer.open(pool.rsaPrivateKey, label);
+      if (this.sealer.isCurrent(pool.rsaPrivateKey)) continue;
+      if (await this.store.swapPoolPrivateKey(pool.id, pool.rsaPrivateKey, this.sealer.seal(plain, label))) {
+        resealed++;
+      }
+    }
+    return resealed;
   }
 
   async getPool(id: string): Promise<PoolRecord | null> {
@@ -324,7 +347,7 @@ export class DirectoryService {
     await this.#reserve(fromHere, this.throttle.accountFailures);
     await this.#reserve(accountKey, this.throttle.accountFailuresTotal);
 
-    const ok = await verifyPassword(user?.passwordHash ?? null, plainPassword(pool, input.password));
+    const ok = await verifyPassword(user?.passwordHash ?? null, this.#plainPassword(pool, input.password));
     if (!ok || !user) {
       await this.counters.increment(ipKey, this.throttle.windowMs, this.clock.now());
       return fail('WRONG_CREDENTIALS');
@@ -344,13 +367,20 @@ export class DirectoryService {
     const ipKey = `login:ip:${ip}`;
     await this.#assertUnder(ipKey, this.throttle.ipFailures);
     await this.#reserve(key, this.throttle.accountFailures);
-    const plain = plainPassword(await this.requirePool(user.poolId), password);
+    const plain = this.#plainPassword(await this.requirePool(user.poolId), password);
     if (await verifyPassword(user.passwordHash, plain)) {
       await this.counters.reset(key);
       return true;
     }
     await this.counters.increment(ipKey, this.throttle.windowMs, this.clock.now());
     return false;
+  }
+
+  /** A password as typed: decrypted if the client RSA-encrypted it with the pool's key. */
+  #plainPassword(pool: PoolRecord, value: string): string {
+    if (!looksRsaEncrypted(value)) return value;
+    const privateKey = this.sealer.open(pool.rsaPrivateKey, sealLabels.poolRsaKey(pool.id));
+    return decryptPassword(privateKey, value) ?? value;
   }
 
   /** Takes one attempt of `key`'s budget, or refuses (429 until the window ends) when it is spent. */
@@ -371,9 +401,4 @@ export class DirectoryService {
 function tooManyAttempts(resetAt: number, now: number): never {
   const retryAfter = String(Math.max(1, Math.ceil((resetAt - now) / 1000)));
   return fail('TOO_MANY_LOGIN_ATTEMPTS', undefined, { 'retry-after': retryAfter });
-}
-
-/** A password as typed: decrypted if the client RSA-encrypted it with the pool's key. */
-function plainPassword(pool: PoolRecord, value: string): string {
-  return decryptPassword(pool.rsaPrivateKey, value) ?? value;
 }

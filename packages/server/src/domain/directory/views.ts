@@ -1,23 +1,17 @@
+import type { User, UserWithToken } from '@scanlogin/protocol';
 import type { UserRecord } from '../ports.js';
 
-/** The user as clients see it (the seeds' field names); never the password hash. */
-export interface UserView {
-  id: string;
-  userPoolId: string;
-  username: string | null;
-  email: string | null;
-  phone: string | null;
-  nickname: string | null;
-  photo: string | null;
-  blocked: boolean;
-  customData: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-  token?: string;
-  tokenExpiredAt?: string;
-}
+/** The user as clients see it (the vendor's field names; never the password hash): the protocol's `User`. */
+export type UserView = User;
+/** The user with a token (login, ticket exchange, a full user at status 2). */
+export type UserWithTokenView = UserWithToken;
 
-export function userView(u: UserRecord, token?: { token: string; exp: number }): UserView {
+export function userView(u: UserRecord): UserView;
+export function userView(u: UserRecord, token: { token: string; exp: number }): UserWithTokenView;
+export function userView(
+  u: UserRecord,
+  token?: { token: string; exp: number },
+): UserView | UserWithTokenView {
   const view: UserView = {
     id: u.id,
     userPoolId: u.poolId,
@@ -31,9 +25,6 @@ export function userView(u: UserRecord, token?: { token: string; exp: number }):
     createdAt: new Date(u.createdAt).toISOString(),
     updatedAt: new Date(u.updatedAt).toISOString(),
   };
-  if (token) {
-    view.token = token.token;
-    view.tokenExpiredAt = new Date(token.exp * 1000).toISOString();
-  }
-  return view;
+  if (!token) return view;
+  return { ...view, token: token.token, tokenExpiredAt: new Date(token.exp * 1000).toISOString() };
 }

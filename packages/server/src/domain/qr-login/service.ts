@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { appendQrSignature, ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
 import { type DirectoryService, safeEqual } from '../directory/service.js';
-import { type UserView, userView } from '../directory/views.js';
+import { type UserWithTokenView, userView } from '../directory/views.js';
 import { fail } from '../errors.js';
 import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
 import { newObjectId, newQrRandom, newTicket } from '../ids.js';
@@ -38,11 +38,11 @@ export interface CheckView {
   random: string;
   status: QrStatus;
   ticket: string | null;
-  userInfo: { nickname: string | null; photo: string | null } | UserView | null;
+  userInfo: { nickname: string | null; photo: string | null } | UserWithTokenView | null;
   expiresIn: number;
   /** Orders changes of one code; the SSE event id and the long-poll cursor. */
   seq: number;
-  /** At status 4: why the phone must prove more (the seeds' SDK hands this to `onMfa`). */
+  /** At status 4: why the phone must prove more (authing-js-sdk hands this to `onMfa`). */
   scannedResult?: { code: number; message: string };
 }
 
@@ -207,7 +207,7 @@ export class QrLoginService {
   }
 
   /**
-   * The QR text: the seeds' JSON for the current public id, with a signature
+   * The QR text: Authing's JSON for the current public id, with a signature
    * (`sig`) over all of it that the app checks before its confirm screen. The
    * payload's expiry is the public id's, so apps also refuse a rotated-away code.
    */
@@ -281,7 +281,7 @@ export class QrLoginService {
       const e = ErrorCodes.STEP_UP_REQUIRED;
       base.scannedResult = { code: e.code, message: e.message };
     } else if (status === QrStatus.StepUp) {
-      // The seeds' SDK stops waiting at 4 (`onMfa`) and would never see the approval that follows
+      // authing-js-sdk stops waiting at 4 (`onMfa`) and would never see the approval that follows
       // the phone's step-up: to such a page the code is still scanned, waiting for the user.
       base.status = QrStatus.Scanned;
     }
@@ -489,7 +489,11 @@ export class QrLoginService {
    * Redeems a ticket for the user and a token minted for this website (never
    * the phone's token). Exactly one caller can win a ticket.
    */
-  async exchange(ticket: string, app: AppRecord, browser?: { proof: BindingProof }): Promise<UserView> {
+  async exchange(
+    ticket: string,
+    app: AppRecord,
+    browser?: { proof: BindingProof },
+  ): Promise<UserWithTokenView> {
     const now = this.clock.now();
     const peek = (await this.sessions.peekTicket(ticket, now)) ?? fail('TICKET_INVALID');
     if (peek.appId !== app.id) fail('TICKET_OTHER_APP');
@@ -566,7 +570,7 @@ export class QrLoginService {
     s: QrSessionRecord,
     ticket: string,
     alongside?: () => Promise<void>,
-  ): Promise<UserView> {
+  ): Promise<UserWithTokenView> {
     const issued = await this.tokens.issue({
       user,
       audience: app.id,
@@ -603,7 +607,7 @@ const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {
 
 /** What the page reading a code's status understands (see STEP_UP_AWARE_PARAM). */
 export interface Reader {
-  /** It keeps waiting through status 4, so it may be shown: our SDK says so, the seeds' does not. */
+  /** It keeps waiting through status 4, so it may be shown: our SDK says so, Authing's does not. */
   understandsStepUp?: boolean;
 }
 

@@ -6,15 +6,14 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
+import type { Jwks, PublicJwk } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
+import { KeySealer, sealLabels } from '../key-sealing.js';
 import type { KeyStore, SigningKeyRecord } from '../ports.js';
 import { createSigner, type JwtSigner } from './jwt.js';
 
-export interface PublicJwk extends JsonWebKey {
-  kid: string;
-  alg: 'ES256';
-  use: 'sig';
-}
+/** A published key, exactly as the JWKS carries it (the protocol's `PublicJwk`). */
+export type { PublicJwk };
 
 interface LoadedKey {
   record: SigningKeyRecord;
@@ -55,7 +54,7 @@ export function generateSigningKey(now: number): SigningKeyRecord {
  */
 export class KeyRing {
   #keys = new Map<string, LoadedKey>();
-  #jwks: { keys: PublicJwk[] } = { keys: [] };
+  #jwks: Jwks = { keys: [] };
   #lastReload = 0;
 
   constructor(
@@ -65,15 +64,39 @@ export class KeyRing {
     private readonly retentionMs: number,
     /** How long a new key is published before it signs. */
     private readonly activationDelayMs = 120_000,
+    /** Encrypts private keys before they are stored. */
+    private readonly sealer: KeySealer = KeySealer.none,
   ) {}
 
-  /** Loads keys, creating the first one if the store has none. */
+  /**
+   * Loads keys, creating the first one if the store has none. Stored private
+   * keys not in the form the sealer writes now (plain text from before
+   * encryption, or sealed with a key being rotated out) are re-sealed; one
+   * that no configured key opens stops the start with SealedKeyError.
+   */
   async init(): Promise<void> {
+    await this.#reseal();
     await this.reload();
     if (!this.#pickActive()) {
-      await this.store.insertKey(generateSigningKey(this.clock.now()));
+      await this.#insert(generateSigningKey(this.clock.now()));
       await this.reload();
     }
+  }
+
+  /** Every stored key, retired ones included: their private halves are as sensitive. */
+  async #reseal(): Promise<void> {
+    for (const record of await this.store.listKeys()) {
+      if (this.sealer.isCurrent(record.privateJwk)) continue;
+      const label = sealLabels.signingKey(record.kid);
+      const plain = this.sealer.open(record.privateJwk, label);
+      // Another instance starting at the same time may have re-sealed it first: either value opens.
+      await this.store.swapPrivateJwk(record.kid, record.privateJwk, this.sealer.seal(plain, label));
+    }
+  }
+
+  #insert(record: SigningKeyRecord): Promise<void> {
+    const privateJwk = this.sealer.seal(record.privateJwk, sealLabels.signingKey(record.kid));
+    return this.store.insertKey({ ...record, privateJwk });
   }
 
   async reload(): Promise<void> {
@@ -88,9 +111,14 @@ export class KeyRing {
         continue;
       }
       const publicKey = createPublicKey({ key: JSON.parse(record.publicJwk), format: 'jwk' });
-      const privateKey = createPrivateKey({ key: JSON.parse(record.privateJwk), format: 'jwk' });
+      const privateJwk = this.sealer.open(record.privateJwk, sealLabels.signingKey(record.kid));
+      const privateKey = createPrivateKey({ key: JSON.parse(privateJwk), format: 'jwk' });
+      const { x, y } = JSON.parse(record.publicJwk) as { x: string; y: string };
       const publicJwk: PublicJwk = {
-        ...(JSON.parse(record.publicJwk) as JsonWebKey),
+        kty: 'EC',
+        crv: 'P-256',
+        x,
+        y,
         kid: record.kid,
         alg: 'ES256',
         use: 'sig',
@@ -136,7 +164,7 @@ export class KeyRing {
   async rotate(): Promise<string> {
     const now = this.clock.now();
     const fresh = generateSigningKey(now);
-    await this.store.insertKey(fresh);
+    await this.#insert(fresh);
     for (const k of this.#keys.values()) {
       if (k.record.retiredAt === null) await this.store.retireKey(k.record.kid, now + this.activationDelayMs);
     }
@@ -159,7 +187,7 @@ export class KeyRing {
     return this.#keys.get(kid)?.publicKey ?? null;
   }
 
-  get jwks(): { keys: PublicJwk[] } {
+  get jwks(): Jwks {
     return this.#jwks;
   }
 

@@ -2,7 +2,7 @@
 export interface SigningKeyRecord {
   kid: string;
   alg: 'ES256';
-  /** JWK of the private key, as JSON text. */
+  /** JWK of the private key, as JSON text; sealed (domain/key-sealing.ts) when a key-encryption key is set. */
   privateJwk: string;
   publicJwk: string;
   createdAt: number;
@@ -16,4 +16,6 @@ export interface KeyStore {
   insertKey(key: SigningKeyRecord): Promise<void>;
   retireKey(kid: string, at: number): Promise<void>;
   deleteKey(kid: string): Promise<void>;
+  /** Replaces a key's stored private JWK if it still is `expected` (re-encryption); true if it did. */
+  swapPrivateJwk(kid: string, expected: string, next: string): Promise<boolean>;
 }

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { TokenClaims as ProtocolTokenClaims } from '@scanlogin/protocol';
 import { QR_SIGNATURE_TYPE } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
 import { fail } from '../errors.js';
@@ -14,20 +15,8 @@ import type { KeyRing } from './keys.js';
  */
 export type TokenUse = 'app' | 'web';
 
-export interface TokenClaims {
-  iss: string;
-  sub: string;
-  aud: string;
-  iat: number;
-  exp: number;
-  jti: string;
-  userpool_id: string;
-  token_use: TokenUse;
-  /** Authentication methods (RFC 8176): `pwd` for password login, `qr` for a QR approval. */
-  amr: string[];
-  /** The web session this token belongs to (web tokens only). */
-  sid?: string;
-}
+/** The claims of the service's tokens: the protocol's `TokenClaims`, as validation returns them. */
+export type TokenClaims = ProtocolTokenClaims;
 
 export interface IssuedToken {
   token: string;

@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import { routes } from '@scanlogin/protocol';
 import type { Services } from '../../services.js';
+import { operation, type TypedApp } from '../route.js';
 import { forwardToProvider } from './oidc/forward.js';
 
 /**
@@ -7,12 +8,16 @@ import { forwardToProvider } from './oidc/forward.js';
  * the OpenID provider's own discovery document, so it names exactly what is
  * served: the issuer (PUBLIC_URL), authorization, token, userinfo, device
  * authorization, end-session, revocation and introspection endpoints, PKCE
- * S256, ES256, and the JWKS at /.well-known/jwks.json (the same keys as our tokens).
+ * S256, ES256, and the JWKS at /.well-known/jwks.json (the same keys as our
+ * tokens). The table's schema describes it; the provider writes it.
  */
-export default function openidConfigurationRoute(app: FastifyInstance, s: Services): void {
-  for (const url of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
-    app.get(url, (request, reply) => {
-      forwardToProvider(request, reply, s);
+export default function openidConfigurationRoute(app: TypedApp, s: Services): void {
+  for (const r of [routes.openidConfiguration, routes.oauthAuthorizationServer]) {
+    app.route({
+      ...operation(r),
+      handler: (request, reply) => {
+        forwardToProvider(request, reply, s);
+      },
     });
   }
 }

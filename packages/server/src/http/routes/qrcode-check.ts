@@ -1,23 +1,9 @@
-import { isTerminalStatus, STEP_UP_AWARE_PARAM } from '@scanlogin/protocol';
-import type { FastifyInstance } from 'fastify';
+import { isTerminalStatus, routes } from '@scanlogin/protocol';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { bindingProof } from '../binding.js';
-import { envelopeSchema, ok } from '../envelope.js';
-
-const querystring = {
-  type: 'object',
-  properties: {
-    random: { type: 'string', minLength: 1, maxLength: 128 },
-    // Long-poll (ours): wait up to this many seconds for a change after `seq`.
-    wait: { type: 'string', pattern: '^[0-9]{1,2}$' },
-    seq: { type: 'string', pattern: '^[0-9]{1,9}$' },
-    binding: { type: 'string', maxLength: 64 },
-    // Ours: the page keeps waiting through status 4 (STEP_UP_AWARE_PARAM); others see 1 instead.
-    [STEP_UP_AWARE_PARAM]: { type: 'string', enum: ['1'] },
-  },
-  required: ['random'],
-} as const;
+import { ok } from '../envelope.js';
+import { operation, type TypedApp } from '../route.js';
 
 export const MAX_LONG_POLL_SECONDS = 30;
 
@@ -31,45 +17,16 @@ export function limitStatusReads(s: Services, random: string, ip: string): Promi
   );
 }
 
-// A cached serializer: check is the hottest read, so its answer is compiled once.
-const response = {
-  200: envelopeSchema({
-    type: 'object',
-    properties: {
-      random: { type: 'string' },
-      status: { type: 'integer' },
-      ticket: { type: ['string', 'null'] },
-      userInfo: { type: ['object', 'null'], additionalProperties: true },
-      expiresIn: { type: 'integer' },
-      seq: { type: 'integer' },
-      scannedResult: {
-        type: 'object',
-        properties: { code: { type: 'integer' }, message: { type: 'string' } },
-      },
-    },
-  }),
-} as const;
-
-interface Query {
-  random: string;
-  binding?: string;
-  wait?: string;
-  seq?: string;
-  stepUp?: '1';
-}
-
 /**
  * GET /api/v2/qrcode/check?random=: the status of a code, polled by the
- * waiting page (the seeds' SDK polls every 800 ms). With `wait=N` (and the
+ * waiting page (authing-js-sdk polls every 800 ms). With `wait=N` (and the
  * last `seq` seen) it becomes a long-poll: the answer comes as soon as the
  * code changes, or after N seconds (at most 30), or when it expires.
  */
-export default function checkRoute(app: FastifyInstance, s: Services): void {
-  app.get<{ Querystring: Query }>(
-    '/api/v2/qrcode/check',
-    { schema: { querystring, response } },
-    async (request, reply) => {
-      reply.header('cache-control', 'no-store');
+export default function checkRoute(app: TypedApp, s: Services): void {
+  app.route({
+    ...operation(routes.qrcodeCheck),
+    handler: async (request, reply) => {
       const { random } = request.query;
       // `wait=0` (or none) is an ordinary check.
       const wait = Number(request.query.wait ?? 0);
@@ -92,6 +49,8 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
           const untilExpiry = view.expiresIn * 1000 + 50;
           const aborted = new AbortController();
           reply.raw.once('close', () => aborted.abort());
+          // A client gone while the status was read sends no 'close' any more: its place must free up.
+          if (request.raw.socket?.destroyed) aborted.abort();
           await watch.next(
             Math.min(waitMs, untilExpiry),
             AbortSignal.any([aborted.signal, app.shutdownSignal]),
@@ -104,5 +63,5 @@ export default function checkRoute(app: FastifyInstance, s: Services): void {
         release();
       }
     },
-  );
+  });
 }

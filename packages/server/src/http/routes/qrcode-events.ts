@@ -1,21 +1,9 @@
-import { isTerminalStatus, QrStatus, STEP_UP_AWARE_PARAM } from '@scanlogin/protocol';
-import type { FastifyInstance } from 'fastify';
+import { isTerminalStatus, QrStatus, routes } from '@scanlogin/protocol';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { bindingProof } from '../binding.js';
+import { operation, type TypedApp } from '../route.js';
 import { limitStatusReads } from './qrcode-check.js';
-
-const querystring = {
-  type: 'object',
-  properties: {
-    random: { type: 'string', minLength: 1, maxLength: 128 },
-    // EventSource cannot send headers; the binding may ride in the URL (never logged).
-    binding: { type: 'string', maxLength: 64 },
-    // Ours: the page keeps waiting through status 4 (STEP_UP_AWARE_PARAM); others see 1 instead.
-    [STEP_UP_AWARE_PARAM]: { type: 'string', enum: ['1'] },
-  },
-  required: ['random'],
-} as const;
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -29,11 +17,10 @@ const frame = (view: CheckView) => `id: ${view.seq}\nevent: status\ndata: ${JSON
  * terminal status. Errors before the stream starts (unknown code) are normal
  * JSON answers in the envelope.
  */
-export default function eventsRoute(app: FastifyInstance, s: Services): void {
-  app.get<{ Querystring: { random: string; binding?: string; stepUp?: '1' } }>(
-    '/api/v2/qrcode/events',
-    { schema: { querystring } },
-    async (request, reply) => {
+export default function eventsRoute(app: TypedApp, s: Services): void {
+  app.route({
+    ...operation(routes.qrcodeEvents),
+    handler: async (request, reply) => {
       const { random } = request.query;
       const proof = bindingProof(request);
       const reader = { understandsStepUp: request.query.stepUp === '1' };
@@ -64,6 +51,8 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
 
       const closed = new AbortController();
       res.once('close', () => closed.abort());
+      // A client gone while the status was read sends no 'close' any more: its place must free up.
+      if (request.raw.socket?.destroyed) closed.abort();
       const onShutdown = () => closed.abort();
       app.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
       const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
@@ -99,5 +88,5 @@ export default function eventsRoute(app: FastifyInstance, s: Services): void {
         res.end();
       }
     },
-  );
+  });
 }

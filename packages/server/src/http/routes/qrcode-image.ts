@@ -1,13 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import { routes } from '@scanlogin/protocol';
 import QRCode from 'qrcode';
 import type { Services } from '../../services.js';
-import { PUBLIC_CORS } from '../cors.js';
-
-const params = {
-  type: 'object',
-  properties: { file: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}\\.(png|svg)$' } },
-  required: ['file'],
-} as const;
+import { operation, type TypedApp } from '../route.js';
 
 /** The quiet zone ISO/IEC 18004 asks for, in modules. */
 const QUIET_ZONE = 4;
@@ -17,18 +11,16 @@ const MIN_PNG_PX = 300;
  * GET /api/v2/qrcode/image/:publicId.(png|svg): the code as an image. Named by
  * the public id the picture shows, never by the page's key: after a rotation
  * the old URL answers an error, not the new picture. Readable cross-origin
- * (`Access-Control-Allow-Origin: *`), because the seeds' SDK draws it onto a
+ * (`Access-Control-Allow-Origin: *`), because authing-js-sdk draws it onto a
  * canvas through `<img crossOrigin="anonymous">` and hangs otherwise.
  */
-export default function imageRoute(app: FastifyInstance, s: Services): void {
-  app.get<{ Params: { file: string } }>(
-    '/api/v2/qrcode/image/:file',
-    { schema: { params }, config: { [PUBLIC_CORS]: true } },
-    async (request, reply) => {
-      const dot = request.params.file.lastIndexOf('.');
-      const text = await s.qr.pictureOf(request.params.file.slice(0, dot));
-      reply.header('cache-control', 'no-store');
-      if (request.params.file.endsWith('.svg')) {
+export default function imageRoute(app: TypedApp, s: Services): void {
+  app.route({
+    ...operation(routes.qrcodeImage),
+    handler: async (request, reply) => {
+      const { file } = request.params;
+      const text = await s.qr.pictureOf(file.slice(0, file.lastIndexOf('.')));
+      if (file.endsWith('.svg')) {
         reply.type('image/svg+xml');
         return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: QUIET_ZONE });
       }
@@ -39,5 +31,5 @@ export default function imageRoute(app: FastifyInstance, s: Services): void {
       const scale = Math.ceil(MIN_PNG_PX / side);
       return QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: QUIET_ZONE, scale });
     },
-  );
+  });
 }

@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import { routes } from '@scanlogin/protocol';
 import type { Services } from '../../services.js';
+import type { TypedApp } from '../route.js';
 import { appActionRoute } from './app-action.js';
 
 /**
@@ -7,13 +8,8 @@ import { appActionRoute } from './app-action.js';
  * step-up policy (status 4), the scanner re-enters their password (plain over
  * TLS, or RSA-encrypted like login) to continue (4 → 1).
  */
-export default function stepUpRoute(app: FastifyInstance, s: Services): void {
-  appActionRoute(
-    app,
-    s,
-    '/api/v2/qrcode/step-up',
-    (random, actor, body) => s.qr.stepUp(random, actor, body.password ?? ''),
-    { password: { type: 'string', minLength: 1, maxLength: 1024 } },
-    ['password'],
+export default function stepUpRoute(app: TypedApp, s: Services): void {
+  appActionRoute(app, s, routes.qrcodeStepUp, (random, actor, body) =>
+    s.qr.stepUp(random, actor, body.password ?? ''),
   );
 }

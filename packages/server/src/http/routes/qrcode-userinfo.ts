@@ -1,16 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { routes } from '@scanlogin/protocol';
+import type { FastifyRequest } from 'fastify';
 import { fail } from '../../domain/errors.js';
 import type { AppRecord } from '../../domain/ports.js';
 import type { Services } from '../../services.js';
 import { assertOriginAllowed, basicCredentials, headerValue, requireAppSecret } from '../auth.js';
 import { bindingProof } from '../binding.js';
 import { ok } from '../envelope.js';
-
-const body = {
-  type: 'object',
-  properties: { ticket: { type: 'string', minLength: 1, maxLength: 256 } },
-  required: ['ticket'],
-} as const;
+import { operation, type TypedApp } from '../route.js';
 
 /**
  * The caller's application: proven by its secret (HTTP Basic), or, only when
@@ -33,15 +29,13 @@ async function exchangingApp(
 }
 
 /** POST /api/v2/qrcode/userinfo: redeem a ticket (once) for the user and a token of the site's own. */
-export default function userinfoRoute(app: FastifyInstance, s: Services): void {
-  app.post<{ Body: { ticket: string } }>(
-    '/api/v2/qrcode/userinfo',
-    { schema: { body } },
-    async (request, reply) => {
+export default function userinfoRoute(app: TypedApp, s: Services): void {
+  app.route({
+    ...operation(routes.qrcodeUserinfo),
+    handler: async (request) => {
       const { app: application, browser } = await exchangingApp(request, s);
-      reply.header('cache-control', 'no-store');
       const proof = browser ? { proof: bindingProof(request) } : undefined;
       return ok(await s.qr.exchange(request.body.ticket, application, proof));
     },
-  );
+  });
 }

@@ -1,13 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import { routes } from '@scanlogin/protocol';
 import { ServiceError } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import { ok } from '../envelope.js';
-
-const body = {
-  type: 'object',
-  properties: { token: { type: 'string', minLength: 1, maxLength: 8192 } },
-  required: ['token'],
-} as const;
+import { operation, type TypedApp } from '../route.js';
 
 /**
  * POST /api/v2/token/validate: is this token good right now? In the spirit of
@@ -16,21 +11,19 @@ const body = {
  * is (the user can revoke it from the app). The token travels in the body so
  * it stays out of URLs and logs.
  */
-export default function tokenValidateRoute(app: FastifyInstance, s: Services): void {
-  app.post<{ Body: { token: string } }>(
-    '/api/v2/token/validate',
-    { schema: { body } },
-    async (request, reply) => {
-      reply.header('cache-control', 'no-store');
+export default function tokenValidateRoute(app: TypedApp, s: Services): void {
+  app.route({
+    ...operation(routes.tokenValidate),
+    handler: async (request) => {
       try {
         const claims = await s.webSessions.verifyToken(request.body.token);
         const user = await s.directory.getUser(claims.sub);
-        if (!user || user.blocked) return ok({ active: false });
-        return ok({ active: true, ...claims });
+        if (!user || user.blocked) return ok({ active: false as const });
+        return ok({ active: true as const, ...claims });
       } catch (err) {
-        if (err instanceof ServiceError) return ok({ active: false });
+        if (err instanceof ServiceError) return ok({ active: false as const });
         throw err;
       }
     },
-  );
+  });
 }

@@ -31,6 +31,10 @@ export class PgDirectory implements DirectoryStore {
     const r = await this.db.one('SELECT * FROM pools WHERE id = $1', [id]);
     return r ? records.pool(r) : null;
   }
+  async swapPoolPrivateKey(id: string, expected: string, next: string): Promise<boolean> {
+    const sql = 'UPDATE pools SET rsa_private_key = $3 WHERE id = $1 AND rsa_private_key = $2';
+    return (await this.db.count(sql, [id, expected, next])) === 1;
+  }
   async listPools(): Promise<PoolRecord[]> {
     return (await this.db.rows('SELECT * FROM pools ORDER BY created_at, id')).map(records.pool);
   }

@@ -24,6 +24,10 @@ export class PgKeys implements KeyStore {
       at,
     ]);
   }
+  async swapPrivateJwk(kid: string, expected: string, next: string): Promise<boolean> {
+    const sql = 'UPDATE signing_keys SET private_jwk = $3 WHERE kid = $1 AND private_jwk = $2';
+    return (await this.db.count(sql, [kid, expected, next])) === 1;
+  }
   async deleteKey(kid: string): Promise<void> {
     await this.db.query('DELETE FROM signing_keys WHERE kid = $1', [kid]);
   }

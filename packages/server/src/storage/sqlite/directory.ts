@@ -27,6 +27,7 @@ export class SqliteDirectory implements DirectoryStore {
       ),
       getPool: db.prepare('SELECT * FROM pools WHERE id = ?'),
       listPools: db.prepare('SELECT * FROM pools ORDER BY created_at, id'),
+      swapPoolKey: db.prepare('UPDATE pools SET rsa_private_key = ? WHERE id = ? AND rsa_private_key = ?'),
       insertApp: db.prepare(
         'INSERT INTO apps (id, pool_id, name, logo, secret_hash, qr_settings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -70,6 +71,9 @@ export class SqliteDirectory implements DirectoryStore {
   async getPool(id: string): Promise<PoolRecord | null> {
     const r = this.#s.getPool.get(id) as Row | undefined;
     return r ? records.pool(r) : null;
+  }
+  swapPoolPrivateKey(id: string, expected: string, next: string): Promise<boolean> {
+    return this.writes.run(() => this.#s.swapPoolKey.run(next, id, expected).changes === 1);
   }
   async listPools(): Promise<PoolRecord[]> {
     return (this.#s.listPools.all() as Row[]).map(records.pool);

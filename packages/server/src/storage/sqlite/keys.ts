@@ -20,6 +20,7 @@ export class SqliteKeys implements KeyStore {
       ),
       retire: db.prepare('UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL'),
       delete: db.prepare('DELETE FROM signing_keys WHERE kid = ?'),
+      swap: db.prepare('UPDATE signing_keys SET private_jwk = ? WHERE kid = ? AND private_jwk = ?'),
     };
   }
   async listKeys(): Promise<SigningKeyRecord[]> {
@@ -34,6 +35,9 @@ export class SqliteKeys implements KeyStore {
     return this.writes.run(() => {
       this.#s.retire.run(at, kid);
     });
+  }
+  swapPrivateJwk(kid: string, expected: string, next: string): Promise<boolean> {
+    return this.writes.run(() => this.#s.swap.run(next, kid, expected).changes === 1);
   }
   deleteKey(kid: string): Promise<void> {
     return this.writes.run(() => {

@@ -1,34 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import { routes } from '@scanlogin/protocol';
 import type { AppRecord } from '../../../domain/ports.js';
-import type { ClientRegistration } from '../../../oidc/clients.js';
-import { validateRegistration } from '../../../oidc/clients.js';
+import { type ClientRegistration, validateRegistration } from '../../../oidc/clients.js';
 import type { Services } from '../../../services.js';
 import { ok } from '../../envelope.js';
-import { appView, idParams, pickQr, qrSettingsProps } from './views.js';
+import { operation, type TypedApp } from '../../route.js';
+import { appView, pickQr } from './views.js';
 
-const appProps = {
-  name: { type: 'string', minLength: 1, maxLength: 100 },
-  logo: { type: ['string', 'null'], maxLength: 2048 },
-  allowedOrigins: { type: 'array', maxItems: 50, items: { type: 'string', maxLength: 256 } },
-  ...qrSettingsProps,
-  // OpenID Connect client registration (src/oidc/clients.ts validates the URLs).
-  redirectUris: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 2048 } },
-  postLogoutRedirectUris: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 2048 } },
-  publicClient: { type: 'boolean' },
-} as const;
-
-type AppBody = {
-  userPoolId: string;
-  name: string;
-  logo?: string | null;
-  allowedOrigins?: string[];
+/** The OpenID Connect registration fields a body carries, if any. */
+function pickRegistration(b: {
   redirectUris?: string[];
   postLogoutRedirectUris?: string[];
   publicClient?: boolean;
-} & Record<string, unknown>;
-
-/** The OpenID Connect registration fields a body carries, if any. */
-function pickRegistration(b: Partial<AppBody>): Partial<ClientRegistration> | null {
+}): Partial<ClientRegistration> | null {
   const r: Partial<ClientRegistration> = {};
   if (b.redirectUris !== undefined) r.redirectUris = b.redirectUris;
   if (b.postLogoutRedirectUris !== undefined) r.postLogoutRedirectUris = b.postLogoutRedirectUris;
@@ -42,33 +25,18 @@ async function fullView(s: Services, app: AppRecord) {
 }
 
 /** /api/admin/apps: applications; the secret is in the answer of create and rotate only. */
-export default function adminAppRoutes(app: FastifyInstance, s: Services): void {
-  app.get<{ Querystring: { userPoolId?: string } }>(
-    '/api/admin/apps',
-    {
-      schema: {
-        querystring: { type: 'object', properties: { userPoolId: { type: 'string', maxLength: 64 } } },
-      },
-    },
-    async (request) => {
+export default function adminAppRoutes(app: TypedApp, s: Services): void {
+  app.route({
+    ...operation(routes.adminListApps),
+    handler: async (request) => {
       const apps = await s.directory.listApps(request.query.userPoolId);
       return ok(await Promise.all(apps.map((a) => fullView(s, a))));
     },
-  );
+  });
 
-  app.post<{ Body: AppBody }>(
-    '/api/admin/apps',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          properties: { userPoolId: { type: 'string', minLength: 1, maxLength: 64 }, ...appProps },
-          required: ['userPoolId', 'name'],
-          additionalProperties: false,
-        },
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...operation(routes.adminCreateApp),
+    handler: async (request, reply) => {
       const b = request.body;
       const registration = pickRegistration(b);
       // Checked before the app exists, so a wrong URL creates nothing.
@@ -81,20 +49,14 @@ export default function adminAppRoutes(app: FastifyInstance, s: Services): void 
         qr: pickQr(b),
       });
       if (registration) await s.oidc.clients.update(created.id, registration);
-      reply.code(201).header('cache-control', 'no-store');
+      reply.code(201);
       return ok({ ...(await fullView(s, created)), secret });
     },
-  );
+  });
 
-  app.patch<{ Params: { id: string }; Body: Partial<AppBody> }>(
-    '/api/admin/apps/:id',
-    {
-      schema: {
-        params: idParams,
-        body: { type: 'object', properties: appProps, additionalProperties: false },
-      },
-    },
-    async (request) => {
+  app.route({
+    ...operation(routes.adminUpdateApp),
+    handler: async (request) => {
       const b = request.body;
       const patch: Parameters<typeof s.directory.updateApp>[1] = { qr: pickQr(b) };
       if (b.name !== undefined) patch.name = b.name;
@@ -106,25 +68,22 @@ export default function adminAppRoutes(app: FastifyInstance, s: Services): void 
       if (registration) await s.oidc.clients.update(updated.id, registration);
       return ok(await fullView(s, updated));
     },
-  );
+  });
 
-  app.post<{ Params: { id: string } }>(
-    '/api/admin/apps/:id/rotate-secret',
-    { schema: { params: idParams } },
-    async (request, reply) => {
+  app.route({
+    ...operation(routes.adminRotateAppSecret),
+    handler: async (request) => {
       const { app: updated, secret } = await s.directory.rotateAppSecret(request.params.id);
-      reply.header('cache-control', 'no-store');
       return ok({ ...(await fullView(s, updated)), secret });
     },
-  );
+  });
 
-  app.delete<{ Params: { id: string } }>(
-    '/api/admin/apps/:id',
-    { schema: { params: idParams } },
-    async (request) => {
+  app.route({
+    ...operation(routes.adminDeleteApp),
+    handler: async (request) => {
       await s.directory.deleteApp(request.params.id);
       await s.oidc.clients.remove(request.params.id);
       return ok(null);
     },
-  );
+  });
 }

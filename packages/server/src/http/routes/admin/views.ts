@@ -1,4 +1,4 @@
-import type { AppRecord, PoolRecord } from '../../../domain/ports.js';
+import type { AppRecord, PoolRecord, QrSettings } from '../../../domain/ports.js';
 
 export const poolView = (p: PoolRecord) => ({
   id: p.id,
@@ -24,22 +24,16 @@ export const appView = (a: AppRecord) => ({
   createdAt: new Date(a.createdAt).toISOString(),
 });
 
-export const idParams = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
-  required: ['id'],
-} as const;
+const QR_SETTINGS = [
+  'qrcodeExpiresAfter',
+  'ticketExpiresAfter',
+  'returnFullUserInfo',
+  'allowExchangeUserInfoFromBrowser',
+] as const satisfies readonly (keyof QrSettings)[];
 
-/** The writable QR settings of an app, as the wire doc names them. */
-export const qrSettingsProps = {
-  qrcodeExpiresAfter: { type: 'integer', minimum: 10, maximum: 3600 },
-  ticketExpiresAfter: { type: 'integer', minimum: 10, maximum: 3600 },
-  returnFullUserInfo: { type: 'boolean' },
-  allowExchangeUserInfoFromBrowser: { type: 'boolean' },
-} as const;
-
-export function pickQr(b: Record<string, unknown>) {
-  const qr: Record<string, unknown> = {};
-  for (const k of Object.keys(qrSettingsProps)) if (b[k] !== undefined) qr[k] = b[k];
+/** The QR settings an admin body gives (the wire names them flat, beside the app's other fields). */
+export function pickQr(b: Partial<QrSettings>): Partial<QrSettings> {
+  const qr: Partial<QrSettings> = {};
+  for (const k of QR_SETTINGS) if (b[k] !== undefined) Object.assign(qr, { [k]: b[k] });
   return qr;
 }

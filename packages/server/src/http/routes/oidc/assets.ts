@@ -13,7 +13,7 @@ export default function oidcAssetRoutes(app: FastifyInstance, s: Services): void
   const assets = pageAssets();
   app.get<{ Params: { name: string } }>(
     '/oidc/assets/:name',
-    { schema: { params } },
+    { schema: { params, hide: true } },
     async (request, reply) => {
       const { name } = request.params;
       const asset =

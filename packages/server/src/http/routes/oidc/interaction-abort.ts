@@ -11,7 +11,7 @@ export default function interactionAbortRoute(app: FastifyInstance, s: Services)
   app.post<UidParams>(
     '/oidc/interaction/:uid/abort',
     {
-      schema: { params: uidParams },
+      schema: { params: uidParams, hide: true },
       preValidation: async (request) => {
         request.body ??= {};
       },

@@ -13,7 +13,7 @@ const body = {
 export default function interactionConsentRoute(app: FastifyInstance, s: Services): void {
   app.post<UidParams & { Body: { allow: boolean } }>(
     '/oidc/interaction/:uid/consent',
-    { schema: { params: uidParams, body } },
+    { schema: { params: uidParams, body, hide: true } },
     async (request, reply) => {
       assertFromSignInPage(request, s);
       const interaction = await interactionOf(request, reply, s);

@@ -18,7 +18,7 @@ const body = {
 export default function interactionQrRoute(app: FastifyInstance, s: Services): void {
   app.post<UidParams & { Body: { ticket: string } }>(
     '/oidc/interaction/:uid/qr',
-    { schema: { params: uidParams, body } },
+    { schema: { params: uidParams, body, hide: true } },
     async (request, reply) => {
       assertFromSignInPage(request, s);
       const interaction = await interactionOf(request, reply, s);

@@ -18,7 +18,7 @@ const body = {
 export default function interactionShortCodeRoute(app: FastifyInstance, s: Services): void {
   app.post<UidParams & { Body: { random: string } }>(
     '/oidc/interaction/:uid/short-code',
-    { schema: { params: uidParams, body } },
+    { schema: { params: uidParams, body, hide: true } },
     async (request, reply) => {
       assertFromSignInPage(request, s);
       await s.limiter.hit(`oidc:short:ip:${request.ip}`, s.config.rateGenePerIp, 60_000);

@@ -58,6 +58,8 @@ export default function oidcProviderRoutes(app: FastifyInstance, s: Services): v
     scope.route({
       method: ['GET', 'POST', 'OPTIONS', 'PUT', 'DELETE', 'HEAD'],
       url: '/oidc/*',
+      // The provider's own endpoints: its discovery document describes them, not our OpenAPI document.
+      schema: { hide: true },
       handler: async (request, reply) => {
         // The provider's router would take GET /oidc/device/auth for a device sign-in resuming
         // (GET /oidc/device/:uid) and fail on it; the endpoint is POST only (RFC 8628 §3.1).
