@@ -5,7 +5,7 @@
  * calls. Time is a ManualClock: expiry is moved, never waited for.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
 import { ManualClock } from '../src/domain/clock.js';
@@ -461,5 +461,32 @@ describe('OpenID Connect: authorization code + PKCE, signed in by a QR scan', ()
       { status: stranger.status, headers: stranger.headers, body: stranger.body },
       'SIGN_IN_EXPIRED',
     );
+  });
+});
+
+describe('OpenID Connect with the signing keys stored sealed (KEY_ENCRYPTION_KEY)', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ env: { KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') } });
+  });
+  after(() => s?.close());
+
+  it('the provider signs with the opened keys, never the sealed values', async () => {
+    const stored = await s.services.storage.keys.listKeys();
+    assert.ok(stored.length >= 1);
+    for (const k of stored) assert.match(k.privateJwk, /^sl-sealed:/);
+    const appId = s.seed.app.id;
+    await registerClient(s, appId);
+    const rp = await relyingParty(s, appId, s.seed.app.secret);
+    const req = await authorizationRequest(rp);
+    const callback = await authorize(s, new Browser(), req.url, appId, await appLogin(s, 'alice'));
+    const tokens = await client.authorizationCodeGrant(rp, callback, {
+      pkceCodeVerifier: req.verifier,
+      expectedState: req.state,
+      expectedNonce: req.nonce,
+    });
+    // openid-client checked the signature against /.well-known/jwks.json; the key is the ring's.
+    const kid = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString()).kid;
+    assert.equal(kid, s.services.keys.signer.kid);
   });
 });
