@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 
+import { readFileSync } from 'node:fs';
 import { firstStart, formatFirstStart } from '../bootstrap.js';
 import { ConfigError, flagsToEnv, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -15,6 +16,8 @@ const HELP = `scanlogin: self-hosted QR login
 usage: scanlogin <command> [options]     (options also come from env vars; see docs/configuration.md)
 
   serve                                   run the service (default command)
+  help | --help                           print this and exit
+  version | --version                     print the version and exit
   migrate                                 apply database migrations and exit
   init                                    create the default pool, demo data and admin token, then exit
   pool list | pool create --name N
@@ -59,6 +62,13 @@ function registrationOpts(opts: Opts): Partial<ClientRegistration> | null {
 }
 
 class UsageError extends Error {}
+
+/** The package's version, from its package.json (two levels up from src/cli/ and dist/cli/ alike). */
+function version(): string {
+  return (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+}
 
 const print = (v: unknown): void => {
   process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
@@ -176,7 +186,7 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
 }
 
 /** Flags that stand alone (booleans); every other flag takes the next word as its value. */
-const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'public-client', 'help']);
+const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'public-client', 'help', 'version']);
 
 /** Splits argv into command words and `--flag value` options (keyed like env vars). */
 export function parseArgs(argv: string[]): { words: string[]; opts: Opts } {
@@ -205,6 +215,11 @@ async function main(argv: string[]): Promise<void> {
   const { words, opts } = parseArgs(argv);
   if (opts.HELP || words[0] === 'help') {
     process.stdout.write(HELP);
+    return;
+  }
+  // Before the settings are read: asking for the version must never open a database or a port.
+  if (opts.VERSION || words[0] === 'version') {
+    process.stdout.write(`${version()}\n`);
     return;
   }
   const config = loadConfig({ ...process.env, ...opts });
