@@ -11,6 +11,7 @@ import { KeyRing } from './domain/tokens/keys.js';
 import { TokenService } from './domain/tokens/tokens.js';
 import { WebSessionService } from './domain/web-sessions/service.js';
 import { openCountryLookup } from './geoip.js';
+import { OidcService } from './oidc/service.js';
 import type { Runtime } from './services.js';
 import { composeStorage } from './storage/compose.js';
 import { openEmbeddedStorage } from './storage/embedded.js';
@@ -112,6 +113,7 @@ export async function createRuntime(
     geo,
   );
   const limiter = new RateLimiter(storage.counters, clock);
+  const oidc = await OidcService.create({ config, clock, storage, directory, keys, qr, webSessions, geo });
   const installation = new Installation(storage.directory, clock, config.adminToken);
   return {
     config,
@@ -125,6 +127,7 @@ export async function createRuntime(
     webSessions,
     geo,
     limiter,
+    oidc,
     ping: () => storage.ping(),
     close: () => storage.close(),
   };

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { userView } from '../domain/directory/views.js';
 import { ServiceError } from '../domain/errors.js';
 import { appView, poolView } from '../http/routes/admin/views.js';
+import { type ClientRegistration, validateRegistration } from '../oidc/clients.js';
 import { createRuntime } from '../runtime.js';
 import { serveCommand } from './serve.js';
 
@@ -22,7 +23,12 @@ usage: scanlogin <command> [options]     (options also come from env vars; see d
   pool list | pool create --name N
   app list [--pool ID]
   app create --pool ID --name N [--origins a,b] [--browser-exchange] [--full-user-info]
+             [--redirect-uris a,b] [--post-logout-uris a,b] [--public-client]
   app update ID [--name N] [--origins a,b] [--browser-exchange true|false] [--qrcode-expires S] [--ticket-expires S]
+             [--redirect-uris a,b] [--post-logout-uris a,b] [--public-client true|false]
+                                          OpenID Connect: the app is a client (client id = app id,
+                                          secret = app secret); redirect URIs are https:// URLs, or
+                                          http://localhost / 127.0.0.1 for development
   app rotate-secret ID
   user list --pool ID
   user create --pool ID (--username U | --email E | --phone P) [--password P] [--nickname N] [--photo URL]
@@ -41,6 +47,19 @@ function need(opts: Opts, name: string): string {
 const opt = (opts: Opts, name: string): string | undefined => opts[name.toUpperCase().replaceAll('-', '_')];
 const bool = (v: string | undefined) => (v === undefined ? undefined : v === 'true' || v === '1');
 const int = (v: string | undefined) => (v === undefined ? undefined : Number.parseInt(v, 10));
+const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').filter(Boolean));
+
+/** The OpenID Connect registration flags given, if any. */
+function registrationOpts(opts: Opts): Partial<ClientRegistration> | null {
+  const r: Partial<ClientRegistration> = {};
+  const redirects = list(opt(opts, 'redirect-uris'));
+  if (redirects) r.redirectUris = redirects;
+  const logouts = list(opt(opts, 'post-logout-uris'));
+  if (logouts) r.postLogoutRedirectUris = logouts;
+  const pub = bool(opt(opts, 'public-client'));
+  if (pub !== undefined) r.publicClient = pub;
+  return Object.keys(r).length ? r : null;
+}
 
 class UsageError extends Error {}
 
@@ -73,9 +92,15 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
         return print((await s.directory.listPools()).map(poolView));
       case 'pool create':
         return print(poolView(await s.directory.createPool(need(opts, 'name'))));
-      case 'app list':
-        return print((await s.directory.listApps(opt(opts, 'pool'))).map(appView));
+      case 'app list': {
+        const apps = await s.directory.listApps(opt(opts, 'pool'));
+        return print(
+          await Promise.all(apps.map(async (a) => ({ ...appView(a), ...(await s.oidc.clients.get(a.id)) }))),
+        );
+      }
       case 'app create': {
+        const registration = registrationOpts(opts);
+        if (registration) validateRegistration(registration);
         const { app, secret } = await s.directory.createApp({
           poolId: need(opts, 'pool'),
           name: need(opts, 'name'),
@@ -85,7 +110,10 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
             ...(opt(opts, 'full-user-info') ? { returnFullUserInfo: true } : {}),
           },
         });
-        return print({ ...appView(app), secret });
+        const oidc = registration
+          ? await s.oidc.clients.update(app.id, registration)
+          : await s.oidc.clients.get(app.id);
+        return print({ ...appView(app), ...oidc, secret });
       }
       case 'app update': {
         if (!id) throw new UsageError('app update needs an app id');
@@ -103,7 +131,13 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
         if (name) patch.name = name;
         const origins = opt(opts, 'origins');
         if (origins !== undefined) patch.allowedOrigins = origins.split(',').filter(Boolean);
-        return print(appView(await s.directory.updateApp(id, patch)));
+        const registration = registrationOpts(opts);
+        if (registration) validateRegistration(registration);
+        const app = await s.directory.updateApp(id, patch);
+        const oidc = registration
+          ? await s.oidc.clients.update(id, registration)
+          : await s.oidc.clients.get(id);
+        return print({ ...appView(app), ...oidc });
       }
       case 'app rotate-secret': {
         if (!id) throw new UsageError('app rotate-secret needs an app id');
@@ -152,7 +186,7 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
 }
 
 /** Flags that stand alone (booleans); every other flag takes the next word as its value. */
-const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'help', 'version']);
+const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'public-client', 'help', 'version']);
 
 /** Splits argv into command words and `--flag value` options (keyed like env vars). */
 export function parseArgs(argv: string[]): { words: string[]; opts: Opts } {

@@ -181,6 +181,22 @@ export const configSchema = {
     description:
       'Seconds between reloads of the signing keys from storage (how other instances learn of a rotation).',
   },
+  devicePollInterval: {
+    env: 'DEVICE_POLL_INTERVAL',
+    type: 'integer',
+    min: 1,
+    max: 60,
+    default: 5,
+    description:
+      'Seconds a device must wait between token polls in the OAuth device grant (RFC 8628 `interval`); a faster poll gets `slow_down` and 5 s more for that device.',
+  },
+  oidcRequirePkce: {
+    env: 'OIDC_REQUIRE_PKCE',
+    type: 'boolean',
+    default: true,
+    description:
+      'Require PKCE (S256) from every OpenID Connect client. Turn off only for confidential relying parties that cannot send it; public clients always need it.',
+  },
   bodyLimit: {
     env: 'BODY_LIMIT',
     type: 'integer',

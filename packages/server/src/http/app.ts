@@ -23,6 +23,7 @@ import adminUserRoutes from './routes/admin/users.js';
 import healthRoute from './routes/health.js';
 import jwksRoute from './routes/jwks.js';
 import loginAccountRoute from './routes/login-account.js';
+import oidcRoutes from './routes/oidc/index.js';
 import openidConfigurationRoute from './routes/openid-configuration.js';
 import cancelRoute from './routes/qrcode-cancel.js';
 import checkRoute from './routes/qrcode-check.js';
@@ -70,6 +71,7 @@ const publicRoutes: Route[] = [
   openidConfigurationRoute,
   tokenValidateRoute,
   healthRoute,
+  oidcRoutes,
 ];
 const adminRoutes: Route[] = [
   adminPoolRoutes,

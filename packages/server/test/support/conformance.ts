@@ -18,6 +18,7 @@ import {
   type UserRecord,
   type WebSessionRecord,
 } from '../../src/domain/ports.js';
+import { oidcArtifactCases } from './oidc-conformance.js';
 
 let n = 0;
 const id = (prefix: string) =>
@@ -796,6 +797,8 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         );
       });
     });
+
+    oidcArtifactCases(() => st.oidc);
 
     it('answers ping', async () => {
       await st.ping();

@@ -12,6 +12,7 @@ import { connect, disconnect, guard, whenReady } from './connection.js';
 import { RedisCounters } from './counters.js';
 import { RedisSessionEvents } from './events.js';
 import { KeySpace } from './keys.js';
+import { RedisOidcArtifacts } from './oidc.js';
 import { defineScripts } from './scripts.js';
 import { RedisSessions } from './sessions.js';
 
@@ -38,6 +39,7 @@ export interface RedisHotStorage {
   sessions: RedisSessions;
   counters: RedisCounters;
   events: RedisSessionEvents;
+  oidc: RedisOidcArtifacts;
   /** Both connections answer (for /health); rejects with StorageUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -77,6 +79,7 @@ export async function openRedis(url: string, opts: OpenRedisOptions = {}): Promi
     sessions: new RedisSessions(redis, keys, graceMs),
     counters: new RedisCounters(redis, keys, graceMs),
     events,
+    oidc: new RedisOidcArtifacts(commands, keys, graceMs),
     async ping() {
       // The subscriber answers PING even in subscriber mode; a dead one means lost events.
       await guard(() => Promise.all([commands.ping(), subscriber.ping()]));
