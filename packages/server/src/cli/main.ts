@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 
+import { readFileSync } from 'node:fs';
 import { firstStart, formatFirstStart } from '../bootstrap.js';
 import { ConfigError, flagsToEnv, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -14,6 +15,8 @@ const HELP = `scanlogin: self-hosted QR login
 usage: scanlogin <command> [options]     (options also come from env vars; see docs/configuration.md)
 
   serve                                   run the service (default command)
+  help | --help                           print this and exit
+  version | --version                     print the version and exit
   migrate                                 apply database migrations and exit
   init                                    create the default pool, demo data and admin token, then exit
   pool list | pool create --name N
@@ -40,6 +43,13 @@ const bool = (v: string | undefined) => (v === undefined ? undefined : v === 'tr
 const int = (v: string | undefined) => (v === undefined ? undefined : Number.parseInt(v, 10));
 
 class UsageError extends Error {}
+
+/** The package's version, from its package.json (two levels up from src/cli/ and dist/cli/ alike). */
+function version(): string {
+  return (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+}
 
 const print = (v: unknown): void => {
   process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
@@ -142,7 +152,7 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
 }
 
 /** Flags that stand alone (booleans); every other flag takes the next word as its value. */
-const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'help']);
+const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'help', 'version']);
 
 /** Splits argv into command words and `--flag value` options (keyed like env vars). */
 export function parseArgs(argv: string[]): { words: string[]; opts: Opts } {
@@ -171,6 +181,11 @@ async function main(argv: string[]): Promise<void> {
   const { words, opts } = parseArgs(argv);
   if (opts.HELP || words[0] === 'help') {
     process.stdout.write(HELP);
+    return;
+  }
+  // Before the settings are read: asking for the version must never open a database or a port.
+  if (opts.VERSION || words[0] === 'version') {
+    process.stdout.write(`${version()}\n`);
     return;
   }
   const config = loadConfig({ ...process.env, ...opts });
