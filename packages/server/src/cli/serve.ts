@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import { buildHttp } from '../http/app.js';
 import { createRuntime } from '../runtime.js';
 import type { Runtime, Services } from '../services.js';
+import { listenStartError } from '../start-error.js';
 import { type ResolvedTls, resolveTls } from '../tls.js';
 import { secureDataDirectory } from './data-dir.js';
 import { claimDatabaseFile } from './file-owner.js';
@@ -49,11 +50,25 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     release();
     throw err;
   }
-  const report = await firstStart(services);
-  if (report && !opts.quiet) process.stdout.write(formatFirstStart(report, config.publicUrl));
   const app = await buildHttp(services, { https: tls });
-  await opts.mount?.(app, services);
-  await app.listen({ host: config.host, port: config.port });
+  let report: FirstStartReport | null;
+  try {
+    await opts.mount?.(app, services);
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (err) {
+      throw listenStartError(config.host, config.port, err);
+    }
+    // Seeded once the port is ours, and shown only then: the banner's secrets are shown once
+    // ever, so a start that fails after printing them would lose them for good.
+    report = await firstStart(services);
+  } catch (err) {
+    await app.close();
+    await services.close();
+    release();
+    throw err;
+  }
+  if (report && !opts.quiet) process.stdout.write(formatFirstStart(report, config.publicUrl));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;

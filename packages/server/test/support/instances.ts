@@ -98,7 +98,7 @@ export async function startInstance(name: string, env: Record<string, string>): 
       if (instance.running()) throw err;
       await instance.exited; // all its output is in once its streams have closed
       // The port was free when picked; on a busy machine something else may have taken it since.
-      if (instance.output().includes('EADDRINUSE')) continue;
+      if (instance.output().includes('the port is in use')) continue;
       throw new Error(`${name} exited during start:\n${instance.output()}`, { cause: err });
     }
   }
