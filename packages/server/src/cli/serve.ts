@@ -50,7 +50,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     release();
     throw err;
   }
-  const app = await buildHttp(services, { https: tls });
+  let started = false;
+  const app = await buildHttp(services, { https: tls, started: () => started });
   let report: FirstStartReport | null;
   try {
     await opts.mount?.(app, services);
@@ -68,6 +69,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     release();
     throw err;
   }
+  started = true;
   if (report && !opts.quiet) process.stdout.write(formatFirstStart(report, config.publicUrl));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

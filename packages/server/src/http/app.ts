@@ -20,7 +20,7 @@ import adminAuditRoutes from './routes/admin/audit.js';
 import adminKeyRoutes from './routes/admin/keys.js';
 import adminPoolRoutes from './routes/admin/pools.js';
 import adminUserRoutes from './routes/admin/users.js';
-import healthRoute from './routes/health.js';
+import healthRoutes from './routes/health.js';
 import jwksRoute from './routes/jwks.js';
 import loginAccountRoute from './routes/login-account.js';
 import openidConfigurationRoute from './routes/openid-configuration.js';
@@ -69,7 +69,6 @@ const publicRoutes: Route[] = [
   jwksRoute,
   openidConfigurationRoute,
   tokenValidateRoute,
-  healthRoute,
 ];
 const adminRoutes: Route[] = [
   adminPoolRoutes,
@@ -97,10 +96,17 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   };
 }
 
-export async function buildHttp(
-  s: Services,
-  opts: { logger?: FastifyServerOptions['logger']; https?: { key: Buffer; cert: Buffer } | null } = {},
-) {
+export interface HttpOptions {
+  logger?: FastifyServerOptions['logger'];
+  https?: { key: Buffer; cert: Buffer } | null;
+  /**
+   * Whether the start is complete; until then readiness answers 503. The
+   * server listens before it makes the first-start data (see startServer).
+   */
+  started?: () => boolean;
+}
+
+export async function buildHttp(s: Services, opts: HttpOptions = {}) {
   const app = Fastify({
     // TLS (see ../tls.ts) changes only the server underneath; routes and hooks are the same.
     ...(opts.https ? { https: opts.https } : {}),
@@ -190,6 +196,7 @@ export async function buildHttp(
   // Rendered for people; its pages and assets are not part of the API (so not in the document).
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
   for (const route of publicRoutes) route(app, s);
+  healthRoutes(app, s, opts.started ?? (() => true));
   const companionDir = companionDirOf(s.config.companion);
   if (companionDir) mountCompanion(app, companionDir);
   await app.register(async (scope) => {

@@ -91,7 +91,7 @@ export async function startInstance(name: string, env: Record<string, string>): 
   for (;;) {
     const instance = launch(name, await freePort(), env);
     try {
-      // Started once it answers: its port opens last, after storage and seeding.
+      // Started once /health says so: the port opens after storage, and /health waits for the seeding.
       await untilHealthy(instance);
       return instance;
     } catch (err) {
