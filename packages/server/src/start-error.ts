@@ -67,16 +67,16 @@ export function backendStartError(
 }
 
 /** `listen` failed: the usual reasons said plainly, the others with the system's own words. */
-export function listenStartError(host: string, port: number, err: unknown): StartError {
+export function listenStartError(host: string, port: number, err: unknown, setting = 'PORT'): StartError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const at = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const reason =
     code === 'EADDRINUSE'
-      ? 'the port is in use by another program (another scanlogin?); stop it or choose another PORT'
+      ? `the port is in use by another program (another scanlogin?); stop it or choose another ${setting}`
       : code === 'EACCES'
-        ? 'permission denied (ports below 1024 need privileges); choose another PORT'
+        ? `permission denied (ports below 1024 need privileges); choose another ${setting}`
         : code === 'EADDRNOTAVAIL'
-          ? 'that address is not one of this machine; check HOST'
+          ? `that address is not one of this machine; check ${setting === 'PORT' ? 'HOST' : 'METRICS_HOST'}`
           : causeText(err);
   return new StartError(`Cannot listen on ${at}: ${reason}`, { cause: err });
 }

@@ -104,6 +104,24 @@ describe('a start that cannot go on', () => {
     }
   });
 
+  it('says which port is in use when it is the metrics port', async () => {
+    const { port, server } = await occupiedPort();
+    try {
+      const ended = await runToEnd(['serve'], {
+        DATA_DIR: freshDir(),
+        PORT: '0',
+        METRICS_PORT: String(port),
+      });
+      assert.equal(ended.code, 1);
+      assert.equal(
+        oneLine(ended),
+        `Cannot listen on 127.0.0.1:${port}: the port is in use by another program (another scanlogin?); stop it or choose another METRICS_PORT`,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   it('names PostgreSQL by host and port with the cause, never the password', async () => {
     const [pgPort, redisPort] = [await freePort(), await freePort()];
     for (const args of [['serve'], ['pool', 'list']]) {

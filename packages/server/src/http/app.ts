@@ -14,6 +14,7 @@ import { registerCors } from './cors.js';
 import { errorEnvelope } from './envelope.js';
 import { registerErrorHandling } from './errors.js';
 import { HeldRequests } from './held-requests.js';
+import { registerMetrics } from './metrics.js';
 import { operation, type TypedApp } from './route.js';
 import adminAppRoutes from './routes/admin/apps.js';
 import adminAuditRoutes from './routes/admin/audit.js';
@@ -181,6 +182,9 @@ export async function buildHttp(s: Services, opts: HttpOptions = {}) {
   app.decorate('shutdownSignal', shutdown.signal);
   app.decorate('heldRequests', new HeldRequests(s.config.heldPerIp));
   app.addHook('preClose', async () => shutdown.abort());
+  app.decorate('metrics', null);
+  app.decorate('metricsUrl', null);
+  if (s.config.metricsPort !== '') registerMetrics(app, s);
 
   registerErrorHandling(app);
   registerCors(app, s.directory);
