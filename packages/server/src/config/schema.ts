@@ -147,6 +147,14 @@ export const configSchema = {
     default: 'info',
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
   },
+  logFormat: {
+    env: 'LOG_FORMAT',
+    type: 'string',
+    pattern: /^(auto|json|pretty)$/,
+    default: 'auto',
+    description:
+      '`json`: one JSON object per line (for log collectors). `pretty`: readable, coloured lines. `auto`: pretty when the output is a terminal, JSON otherwise (a service manager, a container, a pipe).',
+  },
   metricsPort: {
     env: 'METRICS_PORT',
     type: 'string',

@@ -107,11 +107,44 @@ export interface HttpOptions {
   started?: () => boolean;
 }
 
+/**
+ * Whether log lines are for people: LOG_FORMAT=pretty, or `auto` (the
+ * default) when the output is a terminal. A service manager, a container
+ * runtime or a pipe gets JSON, one object per line, for its collector.
+ */
+export function prettyLogs(format: string, stdoutIsTerminal = process.stdout.isTTY === true): boolean {
+  return format === 'pretty' || (format === 'auto' && stdoutIsTerminal);
+}
+
+/**
+ * The service's logger: `loggerOptions`, written as JSON or, for people, as
+ * readable lines through pino-pretty. The same serializers and redaction run
+ * first either way: the pretty printer formats what JSON would have carried.
+ * pino-pretty is loaded only then, so a JSON-logging process never loads it.
+ */
+export async function serviceLogger(
+  level: string,
+  format: string,
+  stdoutIsTerminal = process.stdout.isTTY === true,
+): Promise<FastifyServerOptions['logger']> {
+  const base = loggerOptions(level);
+  if (!base || !prettyLogs(format, stdoutIsTerminal)) return base;
+  const { default: pretty } = await import('pino-pretty');
+  const stream = pretty({
+    colorize: stdoutIsTerminal,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    singleLine: true,
+    sync: true,
+  });
+  return { ...(base as object), stream } as FastifyServerOptions['logger'];
+}
+
 export async function buildHttp(s: Services, opts: HttpOptions = {}) {
   const app = Fastify({
     // TLS (see ../tls.ts) changes only the server underneath; routes and hooks are the same.
     ...(opts.https ? { https: opts.https } : {}),
-    logger: opts.logger ?? loggerOptions(s.config.logLevel),
+    logger: opts.logger ?? (await serviceLogger(s.config.logLevel, s.config.logFormat)),
     // Fastify's per-request lines would log raw URLs; ours (onResponse below) logs route patterns.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: s.config.bodyLimit,
