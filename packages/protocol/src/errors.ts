@@ -156,6 +156,11 @@ export const ErrorCodes = {
     status: 503,
     message: 'A storage backend is unavailable; retry shortly.',
   },
+  NOT_READY: {
+    code: 5031,
+    status: 503,
+    message: 'The service is not ready to serve yet (starting, or no signing key loaded); retry shortly.',
+  },
 } as const satisfies Record<string, { code: number; status: number; message: string }>;
 
 export type ErrorName = keyof typeof ErrorCodes;

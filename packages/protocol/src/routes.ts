@@ -9,6 +9,10 @@
  * OpenAPI document. `response` holds the success answer and one error
  * envelope per HTTP status the operation can answer with, built from the
  * registry names in `errors` (plus the errors every operation can meet).
+ *
+ * Not here, on purpose: `GET /metrics`. It is served on its own listener
+ * (METRICS_PORT), never on the API's port, and speaks Prometheus' text
+ * format rather than this API's JSON; docs/deployment.md describes it.
  */
 import { type TSchema, Type } from '@sinclair/typebox';
 import { ErrorCodes, type ErrorName } from './errors.js';
@@ -78,7 +82,11 @@ export const tags = [
   { name: 'web-sessions', description: "The websites signed in through the user's QR logins." },
   { name: 'backend', description: "The website's backend: redeem a ticket, check a token." },
   { name: 'discovery', description: 'Public keys and metadata.' },
-  { name: 'operations', description: 'Health.' },
+  {
+    name: 'operations',
+    description:
+      'Health checks for load balancers and orchestrators. (Prometheus metrics are served on a separate listener, not on this port: see METRICS_PORT.)',
+  },
   { name: 'admin', description: 'The management API (admin token).' },
 ] as const;
 export type TagName = (typeof tags)[number]['name'];
@@ -665,12 +673,35 @@ export const routes = defineRoutes({
   health: {
     method: 'GET',
     url: '/health',
-    summary: 'Health',
-    description: 'For load balancers: 200 when the storage answers, 503 (envelope) when it does not.',
+    summary: 'Health (ready)',
+    description:
+      'The readiness check under its first name, for load balancers: the same answers as `/health/ready`.',
     tags: ['operations'],
     security: NONE,
-    success: { 200: envelopeOf(Health, 'The storage answers.') },
+    success: { 200: envelopeOf(Health, 'Ready to serve.') },
+    errors: ['NOT_READY'],
+  },
+  healthLive: {
+    method: 'GET',
+    url: '/health/live',
+    summary: 'Liveness',
+    description:
+      'For a liveness probe: 200 while the process answers HTTP. It asks no backend, so a database outage does not get instances restarted; readiness says whether to send traffic.',
+    tags: ['operations'],
+    security: NONE,
+    success: { 200: envelopeOf(Health, 'The process answers.') },
     errors: [],
+  },
+  healthReady: {
+    method: 'GET',
+    url: '/health/ready',
+    summary: 'Readiness',
+    description:
+      'For a readiness probe or a load balancer: 200 once the start is complete, a signing key is loaded and the storage answers (SQLite, or PostgreSQL and Redis); 503 otherwise, with 5031 (starting, no key) or 5030 (storage) and `Retry-After`.',
+    tags: ['operations'],
+    security: NONE,
+    success: { 200: envelopeOf(Health, 'Ready to serve.') },
+    errors: ['NOT_READY'],
   },
 
   // --- admin -------------------------------------------------------------------

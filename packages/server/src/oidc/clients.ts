@@ -32,6 +32,22 @@ export const NO_REGISTRATION: Readonly<ClientRegistration> = Object.freeze({
   publicClient: false,
 });
 
+/**
+ * The registration fields a request carries (the admin API's body, the CLI's flags), if any:
+ * what is absent stays as registered.
+ */
+export function registrationOf(b: {
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+  publicClient?: boolean;
+}): Partial<ClientRegistration> | null {
+  const r: Partial<ClientRegistration> = {};
+  if (b.redirectUris !== undefined) r.redirectUris = b.redirectUris;
+  if (b.postLogoutRedirectUris !== undefined) r.postLogoutRedirectUris = b.postLogoutRedirectUris;
+  if (b.publicClient !== undefined) r.publicClient = b.publicClient;
+  return Object.keys(r).length ? r : null;
+}
+
 const MAX_URIS = 20;
 
 /**

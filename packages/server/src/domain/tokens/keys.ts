@@ -181,6 +181,11 @@ export class KeyRing {
     return fresh.kid;
   }
 
+  /** Whether a key is loaded that can sign now (after `init`, unless every key was retired). */
+  get canSign(): boolean {
+    return this.#pickActive() !== null;
+  }
+
   get signer(): JwtSigner {
     const active = this.#pickActive();
     if (!active) throw new Error('KeyRing used before init()');

@@ -1,23 +1,10 @@
 import { routes } from '@scanlogin/protocol';
 import type { AppRecord } from '../../../domain/ports.js';
-import { type ClientRegistration, validateRegistration } from '../../../oidc/clients.js';
+import { registrationOf, validateRegistration } from '../../../oidc/clients.js';
 import type { Services } from '../../../services.js';
 import { ok } from '../../envelope.js';
 import { operation, type TypedApp } from '../../route.js';
 import { appView, pickQr } from './views.js';
-
-/** The OpenID Connect registration fields a body carries, if any. */
-function pickRegistration(b: {
-  redirectUris?: string[];
-  postLogoutRedirectUris?: string[];
-  publicClient?: boolean;
-}): Partial<ClientRegistration> | null {
-  const r: Partial<ClientRegistration> = {};
-  if (b.redirectUris !== undefined) r.redirectUris = b.redirectUris;
-  if (b.postLogoutRedirectUris !== undefined) r.postLogoutRedirectUris = b.postLogoutRedirectUris;
-  if (b.publicClient !== undefined) r.publicClient = b.publicClient;
-  return Object.keys(r).length ? r : null;
-}
 
 /** An app as the admin API shows it, with its OpenID Connect registration. */
 async function fullView(s: Services, app: AppRecord) {
@@ -38,7 +25,7 @@ export default function adminAppRoutes(app: TypedApp, s: Services): void {
     ...operation(routes.adminCreateApp),
     handler: async (request, reply) => {
       const b = request.body;
-      const registration = pickRegistration(b);
+      const registration = registrationOf(b);
       // Checked before the app exists, so a wrong URL creates nothing.
       if (registration) validateRegistration(registration);
       const { app: created, secret } = await s.directory.createApp({
@@ -62,7 +49,7 @@ export default function adminAppRoutes(app: TypedApp, s: Services): void {
       if (b.name !== undefined) patch.name = b.name;
       if (b.logo !== undefined) patch.logo = b.logo;
       if (b.allowedOrigins !== undefined) patch.allowedOrigins = b.allowedOrigins;
-      const registration = pickRegistration(b);
+      const registration = registrationOf(b);
       if (registration) validateRegistration(registration);
       const updated = await s.directory.updateApp(request.params.id, patch);
       if (registration) await s.oidc.clients.update(updated.id, registration);
