@@ -446,6 +446,8 @@ describe('the protocol route table against the running service', () => {
     assert.equal((await send('openidConfiguration')).status, 200);
     assert.equal((await send('oauthAuthorizationServer')).status, 200);
     assert.deepEqual(await ok('health'), { status: 'ok' });
+    assert.deepEqual(await ok('healthReady'), { status: 'ok' });
+    assert.deepEqual(await ok('healthLive'), { status: 'ok' });
     const doc = await send('openApiDocument');
     assert.equal(doc.status, 200);
     assert.equal((doc.body as Json).openapi, '3.1.0');

@@ -5,6 +5,7 @@ import { type FirstStartReport, firstStart, formatFirstStart } from '../bootstra
 import type { Config } from '../config/schema.js';
 import { StorageUnavailableError } from '../domain/errors.js';
 import { buildHttp } from '../http/app.js';
+import { libraryNotices } from '../oidc/library.js';
 import { createRuntime } from '../runtime.js';
 import type { Runtime, Services } from '../services.js';
 import { listenStartError, StartError } from '../start-error.js';
@@ -72,6 +73,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     throw err;
   }
   started = true;
+  // What a library printed while loading (oidc-provider asks for Node 22 on Node 20), in our log.
+  for (const notice of libraryNotices) app.log.warn(notice);
   if (report && !opts.quiet) process.stdout.write(formatFirstStart(report, config.publicUrl));
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

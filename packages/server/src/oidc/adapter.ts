@@ -24,11 +24,12 @@
  *
  * Client registrations are read-only here: the admin API writes them.
  */
-import Provider, { errors } from 'oidc-provider';
+
 import type { Clock } from '../domain/clock.js';
 import type { OidcArtifact, OidcArtifactStore } from '../domain/oidc/ports.js';
 import type { ClientRegistry } from './clients.js';
 import type { DevicePolling } from './device-polling.js';
+import { errors, Provider } from './library.js';
 
 /** What the adapter asks of the sign-in side about grants (implemented by OidcSignIn). */
 export interface GrantGuard {

@@ -5,12 +5,13 @@
  * PKCE, tokens, userinfo, refresh, revocation, introspection, RP-initiated
  * logout, the device grant) is the provider's; what is ours is named here.
  */
-import Provider, { type Configuration, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { type DirectoryService, safeEqual, sha256Hex } from '../domain/directory/service.js';
 import type { CountryLookup } from '../domain/geo.js';
 import { describeRequest } from '../domain/qr-login/request-description.js';
 import type { KeyRing } from '../domain/tokens/keys.js';
 import { type AdapterDeps, artifactAdapter } from './adapter.js';
+import { interactionPolicy, Provider } from './library.js';
 import {
   deviceConfirmPage,
   deviceInputPage,
