@@ -55,9 +55,11 @@ describe('the examples, installed from the tarballs, log alice in', () => {
     tmp = mkdtempSync(join(tmpdir(), 'scanlogin-examples-'));
     tarballs = await packTarballs(join(tmp, 'tarballs'));
     serviceProject = join(tmp, 'service');
+    // The server depends on the web SDK (its hosted OpenID sign-in page serves the browser
+    // bundle), and 0.1.0 is not on the registry: its tarball must be given too.
     await installProject(
       serviceProject,
-      ['@scanlogin/protocol', '@scanlogin/app-sdk', '@scanlogin/server'].map((n) =>
+      ['@scanlogin/protocol', '@scanlogin/app-sdk', '@scanlogin/web-sdk', '@scanlogin/server'].map((n) =>
         tarballs.path(n as Parameters<Tarballs['path']>[0]),
       ),
       { allowScripts: { 'better-sqlite3': true } },
