@@ -5,7 +5,9 @@
  * workspace), built, started against a service installed from its tarball
  * too, and alice logged in through Chromium while the app SDK plays her phone.
  * The Python and Go verifiers check a website token against the same service
- * when their toolchains are installed (.ci/run installs them with apt).
+ * when their toolchains are installed (.ci/run installs them with apt). The
+ * OpenID Connect example needs none of our packages: a stock client library
+ * signs alice in through the service's hosted sign-in page.
  */
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -55,10 +57,11 @@ describe('the examples, installed from the tarballs, log alice in', () => {
     tmp = mkdtempSync(join(tmpdir(), 'scanlogin-examples-'));
     tarballs = await packTarballs(join(tmp, 'tarballs'));
     serviceProject = join(tmp, 'service');
+    // The server depends on the web SDK (its hosted OpenID sign-in page serves the browser
+    // bundle), and 0.1.0 is not on the registry: its tarball must be given too.
     await installProject(
       serviceProject,
-      // The server serves the web SDK's bundle on its OpenID sign-in page, so it depends on it.
-      ['@scanlogin/protocol', '@scanlogin/web-sdk', '@scanlogin/app-sdk', '@scanlogin/server'].map((n) =>
+      ['@scanlogin/protocol', '@scanlogin/app-sdk', '@scanlogin/web-sdk', '@scanlogin/server'].map((n) =>
         tarballs.path(n as Parameters<Tarballs['path']>[0]),
       ),
       { allowScripts: { 'better-sqlite3': true } },
@@ -89,15 +92,26 @@ describe('the examples, installed from the tarballs, log alice in', () => {
 
   /**
    * Copies examples/<name> out of the repository and installs it: its own
-   * dependencies from npm, ours from the tarballs.
+   * dependencies from npm, ours (`ours`, what its package.json names) from the
+   * tarballs.
    */
-  async function installExample(name: string): Promise<string> {
+  async function installExample(
+    name: string,
+    ours: readonly string[] = ['@scanlogin/verify', '@scanlogin/web-sdk'],
+  ): Promise<string> {
     const source = join(EXAMPLES, name);
     const manifest = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
     };
+    assert.deepEqual(
+      Object.keys(manifest.dependencies)
+        .filter((dep) => dep.startsWith('@scanlogin/'))
+        .sort(),
+      [...ours].sort(),
+      `what ${name} takes from us`,
+    );
     // It depends on the published names, as an integrator's project would.
-    for (const dep of ['@scanlogin/web-sdk', '@scanlogin/verify']) {
+    for (const dep of ours) {
       assert.match(
         manifest.dependencies[dep] ?? '',
         /^\^\d+\.\d+\.\d+$/,
@@ -110,12 +124,16 @@ describe('the examples, installed from the tarballs, log alice in', () => {
       filter: (path) => !/[/\\](node_modules|\.next)([/\\]|$)/.test(path),
     });
     const start = performance.now();
-    await npmInstall(
-      dir,
-      OURS.map((n) => tarballs.path(n)),
-    );
+    await npmInstall(dir, ours.length > 0 ? OURS.map((n) => tarballs.path(n)) : []);
     console.log(`${name}: npm install ${since(start)}`);
-    for (const dep of OURS) {
+    if (ours.length === 0) {
+      assert.equal(
+        existsSync(join(dir, 'node_modules/@scanlogin')),
+        false,
+        `${name} installs nothing of ours`,
+      );
+    }
+    for (const dep of ours.length > 0 ? OURS : []) {
       const installed = join(dir, 'node_modules', dep);
       assert.equal(lstatSync(installed).isSymbolicLink(), false, `${dep} is a real directory, not a link`);
     }
@@ -224,6 +242,128 @@ describe('the examples, installed from the tarballs, log alice in', () => {
     running.push(server);
     console.log(`nextjs: next start ready ${since(start)}`);
     await logAliceIn(url, site, '/api/ticket');
+  });
+
+  it('OpenID Connect: an Express site with openid-client signs in through the hosted QR page', async () => {
+    const dir = await installExample('express-oidc', []);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // Allowed origins play no part here (the QR code is asked for by the provider's own page),
+    // so the app lists none of the site's.
+    const site = await registerSite(service, 'OpenID Connect example', 'http://127.0.0.1:9');
+    // The client's registration, as `scanlogin app update ID --redirect-uris ... --post-logout-uris ...`
+    // makes it: where the provider may send the browser back after signing in and after logging out.
+    await adminCall(service, 'PATCH', `/api/admin/apps/${site.appId}`, {
+      redirectUris: [`${url}/auth/callback`],
+      postLogoutRedirectUris: [`${url}/`],
+    });
+    const server = await startProcess('npm', ['start'], {
+      cwd: dir,
+      env: {
+        OIDC_ISSUER: service.url,
+        OIDC_CLIENT_ID: site.appId,
+        OIDC_CLIENT_SECRET: site.appSecret,
+        PORT: String(port),
+      },
+      ready: (line) => (line.includes(`listening on ${url}`) ? true : null),
+    });
+    running.push(server);
+
+    const context = await newContext(browser);
+    // The sign-in page's timers stand still, as in logAliceIn: its code is neither renewed nor
+    // expired while a busy machine takes its time.
+    await context.clock.install();
+    await context.clock.pauseAt(Date.now());
+    const page = await context.newPage();
+    await page.goto(url);
+    assert.equal(await page.locator('#signed-out').textContent(), 'You are not signed in.');
+    await page.getByRole('link', { name: 'Sign in with your phone' }).click();
+    await page.waitForURL(`${service.url}/oidc/interaction/**`);
+    assert.match((await page.locator('h1').textContent()) ?? '', /Sign in to OpenID Connect example/);
+
+    const qrText = await eventually(() => readQrFrom(page.locator('#qrcode')));
+    const scanned = await phoneScan(serviceProject, service, site, qrText);
+    assert.equal(scanned.site, 'OpenID Connect example', 'the phone names the client');
+    assert.equal(scanned.origin, service.url, 'the code was asked for by the hosted sign-in page');
+    const callback = page.waitForRequest((r) => r.url().startsWith(`${url}/auth/callback?`));
+    assert.equal((await phoneConfirm(serviceProject, service, site, scanned)).status, 2);
+    const callbackUrl = new URL((await callback).url());
+    assert.ok(callbackUrl.searchParams.get('code') && callbackUrl.searchParams.get('state'));
+
+    // The example asks for no consent (no prompt=consent), so the provider answers at once; a
+    // provider that asked anyway would show its consent page, and alice would allow.
+    const landed = page.waitForURL(`${url}/profile`);
+    const allow = page.locator('#allow');
+    await Promise.race([landed, allow.waitFor().then(() => allow.click())]);
+    await landed;
+    // The name is userinfo's, the id the validated ID token's subject.
+    assert.equal(await page.locator('#welcome').textContent(), 'Welcome, Alice');
+    assert.equal(await page.locator('#user-id').textContent(), aliceId);
+    assert.match((await page.locator('#userinfo').textContent()) ?? '', /preferred_username\s*alice\b/);
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'session');
+    assert.ok(session?.httpOnly, 'the session is in an HttpOnly cookie');
+    assert.equal(session.sameSite, 'Lax');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'no cookie is readable by scripts');
+    assert.equal(
+      cookies.some((c) => c.name === 'oidc_tx'),
+      false,
+      "the sign-in's state and verifier are used once",
+    );
+
+    // The cookie is signed: a changed one is no session (back to the start, not an error).
+    const forgedValue = `${session.value.slice(0, -4)}AAAA`;
+    assert.notEqual(forgedValue, session.value);
+    const forged = await fetch(`${url}/profile`, {
+      headers: { cookie: `session=${forgedValue}` },
+      redirect: 'manual',
+    });
+    assert.equal(forged.status >= 300 && forged.status < 400, true, `redirected, got ${forged.status}`);
+    assert.equal(new URL(forged.headers.get('location') ?? '', url).href, `${url}/`);
+
+    // A callback whose state is not the one this browser's sign-in sent is refused before its
+    // code is used: a page that says so, a 400 (not a 500). That shows only with a fresh code (a
+    // redeemed one is refused anyway). The provider still has alice's sign-in for this client, so
+    // a new sign-in comes straight back with one; its redirects are followed here, with the
+    // context's cookies, to change the state on the way (Playwright routes only the first request
+    // of a redirect chain).
+    let at = `${url}/login`;
+    while (!at.startsWith(`${url}/auth/callback?`)) {
+      const next = (await context.request.get(at, { maxRedirects: 0 })).headers().location;
+      assert.ok(next, `the sign-in comes straight back to the site (it stopped at ${at})`);
+      at = new URL(next, at).href;
+    }
+    const tampered = new URL(at);
+    assert.notEqual(tampered.searchParams.get('code'), callbackUrl.searchParams.get('code'));
+    tampered.searchParams.set('state', `${tampered.searchParams.get('state')}-tampered`);
+    const refused = await page.goto(tampered.href);
+    assert.equal(refused?.status(), 400);
+    assert.match((await page.locator('#error').textContent()) ?? '', /refused/);
+    // So is a callback in a browser that started no sign-in.
+    const stray = await fetch(callbackUrl, { redirect: 'manual' });
+    assert.equal(stray.status, 400);
+
+    // RP-initiated logout: the site sends the browser to the provider's end_session_endpoint,
+    // the provider asks, alice signs out there too and comes back to the site signed out.
+    await page.goto(`${url}/profile`);
+    assert.equal(
+      await page.locator('#user-id').textContent(),
+      aliceId,
+      'the refused callback changed nothing',
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${service.url}/oidc/**`);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(`${url}/`);
+    assert.equal(await page.locator('#signed-out').textContent(), 'You are not signed in.');
+    assert.equal(
+      (await context.cookies()).some((c) => c.name === 'session'),
+      false,
+    );
+    // The provider's session ended too: signing in again shows the QR code again.
+    await page.goto(`${url}/login`);
+    assert.match(page.url(), new RegExp(`^${service.url}/oidc/interaction/`));
+    await context.close();
   });
 
   describe('verifying a website token from other languages (JWKS, ES256)', () => {
