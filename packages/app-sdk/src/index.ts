@@ -12,8 +12,8 @@
  * @packageDocumentation
  */
 
-export type { AppActionResult, ErrorName } from '@scanlogin/protocol';
-export { QrStatus } from '@scanlogin/protocol';
+export type { AppActionResult, ErrorName, PageContextView } from '@scanlogin/protocol';
+export { PAGE_CONTEXT_LIMITS, QrStatus, visibleText } from '@scanlogin/protocol';
 export { ScanloginApp } from './client.js';
 export type { ClientErrorName, ScanloginErrorKind, ScanloginErrorName } from './errors.js';
 export {

@@ -155,4 +155,11 @@ export const migrations: readonly Migration[] = [
   // 7: throttling counters live in memory in the embedded mode (one process owns the file) and in
   // Redis with several instances; the table that held them before is no longer read.
   'DROP TABLE IF EXISTS counters;',
+  // 8: the rest of the QR login's fields: whether the page wants its custom data back, the
+  // page's own context, and the reason a code was stopped (status 5).
+  `
+  ALTER TABLE qr_sessions ADD COLUMN with_custom_data INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE qr_sessions ADD COLUMN page_context TEXT;
+  ALTER TABLE qr_sessions ADD COLUMN error_code INTEGER;
+  `,
 ];
