@@ -32,6 +32,7 @@ import {
   check,
   createTenant,
   type Json,
+  jwtClaims,
   loginAs,
   startTestServer,
   type Tenant,
@@ -76,6 +77,14 @@ describe('the QR login fields of issue 17', () => {
     assertOk(await appAction(s, 'scanned', random, as));
     assertOk(await appAction(s, 'confirm', random, as));
   };
+  /** The service's own verdict on a token: signature, issuer, expiry, session; its claims. */
+  const validate = async (token: string) =>
+    assertOk(await call(s.url, 'POST', '/api/v2/token/validate', { body: { token }, jar: false }));
+  /** `token` with its payload part replaced by `claims` and its signature kept. */
+  const withClaims = (token: string, claims: Json) => {
+    const [header, , signature] = token.split('.');
+    return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+  };
   const redeem = (ticket: string, appId = t.appId, secret = t.appSecret) =>
     call(s.url, 'POST', '/api/v2/qrcode/userinfo', {
       body: { ticket },
@@ -109,6 +118,15 @@ describe('the QR login fields of issue 17', () => {
       assert.deepEqual(user.customData, { cart: 'c-42', n: [1, 2] });
       assert.equal(typeof user.token, 'string');
 
+      // Inside the website token too, under its signature: a backend handed the token (and a user
+      // object the browser may have edited) trusts the claim, which nobody can change.
+      const claims = await validate(user.token);
+      assert.equal(claims.active, true);
+      assert.deepEqual(claims.custom_data, { cart: 'c-42', n: [1, 2] });
+      assert.deepEqual(jwtClaims(user.token).custom_data, { cart: 'c-42', n: [1, 2] });
+      const forged = withClaims(user.token, { ...jwtClaims(user.token), custom_data: { cart: 'c-1' } });
+      assert.deepEqual(await validate(forged), { active: false });
+
       // Once redeemed, neither the ticket nor the custom data is shown again.
       const spent = assertOk(await pageCheck(code.random));
       assert.equal(spent.ticket, null);
@@ -123,6 +141,7 @@ describe('the QR login fields of issue 17', () => {
       assert.deepEqual(Object.keys(approved.userInfo).sort(), ['nickname', 'photo']);
       const user = assertOk(await redeem(approved.ticket));
       assert.deepEqual(user.customData, {}, "only the user's own stored data");
+      assert.equal('custom_data' in jwtClaims(user.token), false, 'nor in the token');
     });
 
     test('never to a reader without the binding, which gets no ticket either', async () => {
@@ -168,6 +187,10 @@ describe('the QR login fields of issue 17', () => {
       assert.deepEqual(Object.keys(stranger.userInfo).sort(), ['nickname', 'photo']);
       const user = assertOk(await redeem(approved.ticket, full.appId, full.appSecret));
       assert.deepEqual(user.customData, { role: 'member', tier: 'gold', cart: 'c-7' });
+      // The tokens carry the page's data alone, as the code did (never merged with the user's).
+      for (const token of [approved.userInfo.token, user.token]) {
+        assert.deepEqual((await validate(token)).custom_data, { role: 'admin', cart: 'c-7' });
+      }
       // The page's input is never written into the user.
       const stored = assertOk(await admin(s, 'GET', `/api/admin/users/${full.userId}`));
       assert.deepEqual(stored.customData, { role: 'member', tier: 'gold' });

@@ -18,11 +18,11 @@ import {
   type UserRecord,
   type WebSessionRecord,
 } from '../../src/domain/ports.js';
+import { qrSession, T0 } from './qr-session.js';
 
 let n = 0;
 const id = (prefix: string) =>
   `${prefix}${(++n).toString().padStart(6, '0')}${Math.random().toString(16).slice(2, 10)}`;
-const T0 = Date.UTC(2026, 0, 1);
 
 export function storageConformance(name: string, open: () => Storage | Promise<Storage>): void {
   describe(`storage conformance: ${name}`, () => {
@@ -72,33 +72,9 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
       updatedAt: T0,
       ...over,
     });
-    const session = (over: Partial<QrSessionRecord> = {}): QrSessionRecord => {
-      const random = over.random ?? id('qr');
-      return {
-        random,
-        publicId: random,
-        publicIdExpiresAt: null,
-        appId: 'app-x',
-        poolId,
-        status: QrStatus.Pending,
-        createdAt: T0,
-        expiresAt: T0 + 120_000,
-        customData: null,
-        withCustomData: false,
-        pageContext: null,
-        errorCode: null,
-        userId: null,
-        ticket: null,
-        ticketExpiresAt: null,
-        ticketUsed: false,
-        seq: 0,
-        requestContext: null,
-        checkCode: null,
-        checkChoices: null,
-        bindingHash: null,
-        ...over,
-      };
-    };
+    // The shared record factory, in this suite's pool.
+    const session = (over: Partial<QrSessionRecord> = {}): QrSessionRecord =>
+      qrSession({ appId: 'app-x', poolId, ...over });
 
     describe('directory', () => {
       it('stores and lists pools', async () => {

@@ -711,6 +711,9 @@ export class QrLoginService {
       user,
       audience: app.id,
       use: 'web',
+      // Inside the signature: the user view beside the token passes through the browser, which
+      // could change it; the claim is what the code carried, for a backend to rely on.
+      customData: s.withCustomData ? (s.customData ?? {}) : null,
       session: async () => {
         const [session] = await Promise.all([
           this.webSessions.open({
