@@ -436,6 +436,41 @@ describe('the QR login fields of issue 17', () => {
       assert.equal(assertOk(await woke).status, QrStatus.Error);
     });
 
+    test("the page's origin may still read the reason once its app, and the app's CORS permission, are gone", async () => {
+      const site = 'https://shop.example';
+      const gone = await createTenant(s);
+      assertOk(await admin(s, 'PATCH', `/api/admin/apps/${gone.appId}`, { allowedOrigins: [site] }));
+      const fromSite = { origin: site, 'x-authing-app-id': gone.appId };
+      const code = assertOk(
+        await call(s.url, 'POST', '/api/v2/qrcode/gene', { body: {}, headers: fromSite, jar: false }),
+      );
+      const live = assertOk(
+        await call(s.url, 'POST', '/api/v2/qrcode/gene', { body: {}, headers: fromSite, jar: false }),
+      );
+      const readAs = (random: string, origin: string, path = 'check') =>
+        call(s.url, 'GET', `/api/v2/qrcode/${path}?random=${random}`, {
+          headers: { origin, 'x-authing-app-id': gone.appId },
+          jar: false,
+        });
+      assert.equal((await readAs(code.random, site)).headers.get('access-control-allow-origin'), site);
+
+      assertOk(await admin(s, 'DELETE', `/api/admin/apps/${gone.appId}`));
+      const told = await readAs(code.random, site);
+      assert.equal(told.headers.get('access-control-allow-origin'), site);
+      assert.equal(told.headers.get('access-control-allow-credentials'), 'true');
+      assert.deepEqual(assertOk(told).scannedResult, stopReport('APP_NOT_FOUND'));
+      // Another origin is told nothing it may read, for this code or any other.
+      assert.equal(
+        (await readAs(code.random, 'https://evil.example')).headers.get('access-control-allow-origin'),
+        null,
+      );
+      // Only a stopped code: once the app is gone every open code of it is stopped; a code of a
+      // live app keeps the ordinary rule (its app's own origins).
+      assert.equal(assertOk(await readAs(live.random, site)).status, QrStatus.Error);
+      const other = assertOk(await gene({}));
+      assert.equal((await readAs(other.random, site)).headers.get('access-control-allow-origin'), null);
+    });
+
     test('a code asked for while its app is being deleted is stopped, never left waiting', async () => {
       const racing = await createTenant(s);
       // The deletion lands between gene's read of the app and its write of the code.

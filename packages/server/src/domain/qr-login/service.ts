@@ -416,6 +416,16 @@ export class QrLoginService {
     return stopped;
   }
 
+  /**
+   * The origin that asked for `random`, if the service has stopped that code
+   * (status 5); else null. Its page may still read the reason once its
+   * application, and with it the origin's CORS permission, is gone.
+   */
+  async stoppedCodeOrigin(random: string): Promise<string | null> {
+    const s = await this.sessions.getSession(random);
+    return s?.status === QrStatus.Error ? (s.requestContext?.origin ?? null) : null;
+  }
+
   /** The request's context for the confirm screen; only the user who scanned may read it. */
   async requestContext(
     publicId: string,
