@@ -12,7 +12,14 @@
  * @packageDocumentation
  */
 
-export type { AppActionResult, ErrorName, PageContextView } from '@scanlogin/protocol';
+export type {
+  AppActionResult,
+  CodeResolution,
+  DeviceDecision,
+  DeviceRequestContext,
+  ErrorName,
+  PageContextView,
+} from '@scanlogin/protocol';
 export { PAGE_CONTEXT_LIMITS, QrStatus, visibleText } from '@scanlogin/protocol';
 export { ScanloginApp } from './client.js';
 export type { ClientErrorName, ScanloginErrorKind, ScanloginErrorName } from './errors.js';
