@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { createVerifier } from '@scanlogin/verify';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ManualClock } from '../packages/server/src/domain/clock.js';
 import { appLogin, call, startTestServer, type TestServer } from '../packages/server/test/helpers.js';
 import { eventually, launchChromium, newContext, type StaticSite, serveStatic } from './support.js';
@@ -41,6 +41,8 @@ describe('stock authing-js-sdk in Chromium, cross-origin', () => {
   const client = new Authing.AuthenticationClient({ appId: q.get('appId'), appHost: q.get('host') });
   client.qrcode.startScanning('qrcode', {
     autoExchangeUserInfo: true,
+    customData: q.has('customData') ? JSON.parse(q.get('customData')) : undefined,
+    withCustomData: q.has('withCustomData'),
     onCodeShow: (random) => { window.random = random; window.events.push('show'); },
     onCodeLoaded: () => window.events.push('loaded'),
     onCodeLoadFailed: (m) => window.events.push('loadFailed:' + m),
@@ -116,6 +118,79 @@ describe('stock authing-js-sdk in Chromium, cross-origin', () => {
       String(result.user.token),
     );
     assert.equal(claims.token_use, 'web');
+    await page.context().close();
+  });
+
+  /** An app of the seeded pool that the static site may call from its origin. */
+  const siteApp = async (name: string): Promise<string> => {
+    const created = await call(s.url, 'POST', '/api/admin/apps', {
+      headers: { authorization: `Bearer ${s.seed.adminToken}` },
+      body: {
+        userPoolId: s.seed.pool.id,
+        name,
+        allowedOrigins: [site.url],
+        allowExchangeUserInfoFromBrowser: true,
+      },
+    });
+    return created.body.data.id;
+  };
+  /** The page's events, once one of them starts with `prefix`. */
+  const eventsWith = (page: Page, prefix: string) =>
+    eventually(async () => {
+      const events = await page.evaluate(() => (window as unknown as { events: string[] }).events);
+      return events.some((e) => e.startsWith(prefix)) ? events : null;
+    });
+
+  it('hands customData back with the user when the page asks withCustomData (issue 17)', async () => {
+    const page = await (await newContext(browser)).newPage();
+    const apiHost = s.url.replace('127.0.0.1', 'localhost');
+    const customData = encodeURIComponent(JSON.stringify({ cart: 'c-42', items: [1, 2] }));
+    await page.goto(
+      `${site.url}/?appId=${appId}&host=${encodeURIComponent(apiHost)}&customData=${customData}&withCustomData=1`,
+    );
+    const random = await eventually(() =>
+      page.evaluate(() => (window as unknown as { random?: string }).random),
+    );
+    const token = await appLogin(s);
+    for (const action of ['scanned', 'confirm']) {
+      const r = await call(s.url, 'POST', `/api/v2/qrcode/${action}`, {
+        body: { random },
+        headers: { authorization: token },
+      });
+      assert.equal(r.body.code, 200);
+    }
+    const result = await eventually(() =>
+      page.evaluate(() => (window as unknown as { result?: { user: Record<string, unknown> } }).result),
+    );
+    assert.deepEqual(result.user.customData, { cart: 'c-42', items: [1, 2] });
+    const claims = await createVerifier({ issuer: s.services.config.publicUrl, audience: appId })(
+      String(result.user.token),
+    );
+    assert.deepEqual(claims.custom_data, { cart: 'c-42', items: [1, 2] });
+    await page.context().close();
+  });
+
+  it('tells the page when its app is deleted mid-login: status 5 reaches onError with the reason (issue 17)', async () => {
+    const doomed = await siteApp('Deleted while a code waits');
+    const page = await (await newContext(browser)).newPage();
+    const apiHost = s.url.replace('127.0.0.1', 'localhost');
+    await page.goto(`${site.url}/?appId=${doomed}&host=${encodeURIComponent(apiHost)}`);
+    const random = await eventually(() =>
+      page.evaluate(() => (window as unknown as { random?: string }).random),
+    );
+    const token = await appLogin(s);
+    await call(s.url, 'POST', '/api/v2/qrcode/scanned', {
+      body: { random },
+      headers: { authorization: token },
+    });
+    await eventsWith(page, 'scanned:Alice');
+    const deleted = await call(s.url, 'DELETE', `/api/admin/apps/${doomed}`, {
+      headers: { authorization: `Bearer ${s.seed.adminToken}` },
+    });
+    assert.equal(deleted.body.code, 200);
+    // startScanning's handler passes on the `message` of scannedResult.errmsg.
+    const events = await eventsWith(page, 'error:');
+    assert.deepEqual(events.slice(-2), ['scanned:Alice', 'error:The application does not exist.']);
     await page.context().close();
   });
 

@@ -3,7 +3,14 @@
  * websites) into the lines the confirm, history and websites screens show.
  * Pure: no DOM.
  */
-import type { DeviceRequestContext, QrLoginRecord, RequestContext, WebSession } from '@scanlogin/app-sdk';
+import {
+  type DeviceRequestContext,
+  PAGE_CONTEXT_LIMITS,
+  type QrLoginRecord,
+  type RequestContext,
+  visibleText,
+  type WebSession,
+} from '@scanlogin/app-sdk';
 
 /** What the confirm screen shows, each value ready for `textContent`. */
 export interface ConfirmView {
@@ -22,6 +29,15 @@ export interface ConfirmView {
   checkChoices: number[] | null;
   /** Set when the service finds the phone far from the browser that asked. */
   proximityWarning: string | null;
+  /** What the page said about itself (its `context`): its words, shown apart and as such. */
+  pageContext: PageContextLines | null;
+}
+
+/** The page's own words, line by line, ready for `textContent`. */
+export interface PageContextLines {
+  lines: { key: string; value: string }[];
+  /** "and 3 more not shown" when the page said more than is shown; else null. */
+  more: string | null;
 }
 
 export const UNKNOWN_ORIGIN = 'Unknown website (the browser did not say)';
@@ -108,6 +124,30 @@ export function proximityWarning(ctx: RequestContext | null): string | null {
   return `Your phone seems to be far from the browser that asked${where.length ? ` (${where.join('; ')})` : ''}. Deny unless you are sure it is you.`;
 }
 
+/**
+ * What the page that asked said about itself (`pageContext`), or null when
+ * it said nothing. The page wrote it, so it is never shown as a fact: only
+ * as lines of text in a box of its own. Bounded and escaped again here, so
+ * that no service, older or other than ours, can put more on the screen.
+ */
+export function pageContextLines(ctx: RequestContext | null): PageContextLines | null {
+  const pc = ctx?.['pageContext'] as { entries?: unknown; omitted?: unknown } | null | undefined;
+  if (!pc || typeof pc !== 'object' || !Array.isArray(pc.entries)) return null;
+  const valid = pc.entries.filter(
+    (e): e is { key: string; value: string } =>
+      typeof e === 'object' && e !== null && typeof e.key === 'string' && typeof e.value === 'string',
+  );
+  const lines = valid.slice(0, PAGE_CONTEXT_LIMITS.entries).map((e) => ({
+    key: visibleText(e.key, PAGE_CONTEXT_LIMITS.keyLength),
+    value: visibleText(e.value, PAGE_CONTEXT_LIMITS.valueLength),
+  }));
+  if (lines.length === 0) return null;
+  const said =
+    typeof pc.omitted === 'number' && Number.isInteger(pc.omitted) && pc.omitted > 0 ? pc.omitted : 0;
+  const hidden = said + valid.length - lines.length;
+  return { lines, more: hidden > 0 ? `and ${hidden} more not shown` : null };
+}
+
 /** Everything the confirm screen shows about a request. */
 export function confirmView(
   ctx: RequestContext | null,
@@ -129,6 +169,7 @@ export function confirmView(
     expiresAt: parseTime(ctx?.expiresAt),
     checkChoices: checkChoicesOf(ctx),
     proximityWarning: proximityWarning(ctx),
+    pageContext: pageContextLines(ctx),
   };
 }
 

@@ -21,6 +21,7 @@ export type ProblemId =
   | 'check-code-required'
   | 'too-far'
   | 'step-up-required'
+  | 'login-stopped'
   | 'wrong-password'
   | 'not-login-code'
   | 'damaged-code'
@@ -303,8 +304,30 @@ export function describeProblem(err: unknown, stage: Stage): Problem {
       );
     case 'RATE_LIMITED':
       return problem('rate-limited', 'Too many requests', waitText(err.retryAfterSeconds), again);
+    case 'QR_SCANNER_UNAVAILABLE':
+      return problem(
+        'login-stopped',
+        'This login was stopped',
+        'The account that scanned this code can no longer sign in, so the login cannot go on. The website will show a new code.',
+        ['home'],
+      );
     case 'APP_NOT_FOUND':
     case 'POOL_NOT_FOUND':
+      // Acting on a code, these mean the website behind it was removed since: the service stopped it.
+      if (stage === 'scan' || stage === 'decide') {
+        return problem(
+          'login-stopped',
+          'This login was stopped',
+          'The website that showed this code was removed from the login service since, so nobody can log in with it. Nothing was changed.',
+          ['home', 'scan-again'],
+        );
+      }
+      return problem(
+        'unavailable',
+        'The login service is not set up for this app',
+        'The service does not know the account directory this app signs in to. Ask its administrator.',
+        again,
+      );
     case 'APP_ID_REQUIRED':
       return problem(
         'unavailable',

@@ -19,6 +19,7 @@ import {
   deviceLine,
   expiryLine,
   historyView,
+  pageContextLines,
   placeLine,
   proximityWarning,
   safeLogo,
@@ -69,6 +70,9 @@ describe('describeProblem', () => {
     ['step-up needed', server('STEP_UP_REQUIRED'), 'decide', 'step-up-required', 'scan-again'],
     ['step-up password wrong', server('STEP_UP_FAILED'), 'decide', 'wrong-password', 'retry'],
     ['not even an error', 'boom', 'scan', 'unexpected', 'scan-again'],
+    ["the code's website was deleted", server('APP_NOT_FOUND'), 'decide', 'login-stopped', 'home'],
+    ['the scanner can no longer sign in', server('QR_SCANNER_UNAVAILABLE'), 'scan', 'login-stopped', 'home'],
+    ['this app is not set up', server('APP_NOT_FOUND'), 'sign-in', 'unavailable', 'retry'],
     ['website signed out already', server('WEB_SESSION_NOT_FOUND'), 'sites', 'already-signed-out', 'retry'],
     ['websites list offline', ScanloginError.client('network', 'x'), 'sites', 'network', 'retry'],
     ['websites list, token revoked', server('INVALID_TOKEN'), 'sites', 'signed-out', 'sign-in'],
@@ -162,6 +166,7 @@ describe('confirm screen lines', () => {
     expiresAt: '2026-03-01T12:02:00Z',
     proximity: { verdict: 'same-network', phonePlace: 'Berlin, Germany', mismatch: false, policy: 'warn' },
     checkCodeChoices: null,
+    pageContext: null,
   };
   /** An answer the types forbid, from an older or broken service: the screen must not trust it. */
   const malformed = (extra: object) => ({ ...ctx, ...extra }) as unknown as RequestContext;
@@ -220,6 +225,53 @@ describe('confirm screen lines', () => {
     assert.equal(proximityWarning({ ...far, proximity: { ...far.proximity, mismatch: false } }), null);
     assert.equal(proximityWarning(ctx), null);
     assert.equal(proximityWarning(null), null);
+  });
+
+  it("keeps the page's own words apart from the facts, bounded and visible (issue 17: context)", () => {
+    // A page claims to be someone else: its words never reach the facts' places.
+    const claims: RequestContext = {
+      ...ctx,
+      pageContext: {
+        entries: [
+          { key: 'origin', value: 'https://bank.example' },
+          { key: 'app', value: 'Your Bank' },
+        ],
+        omitted: 0,
+      },
+    };
+    const v = confirmView(claims, now, 'https://login.example');
+    assert.equal(v.appName, 'Demo website');
+    assert.equal(v.origin, 'http://127.0.0.1:3001');
+    assert.deepEqual(v.pageContext, {
+      lines: [
+        { key: 'origin', value: 'https://bank.example' },
+        { key: 'app', value: 'Your Bank' },
+      ],
+      more: null,
+    });
+    assert.equal(confirmView(ctx, now, 'https://x').pageContext, null);
+    assert.equal(pageContextLines(null), null);
+
+    // Whatever a service sends, the screen shows at most the bounds, as visible text.
+    const flood = malformed({
+      pageContext: {
+        entries: [
+          ...Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: 'v'.repeat(5000) })),
+          { key: 7, value: 'not a line' },
+        ],
+        omitted: 3,
+      },
+    });
+    const lines = pageContextLines(flood)!;
+    assert.equal(lines.lines.length, 16);
+    assert.ok(lines.lines.every((l) => l.value.length <= 200 && l.value.endsWith('…')));
+    assert.equal(lines.more, 'and 27 more not shown');
+    const hidden = pageContextLines(
+      malformed({ pageContext: { entries: [{ key: 'a\u202eb', value: 'x\u0000y\u2066z' }], omitted: 0 } }),
+    )!;
+    assert.deepEqual(hidden.lines, [{ key: 'a\\u{202E}b', value: 'x\\u{0000}y\\u{2066}z' }]);
+    assert.equal(pageContextLines(malformed({ pageContext: { entries: 'nope' } })), null);
+    assert.equal(pageContextLines(malformed({ pageContext: { entries: [] } })), null);
   });
 
   it('never shows a logo from another host', () => {

@@ -208,7 +208,11 @@ export class ScanloginApp {
    * What the service observed when the website created the code
    * (`GET /api/v2/qrcode/context`): which application, from which origin, IP,
    * place, browser. Show it on the confirm screen so the user can spot a
-   * relayed (phishing) code. Only the user who marked the code scanned may
+   * relayed (phishing) code. `pageContext` is different: what the page
+   * itself claims (the `context` it passed), which anyone making a page can
+   * write; show it apart, as the page's words, never as the site's name or
+   * origin, and as text (`visibleText` bounds it and escapes characters that
+   * would hide or reorder what is around them). Only the user who marked the code scanned may
    * read it: call `markScanned` first (else `QR_WRONG_STATE` 2243; another
    * user's scan is `QR_SCANNED_BY_OTHER` 2244). Services older than this
    * endpoint answer `ROUTE_NOT_FOUND` (1004, HTTP 404).

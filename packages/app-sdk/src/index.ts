@@ -18,8 +18,9 @@ export type {
   DeviceDecision,
   DeviceRequestContext,
   ErrorName,
+  PageContextView,
 } from '@scanlogin/protocol';
-export { QrStatus } from '@scanlogin/protocol';
+export { PAGE_CONTEXT_LIMITS, QrStatus, visibleText } from '@scanlogin/protocol';
 export { ScanloginApp } from './client.js';
 export type { ClientErrorName, ScanloginErrorKind, ScanloginErrorName } from './errors.js';
 export {

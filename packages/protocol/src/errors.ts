@@ -117,6 +117,11 @@ export const ErrorCodes = {
     status: 404,
     message: 'There is no such active web session.',
   },
+  QR_SCANNER_UNAVAILABLE: {
+    code: 2260,
+    status: 403,
+    message: 'The account that scanned this QR code can no longer sign in; the login was stopped.',
+  },
 
   // OpenID Connect sign-in and the device grant (RFC 8628).
   USER_CODE_NOT_FOUND: {

@@ -81,6 +81,7 @@ export {
   GenerateBody,
   GenerateResult,
   ImageParams,
+  PageContextView,
   PngImage,
   ProximityPolicy,
   QrHistory,
@@ -109,3 +110,4 @@ export { Health, Jwks, OpenIdConfiguration, PoolPublicConfig, PublicJwk } from '
 export type { SecurityRequirement, SecuritySchemeName } from './security.js';
 export { securitySchemes } from './security.js';
 export { isTerminalStatus, QrStatus, STEP_UP_AWARE_PARAM } from './status.js';
+export { PAGE_CONTEXT_LIMITS, visibleText } from './text.js';

@@ -13,6 +13,12 @@ export const QrStatus = {
   Cancelled: 3,
   /** More authentication is needed on the phone (step-up). */
   StepUp: 4,
+  /**
+   * The login was stopped by an error it cannot get past (the application
+   * behind the code was deleted, the scanner was blocked...): the reason is
+   * in `scannedResult.errmsg`, where authing-js-sdk reads it.
+   */
+  Error: 5,
   /** Expired before a decision. Derived from `expiresAt`, never stored. */
   Expired: -1,
 } as const;
@@ -21,7 +27,12 @@ export type QrStatus = (typeof QrStatus)[keyof typeof QrStatus];
 
 /** Statuses after which nothing about the code changes any more. */
 export function isTerminalStatus(status: QrStatus): boolean {
-  return status === QrStatus.Authorized || status === QrStatus.Cancelled || status === QrStatus.Expired;
+  return (
+    status === QrStatus.Authorized ||
+    status === QrStatus.Cancelled ||
+    status === QrStatus.Expired ||
+    status === QrStatus.Error
+  );
 }
 
 /**

@@ -117,6 +117,8 @@ export async function createRuntime(
     webSessions,
     geo,
   );
+  // An app deleted, a user blocked or deleted: the QR codes waiting on them stop at once (status 5).
+  directory.onChange((change) => qr.directoryChanged(change));
   const limiter = new RateLimiter(storage.counters, clock);
   const oidc = await OidcService.create({ config, clock, storage, directory, keys, qr, webSessions, geo });
   const installation = new Installation(storage.directory, clock, config.adminToken);

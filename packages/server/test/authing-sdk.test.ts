@@ -350,6 +350,101 @@ describe('authing-js-sdk@4.23.55 against a live server', () => {
     w.assertStopped();
   });
 
+  test('customData with withCustomData (issue 17): onSuccess and exchangeUserInfo hand it back, signed into the token', async () => {
+    const created = assertOk(
+      await admin(s, 'POST', '/api/admin/apps', {
+        userPoolId: s.seed.pool.id,
+        name: 'custom data back',
+        allowExchangeUserInfoFromBrowser: true,
+      }),
+      201,
+    );
+    const dataClient = new AuthenticationClient({ appId: created.id, appHost: s.url });
+    const dataPolls = countPolls(dataClient);
+    // The SDK's own option names: customData goes out as `params`, with withCustomData and context.
+    const code = await dataClient.qrcode.geneCode({
+      customData: { cart: 'c-42', items: [1, 2] },
+      withCustomData: true,
+      context: { campaign: 'spring' },
+      extIdpConnId: 'conn-ignored',
+    });
+    const w = startWatching(dataClient, dataPolls, code.random);
+    const phone = new Phone(s, created.id);
+    await phone.login('alice', 'alice-demo-pass');
+    await phone.act('scanned', code.random);
+    // The phone is shown the page's context, as the page's words.
+    const context = await fetch(`${s.url}/api/v2/qrcode/context?random=${code.random}`, {
+      headers: { authorization: phone.token },
+    });
+    assert.deepEqual(((await context.json()) as { data: Json }).data.pageContext, {
+      entries: [{ key: 'campaign', value: 'spring' }],
+      omitted: 0,
+    });
+    await w.poll();
+    assert.deepEqual(Object.keys(w.scannedUser).sort(), ['nickname', 'photo'], 'nothing before approval');
+    await phone.act('confirm', code.random);
+    await w.poll();
+    assert.ok(w.success);
+    assert.deepEqual(w.calls, ['scanned', 'success']);
+    assert.deepEqual(w.success.userInfo.customData, { cart: 'c-42', items: [1, 2] });
+    w.assertStopped();
+
+    const user = await dataClient.qrcode.exchangeUserInfo(w.success.ticket);
+    assert.equal(user.username, 'alice');
+    assert.deepEqual(user.customData, { cart: 'c-42', items: [1, 2] });
+    const payload = await verifySiteToken(user.token as string, created.id);
+    assert.deepEqual(payload.custom_data, { cart: 'c-42', items: [1, 2] });
+  });
+
+  test('status 5 (issue 17): the app is deleted while the code waits; onError gets scannedResult.errmsg and polling stops', async () => {
+    const created = assertOk(
+      await admin(s, 'POST', '/api/admin/apps', { userPoolId: s.seed.pool.id, name: 'deleted mid-login' }),
+      201,
+    );
+    const doomedClient = new AuthenticationClient({ appId: created.id, appHost: s.url });
+    const doomedPolls = countPolls(doomedClient);
+    const code = await doomedClient.qrcode.geneCode();
+    const w = startWatching(doomedClient, doomedPolls, code.random);
+    const phone = new Phone(s, created.id);
+    await phone.login('alice', 'alice-demo-pass');
+    await phone.act('scanned', code.random);
+    await w.poll();
+    assert.deepEqual(w.calls, ['scanned']);
+
+    assertOk(await admin(s, 'DELETE', `/api/admin/apps/${created.id}`));
+    await w.poll();
+    assert.deepEqual(w.calls, ['scanned', 'error']);
+    assert.equal(w.results.at(-1)?.status, 5);
+    // What the SDK hands on is `scannedResult.errmsg`: our registry's code and message
+    // (startScanning's own handler shows its `message`).
+    assert.deepEqual(w.error, { code: 2101, message: 'The application does not exist.' });
+    w.assertStopped();
+  });
+
+  test('status 5 (issue 17): the scanner is blocked before deciding; onError says why', async () => {
+    const created = assertOk(
+      await admin(s, 'POST', '/api/admin/users', {
+        userPoolId: s.seed.pool.id,
+        username: 'soon-blocked',
+        password: 'soon-blocked-pass',
+      }),
+      201,
+    );
+    const code = await client.qrcode.geneCode();
+    const w = startWatching(client, polls, code.random);
+    const phone = new Phone(s, s.seed.app.id);
+    await phone.login('soon-blocked', 'soon-blocked-pass');
+    await phone.act('scanned', code.random);
+    assertOk(await admin(s, 'PATCH', `/api/admin/users/${created.id}`, { blocked: true }));
+    await w.poll();
+    assert.deepEqual(w.calls, ['error'], 'stopped before this page saw the scan');
+    assert.deepEqual(w.error, {
+      code: 2260,
+      message: 'The account that scanned this QR code can no longer sign in; the login was stopped.',
+    });
+    w.assertStopped();
+  });
+
   test('with returnFullUserInfo, onSuccess already carries the user and a website token', async () => {
     const created = assertOk(
       await admin(s, 'POST', '/api/admin/apps', {

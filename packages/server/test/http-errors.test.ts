@@ -608,6 +608,23 @@ describe('every registry code a route can produce comes back in the envelope wit
         clock.advance((code.rotatesIn + 1) * 1000);
         return appAction(s, 'scanned', JSON.parse(code.payload).random, alice);
       },
+      QR_SCANNER_UNAVAILABLE: async () => {
+        // The scanner is deleted while the code waits for their decision: the code stops (status 5),
+        // and anyone acting on it is told why.
+        const u = assertOk(
+          await admin(s, 'POST', '/api/admin/users', {
+            userPoolId: s.seed.pool.id,
+            username: 'leaving-soon',
+            password: 'leaving-password',
+          }),
+          201,
+        );
+        const token = assertOk(await login('leaving-soon', 'leaving-password')).token as string;
+        const { random } = await generate(s);
+        assertOk(await appAction(s, 'scanned', random, token));
+        assertOk(await admin(s, 'DELETE', `/api/admin/users/${u.id}`));
+        return appAction(s, 'scanned', random, alice);
+      },
       WEB_SESSION_NOT_FOUND: () =>
         call(s.url, 'DELETE', `/api/v2/qrcode/web-sessions/${MISSING}`, {
           headers: { authorization: `Bearer ${alice}` },

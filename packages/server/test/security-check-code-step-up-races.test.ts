@@ -66,6 +66,7 @@ class HoldableReads {
       },
       rotatePublicId: (random, next) => inner.rotatePublicId(random, next),
       transition: (random, req) => inner.transition(random, req),
+      listOpen: (scope, now) => inner.listOpen(scope, now),
       peekTicket: (ticket, now) => inner.peekTicket(ticket, now),
       consumeTicket: (ticket, appId, now) => inner.consumeTicket(ticket, appId, now),
       deleteExpired: (now) => inner.deleteExpired(now),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { QrStatus } from '@scanlogin/protocol';
+import { isTerminalStatus, QrStatus } from '@scanlogin/protocol';
 import { effectiveStatus, isOpen, Transitions } from '../src/domain/qr-login/state-machine.js';
 
 describe('the transitions table', () => {
@@ -8,6 +8,7 @@ describe('the transitions table', () => {
     assert.deepEqual(Object.keys(Transitions).sort(), [
       'cancel',
       'confirm',
+      'fail',
       'refuse',
       'scan',
       'scanNeedsStepUp',
@@ -58,7 +59,26 @@ describe('the transitions table', () => {
 
   it('never leaves a terminal status', () => {
     const froms = new Set<number>(Object.values(Transitions).flatMap((r) => [...r.from]));
-    for (const terminal of [QrStatus.Authorized, QrStatus.Cancelled]) assert.ok(!froms.has(terminal));
+    for (const terminal of [QrStatus.Authorized, QrStatus.Cancelled, QrStatus.Error]) {
+      assert.ok(!froms.has(terminal));
+      assert.ok(isTerminalStatus(terminal));
+    }
+  });
+
+  it('stops any open code with status 5, by the service itself (issue 17)', () => {
+    assert.deepEqual(Transitions.fail, {
+      from: [QrStatus.Pending, QrStatus.Scanned, QrStatus.StepUp],
+      to: QrStatus.Error,
+      actor: 'service',
+    });
+    // Every open status can be stopped; only `fail` reaches 5.
+    for (const s of [QrStatus.Pending, QrStatus.Scanned, QrStatus.StepUp] as const) assert.ok(isOpen(s));
+    const intoError = Object.entries(Transitions).filter(([, r]) => r.to === QrStatus.Error);
+    assert.deepEqual(
+      intoError.map(([action]) => action),
+      ['fail'],
+    );
+    assert.equal(isOpen(QrStatus.Error), false);
   });
 });
 
@@ -73,5 +93,6 @@ describe('effectiveStatus', () => {
   it('keeps decided statuses after expiry', () => {
     assert.equal(effectiveStatus(QrStatus.Authorized, 1000, 5000), QrStatus.Authorized);
     assert.equal(effectiveStatus(QrStatus.Cancelled, 1000, 5000), QrStatus.Cancelled);
+    assert.equal(effectiveStatus(QrStatus.Error, 1000, 5000), QrStatus.Error);
   });
 });

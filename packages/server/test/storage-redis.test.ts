@@ -9,6 +9,7 @@ import { composeStorage } from '../src/storage/compose.js';
 import { openRedis, type RedisHotStorage } from '../src/storage/redis/index.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
 import { storageConformance } from './support/conformance.js';
+import { qrSession as session, T0 } from './support/qr-session.js';
 import { startRedis, type TestRedis, UNHURRIED_REDIS } from './support/redis.js';
 import { LineLog } from './support/signals.js';
 
@@ -75,32 +76,6 @@ async function composedStorage(): Promise<Storage> {
 }
 
 storageConformance('Redis + SQLite', composedStorage);
-
-const T0 = Date.UTC(2026, 0, 1);
-const session = (over: Partial<QrSessionRecord> = {}): QrSessionRecord => {
-  const random = over.random ?? `qr-${randomUUID()}`;
-  return {
-    random,
-    publicId: random,
-    publicIdExpiresAt: null,
-    appId: 'app-1',
-    poolId: 'pool-1',
-    status: QrStatus.Pending,
-    createdAt: T0,
-    expiresAt: T0 + 120_000,
-    customData: null,
-    userId: null,
-    ticket: null,
-    ticketExpiresAt: null,
-    ticketUsed: false,
-    seq: 0,
-    requestContext: null,
-    checkCode: null,
-    checkChoices: null,
-    bindingHash: null,
-    ...over,
-  };
-};
 
 describe('Redis adapter', () => {
   let server: TestRedis;

@@ -24,6 +24,8 @@ export interface ScanloginClaims extends JWTPayload {
   token_use: 'app' | 'web';
   amr: string[];
   sid?: string;
+  /** A QR login whose page asked `withCustomData`: the custom data the code carried, signed with the token. */
+  custom_data?: Record<string, unknown>;
 }
 
 export interface VerifierOptions {

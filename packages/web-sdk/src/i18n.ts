@@ -33,6 +33,8 @@ export interface Tips {
   checkCode: string;
   /** The phone must prove more (status 4) before the user can confirm. */
   stepUp: string;
+  /** The service stopped the login (status 5: its app was deleted, the scanner blocked...). */
+  stopped: string;
 }
 
 const zhCN: Tips = {
@@ -51,6 +53,7 @@ const zhCN: Tips = {
   codeLabel: '扫码登录二维码',
   checkCode: '请在手机上选择这个数字',
   stepUp: '请在手机上完成额外验证',
+  stopped: '本次登录已中止',
 };
 
 const enUS: Tips = {
@@ -69,6 +72,7 @@ const enUS: Tips = {
   codeLabel: 'Sign-in QR code',
   checkCode: 'Pick this number on your phone',
   stepUp: 'Extra verification is needed on your phone',
+  stopped: 'This sign-in was stopped',
 };
 
 /**

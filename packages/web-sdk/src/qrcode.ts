@@ -114,7 +114,8 @@ export class QrCodeAuthenticationClient {
     };
     const dispatch = statusDispatcher({
       ...options,
-      onFailed: (message) => onError?.(new ScanloginError(5, message, null, 200)),
+      // Status 5: the code the service names (2101, the app was deleted; ...), as a thrown error would carry.
+      onFailed: (code, message) => onError?.(new ScanloginError(code, message, null, 200)),
     });
     const timer: PollingTimer = setInterval(async () => {
       if (!started) {

@@ -1,10 +1,7 @@
 import { QrStatus } from '@scanlogin/protocol';
 import type { QrCodeStatus, QrUserInfo, StatusCallbacks } from './types.js';
 
-/** Authing's status 5: the service reports an error in `scannedResult.errmsg`. Not in our protocol. */
-export const STATUS_ERROR = 5;
-
-const FINAL: readonly number[] = [QrStatus.Authorized, QrStatus.Cancelled, QrStatus.Expired, STATUS_ERROR];
+const FINAL: readonly number[] = [QrStatus.Authorized, QrStatus.Cancelled, QrStatus.Expired, QrStatus.Error];
 
 /**
  * Statuses after which a client stops waiting. Unknown statuses wait on, as in
@@ -16,9 +13,22 @@ export function isFinalStatus(status: number): boolean {
   return FINAL.includes(status);
 }
 
-/** The callbacks of {@link statusDispatcher}: Authing's callbacks plus status 5. */
+/** The callbacks of {@link statusDispatcher}: Authing's callbacks plus status 5 (what stopped the login). */
 export interface DispatchCallbacks extends StatusCallbacks {
-  onFailed?: (message: string) => unknown;
+  onFailed?: (code: number, message: string) => unknown;
+}
+
+/**
+ * What stopped a login (status 5), from `scannedResult`: our service sends
+ * `errmsg` as `{code, message}` (as authing-js-sdk's `onError` documents it);
+ * Authing's own service may send a bare string.
+ */
+function stopReason(extra: { code?: number; message?: string; errmsg?: unknown }): [number, string] {
+  const e = extra.errmsg;
+  if (typeof e === 'string') return [extra.code ?? QrStatus.Error, e];
+  const o = (typeof e === 'object' && e !== null ? e : {}) as { code?: unknown; message?: unknown };
+  const code = typeof o.code === 'number' ? o.code : (extra.code ?? QrStatus.Error);
+  return [code, typeof o.message === 'string' ? o.message : (extra.message ?? 'error')];
 }
 
 /**
@@ -34,7 +44,7 @@ export function statusDispatcher(cb: DispatchCallbacks): (data: QrCodeStatus) =>
   return (data) => {
     if (done) return true;
     cb.onResult?.(data);
-    // A number, not the QrStatus union: Authing's status 5 is not in our protocol.
+    // A number, not the QrStatus union: a service may send statuses this SDK does not know.
     const status: number = data.status;
     const entered = status !== last;
     last = status;
@@ -43,7 +53,7 @@ export function statusDispatcher(cb: DispatchCallbacks): (data: QrCodeStatus) =>
       code?: number;
       message?: string;
       data?: unknown;
-      errmsg?: string;
+      errmsg?: unknown;
     };
     done = isFinalStatus(status);
     if (status === QrStatus.Scanned && !scanned) {
@@ -55,7 +65,7 @@ export function statusDispatcher(cb: DispatchCallbacks): (data: QrCodeStatus) =>
     else if (status === QrStatus.StepUp && entered) {
       cb.onMfa?.(extra.code ?? 0, extra.message ?? '', extra.data);
       cb.onAuthFlow?.(extra as Record<string, unknown>);
-    } else if (status === STATUS_ERROR) cb.onFailed?.(extra.errmsg ?? extra.message ?? 'error');
+    } else if (status === QrStatus.Error) cb.onFailed?.(...stopReason(extra));
     return done;
   };
 }

@@ -56,12 +56,20 @@ export type QrCodeStatus = CheckResult & { seq?: number };
 
 /** Options of `geneCode`, passed on to `POST /api/v2/qrcode/gene`. */
 export interface GeneCodeOptions {
-  /** Custom data written into the code (`params` on the wire). */
+  /** Custom data written into the code (`params` on the wire); at most 512 bytes of JSON. */
   customData?: Record<string, unknown>;
-  /** Request context for the service's pipeline. */
+  /**
+   * What the page says about itself (a campaign, a cart...): kept with the
+   * code and shown on the phone that scans it, marked as the page's own
+   * words. At most 1024 bytes of JSON.
+   */
   context?: Record<string, unknown>;
+  /**
+   * Return `customData` with the user: in `userInfo.customData` at approval
+   * (to this browser, beside the ticket) and in `exchangeUserInfo`'s user.
+   */
   withCustomData?: boolean;
-  /** The extra identity provider connection id of multi-tenant setups. */
+  /** Authing's external identity provider connection (multi-tenant); accepted, ignored here. */
   extIdpConnId?: string;
   /**
    * Ours: the page will rotate the code's public id on the pool's schedule
@@ -98,9 +106,11 @@ export interface StartPollingOptions extends StatusCallbacks {
   /** At the first tick, with the timer that `stopPolling` (or `clearInterval`) stops. */
   onStart?: (timer: PollingTimer) => unknown;
   /**
-   * A check failed (the polling then stops) or the service reported an error
-   * (status 5). The argument is a {@link ScanloginError}: it has `code` and
-   * `message` like Authing's thrown object, and stringifies to the message.
+   * A check failed (the polling then stops) or the service stopped the login
+   * (status 5: its application was deleted, the scanner blocked...). The
+   * argument is a {@link ScanloginError}: it has `code` (for status 5, the
+   * reason's registry code, such as 2101) and `message` like Authing's
+   * thrown object, and stringifies to the message.
    */
   onError?: (error: ScanloginError) => unknown;
 }
@@ -146,7 +156,7 @@ export interface StartScanningOptions extends GeneCodeOptions, StatusCallbacks {
   rotate?: boolean;
   /** Each time a code starts being watched, with the handle `stopPolling` accepts. */
   onStart?: (handle: ScanningHandle) => unknown;
-  /** A failure while waiting, or a status 5 error: the message. */
+  /** A failure while waiting, or the service stopping the login (status 5): the message. */
   onError?: (message: string) => unknown;
   /** The code's `random` and image `url`, once generated. */
   onCodeLoaded?: (random: string, url: string) => unknown;

@@ -485,6 +485,41 @@ describe('the IIFE bundle in Chromium', { skip: !CHROMIUM && 'no Chromium' }, ()
     await page.context().close();
   });
 
+  test('status 5 (issue 17): the app is deleted while the widget waits; it shows why and calls onError once', async () => {
+    const tenant = await createTenant(server, { allowedOrigins: [origin] });
+    const token = await loginAs(server, tenant.appId, tenant.username, tenant.password);
+    const page = await openPage();
+    await start(
+      page,
+      tenant.appId,
+      `
+        const client = new ScanLogin.AuthenticationClient({ appId, appHost, lang: 'en-US' });
+        window.handle = await client.qrcode.startScanning('qrcode', {
+          customData: { cart: 'c-42' },
+          withCustomData: true,
+          onError: (message) => log.push(['error', message]),
+        });
+      `,
+    );
+    await state(page, 'code');
+    const { random, customData } = await readCode(page);
+    assert.deepEqual(customData, { cart: 'c-42' });
+    const scanned = await call(server.url, 'POST', '/api/v2/qrcode/scanned', {
+      body: { random },
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(scanned.body.data.status, 1);
+    await state(page, 'scanned');
+    const deleted = await call(server.url, 'DELETE', `/api/admin/apps/${tenant.appId}`, {
+      headers: { authorization: `Bearer ${server.seed.adminToken}` },
+    });
+    assert.equal(deleted.body.code, 200);
+    await state(page, 'failed');
+    assert.equal(await liveText(page), 'This sign-in was stopped: The application does not exist.');
+    assert.deepEqual(await log(page), [['error', 'The application does not exist.']]);
+    await page.context().close();
+  });
+
   test('with no element of that id a centred box is mounted; destroy removes it and stops all traffic', async () => {
     const page = await openPage();
     await start(

@@ -24,7 +24,7 @@ function recorder() {
     onCancel: () => calls.push('cancel'),
     onExpired: () => calls.push('expired'),
     onMfa: (code, message) => calls.push(`mfa:${code}:${message}`),
-    onFailed: (message) => calls.push(`failed:${message}`),
+    onFailed: (code, message) => calls.push(`failed:${code}:${message}`),
   });
   return { calls, dispatch };
 }
@@ -50,16 +50,33 @@ describe('statusDispatcher', () => {
     );
   });
 
-  test('cancel, expiry and Authing’ error status 5 are final', () => {
+  test('cancel, expiry and the error status 5 are final', () => {
     for (const [status, expected] of [
       [3, 'cancel'],
       [-1, 'expired'],
-      [5, 'failed:boom'],
+      [5, 'failed:5:boom'],
     ] as const) {
       const { calls, dispatch } = recorder();
       assert.equal(dispatch(at(status, { scannedResult: { errmsg: 'boom' } as never })), true);
       assert.deepEqual(calls, [`result:${status}`, expected]);
     }
+  });
+
+  test('status 5 (issue 17): the reason from errmsg as our service sends it, {code, message}', () => {
+    const { calls, dispatch } = recorder();
+    const stopped = {
+      code: 2101,
+      message: 'The application does not exist.',
+      errmsg: { code: 2101, message: 'The application does not exist.' },
+    };
+    assert.equal(dispatch(at(5, { scannedResult: stopped as never })), true);
+    assert.equal(dispatch(at(5, { scannedResult: stopped as never })), true);
+    assert.deepEqual(calls, ['result:5', 'failed:2101:The application does not exist.']);
+    // Whatever else a service sends, the login still ends with one failure and a message.
+    const odd = recorder();
+    assert.equal(odd.dispatch(at(5)), true);
+    assert.equal(odd.dispatch(at(5, { scannedResult: { errmsg: 42 } as never })), true);
+    assert.deepEqual(odd.calls, ['result:5', 'failed:5:error']);
   });
 
   test('unknown statuses are reported and waited through, as Authing does', () => {

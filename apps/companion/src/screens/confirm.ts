@@ -1,7 +1,8 @@
 /**
  * The confirm screen: which site asks, from where, on what browser, until
- * when; the check-code numbers when the pool asks for them; Deny exactly as
- * prominent as Approve.
+ * when; what the page says about itself, apart and marked as unchecked; the
+ * check-code numbers when the pool asks for them; Deny exactly as prominent
+ * as Approve.
  */
 import type { ScanResult } from '@scanlogin/app-sdk';
 import { confirmView, expiryLine } from '../format.js';
@@ -21,6 +22,9 @@ export function confirmScreen(app: App) {
     device: $('confirm-device'),
     time: $('confirm-time'),
     expiry: $('confirm-expiry'),
+    pageContext: $('confirm-page-context'),
+    pageContextLines: $('confirm-page-context-lines'),
+    pageContextMore: $('confirm-page-context-more'),
     deny: $<HTMLButtonElement>('deny'),
     approve: $<HTMLButtonElement>('approve'),
   };
@@ -53,6 +57,18 @@ export function confirmScreen(app: App) {
     setText(ui.device, v.device);
     setText(ui.time, v.time);
     showError(ui.proximity, v.proximityWarning);
+    // The page's own words: text only, in their own box below the facts (never in their places).
+    ui.pageContext.hidden = v.pageContext === null;
+    ui.pageContextLines.replaceChildren(
+      ...(v.pageContext?.lines ?? []).flatMap(({ key, value }) => {
+        const dt = document.createElement('dt');
+        dt.textContent = key;
+        const dd = document.createElement('dd');
+        dd.textContent = value;
+        return [dt, dd];
+      }),
+    );
+    showError(ui.pageContextMore, v.pageContext?.more ?? null);
     picked = null;
     ui.checkCode.hidden = v.checkChoices === null;
     ui.checkCodeChoices.replaceChildren(

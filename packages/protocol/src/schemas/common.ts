@@ -66,8 +66,16 @@ export const QrStatusSchema = Type.Union(
       description: 'The phone must prove more (password) before it may approve.',
     }),
     Type.Literal(QrStatus.Expired, { title: 'Expired', description: 'Expired before a decision.' }),
+    Type.Literal(QrStatus.Error, {
+      title: 'Error',
+      description:
+        'Stopped by an error (the application was deleted, the scanner blocked...); the reason is in `scannedResult.errmsg`.',
+    }),
   ],
-  { description: 'QR login status: 0 pending, 1 scanned, 2 authorized, 3 cancelled, 4 step-up, -1 expired.' },
+  {
+    description:
+      'QR login status: 0 pending, 1 scanned, 2 authorized, 3 cancelled, 4 step-up, 5 error, -1 expired.',
+  },
 );
 
 /**

@@ -10,6 +10,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { STEP_UP_AWARE_PARAM } from '../status.js';
+import { PAGE_CONTEXT_LIMITS } from '../text.js';
 import {
   JsonObject,
   Nullable,
@@ -36,7 +37,12 @@ const BindingQuery = Type.String({
 export const GenerateBody = Type.Object(
   {
     scene: Type.Optional(StringEnum(['APP_AUTH'], { description: 'The only scene there is.' })),
-    autoMergeQrCode: Type.Optional(Type.Boolean({ description: 'Sent by authing-js-sdk; ignored.' })),
+    autoMergeQrCode: Type.Optional(
+      Type.Boolean({
+        description:
+          "Sent by authing-js-sdk (always false). Authing uses it for WeChat mini-program codes, to draw the app's logo into the image on the server; codes here carry no logo, so it changes nothing.",
+      }),
+    ),
     params: Type.Optional(
       Nullable(JsonObject('Custom data written into the code (the name authing-js-sdk uses).')),
     ),
@@ -45,10 +51,27 @@ export const GenerateBody = Type.Object(
         JsonObject('Custom data written into the code; wins over `params`. At most 512 bytes of JSON.'),
       ),
     ),
-    context: Type.Optional(Nullable(JsonObject('Sent by authing-js-sdk; accepted and ignored.'))),
-    withCustomData: Type.Optional(Type.Boolean({ description: 'Sent by authing-js-sdk; ignored.' })),
+    context: Type.Optional(
+      Nullable(
+        JsonObject(
+          "What the page says about itself (authing-js-sdk's `context`; Authing hands it to its pipeline). Kept with the code and shown to the phone that scanned it, labelled as the page's own words, never as the site's name or origin. At most 1024 bytes of JSON.",
+        ),
+      ),
+    ),
+    withCustomData: Type.Optional(
+      Type.Boolean({
+        description:
+          "Return the custom data with the user: once the code is approved, `userInfo.customData` of `check` (to the browser that asked) and `customData` of the `userinfo` exchange carry it, under the user's stored custom data.",
+      }),
+    ),
     extIdpConnId: Type.Optional(
-      Nullable(Type.String({ maxLength: 128, description: 'Sent by authing-js-sdk; ignored.' })),
+      Nullable(
+        Type.String({
+          maxLength: 128,
+          description:
+            'Sent by authing-js-sdk: on Authing, the external identity provider connection of a multi-tenant setup. There are no external identity providers here; it is accepted and changes nothing.',
+        }),
+      ),
     ),
     rotate: Type.Optional(
       Type.Boolean({
@@ -59,7 +82,16 @@ export const GenerateBody = Type.Object(
   },
   {
     description: 'Every field is optional; a request without a body is a plain request for a code.',
-    examples: [{ autoMergeQrCode: false, scene: 'APP_AUTH', params: { from: 'checkout' } }],
+    examples: [
+      { autoMergeQrCode: false, scene: 'APP_AUTH', params: { from: 'checkout' } },
+      {
+        autoMergeQrCode: false,
+        scene: 'APP_AUTH',
+        params: { cart: 'c-42' },
+        withCustomData: true,
+        context: { campaign: 'spring' },
+      },
+    ],
   },
 );
 export type GenerateBody = Static<typeof GenerateBody>;
@@ -181,7 +213,7 @@ export const CheckResult = Type.Object(
     // The full user first: a serializer picks the first branch that matches, and a full user matches the preview too.
     userInfo: Type.Union([UserWithToken, QrUserPreview, Type.Null()], {
       description:
-        "From status 1: the scanner's `nickname` and `photo`; at status 2, with the app's `returnFullUserInfo`, the full user with a website token. Null before a scan.",
+        "From status 1: the scanner's `nickname` and `photo`; at status 2, with the app's `returnFullUserInfo`, the full user with a website token. At status 2, for a code asked for `withCustomData`, `customData` too (only where `ticket` is shown). Null before a scan and at statuses 3, 5 and -1.",
     }),
     expiresIn: Type.Integer({ description: 'Seconds left before the code expires; 0 once decided.' }),
     seq: Type.Integer({
@@ -190,10 +222,24 @@ export const CheckResult = Type.Object(
     }),
     scannedResult: Type.Optional(
       Type.Object(
-        { code: Type.Integer(), message: Type.String() },
+        {
+          code: Type.Integer({
+            description: 'A registry code: why the phone must prove more, or what stopped the login.',
+          }),
+          message: Type.String(),
+          errmsg: Type.Optional(
+            Type.Object(
+              { code: Type.Integer(), message: Type.String() },
+              {
+                description:
+                  "At status 5: the same code and message, where authing-js-sdk reads them (`onError(scannedResult.errmsg)`; `startScanning`'s `onError` gets its `message`).",
+              },
+            ),
+          ),
+        },
         {
           description:
-            'At status 4: why the phone must prove more (a registry code, 2250); authing-js-sdk hands it to `onMfa`.',
+            'At status 4: why the phone must prove more (2250); authing-js-sdk hands it to `onMfa`. At status 5: what stopped the login (for example 2101, the application was deleted, or 2260, the scanner can no longer sign in).',
         },
       ),
     ),
@@ -258,7 +304,7 @@ export type StatusEvent = Static<typeof StatusEvent>;
 /** The SSE stream, for documentation: its frames as text. */
 export const EventStream = Type.String({
   description:
-    'Server-Sent Events. First `retry: 2000`, then `event: status` frames (`id:` the `seq`, `data:` a StatusEvent as JSON): the current state (skipped when `Last-Event-ID` is already that seq), then one per change; a `: ping` comment every 15 s; the stream ends after a final status (2, 3, -1).',
+    'Server-Sent Events. First `retry: 2000`, then `event: status` frames (`id:` the `seq`, `data:` a StatusEvent as JSON): the current state (skipped when `Last-Event-ID` is already that seq), then one per change; a `: ping` comment every 15 s; the stream ends after a final status (2, 3, 5, -1).',
   examples: [
     `retry: 2000\n\nid: 0\nevent: status\ndata: {"random":"${RandomExample}","status":0,"ticket":null,"userInfo":null,"expiresIn":118,"seq":0}\n\n`,
   ],
@@ -364,6 +410,31 @@ export const ProximityPolicy = Type.Union(
 );
 export type ProximityPolicy = Static<typeof ProximityPolicy>;
 
+/**
+ * The page's `context` as the phone is given it: its top-level members as
+ * text, in order. Never trusted: the page wrote it, and anyone can write a page.
+ */
+export const PageContextView = Type.Object(
+  {
+    entries: Type.Array(
+      Type.Object({
+        key: Type.String({ maxLength: PAGE_CONTEXT_LIMITS.keyLength }),
+        value: Type.String({
+          maxLength: PAGE_CONTEXT_LIMITS.valueLength,
+          description: 'A string as it is; anything else as JSON.',
+        }),
+      }),
+      {
+        maxItems: PAGE_CONTEXT_LIMITS.entries,
+        description: `At most ${PAGE_CONTEXT_LIMITS.entries} members; keys cut to ${PAGE_CONTEXT_LIMITS.keyLength} characters and values to ${PAGE_CONTEXT_LIMITS.valueLength} (ending in "…" when cut). Control, invisible and direction-changing characters are written as \\u{…} escapes, so what is shown is what was sent.`,
+      },
+    ),
+    omitted: Type.Integer({ minimum: 0, description: 'Members left out beyond the first ones.' }),
+  },
+  { title: 'PageContextView' },
+);
+export type PageContextView = Static<typeof PageContextView>;
+
 /** `data` of `GET /api/v2/qrcode/context`: what the confirm screen shows. */
 export const RequestContextView = Type.Object(
   {
@@ -391,6 +462,10 @@ export const RequestContextView = Type.Object(
     }),
     checkCodeChoices: Nullable(Type.Array(Type.Integer({ minimum: 10, maximum: 99 })), {
       description: 'With a check code: three numbers, one of them on the page; the user must pick it.',
+    }),
+    pageContext: Nullable(PageContextView, {
+      description:
+        "The `context` the page passed to `gene`, as text; null when it passed none. Written by the page, which anyone can make: show it apart from the fields above, as the page's claim.",
     }),
   },
   { title: 'RequestContextView' },

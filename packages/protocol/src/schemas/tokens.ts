@@ -1,6 +1,6 @@
 /** Password login (the app's token) and token validation (for website backends). */
 import { type Static, Type } from '@sinclair/typebox';
-import { ObjectId } from './common.js';
+import { JsonObject, ObjectId } from './common.js';
 
 export const LoginAccountBody = Type.Object(
   {
@@ -54,6 +54,11 @@ export const tokenClaimsProperties = {
     description: 'Authentication methods (RFC 8176): `pwd` for a password login, `qr` for a QR approval.',
   }),
   sid: Type.Optional(Type.String({ description: 'The web session (website tokens only).' })),
+  custom_data: Type.Optional(
+    JsonObject(
+      'Website tokens of a QR login whose page asked `withCustomData`: the custom data written into the code (`params` / `customData` of `gene`), as the page sent it. Signed with the token, so a backend can trust that it is what the code carried, whatever the browser passes along beside it.',
+    ),
+  ),
 };
 
 /** The claims of a token of the service (app or website). */

@@ -11,7 +11,9 @@ const userProperties = {
   nickname: Nullable(Type.String({ examples: ['Alice'] })),
   photo: Nullable(Type.String({ description: 'URL of a picture.' })),
   blocked: Type.Boolean({ description: 'A blocked user can neither log in nor approve.' }),
-  customData: JsonObject('What the admin stored with the user.'),
+  customData: JsonObject(
+    "What the admin stored with the user. In a QR login's answer for a code asked for `withCustomData`, the custom data the page wrote into the code is added (the stored values win where both name a key).",
+  ),
   createdAt: Timestamp('When the user was created.'),
   updatedAt: Timestamp('When the user last changed.'),
 };
@@ -53,7 +55,15 @@ export type UserWithToken = Static<typeof UserWithToken>;
 
 /** What the page may learn of the scanning user before approval. */
 export const QrUserPreview = Type.Object(
-  { nickname: Nullable(Type.String()), photo: Nullable(Type.String()) },
+  {
+    nickname: Nullable(Type.String()),
+    photo: Nullable(Type.String()),
+    customData: Type.Optional(
+      JsonObject(
+        'At status 2, for a code asked for `withCustomData`: the custom data the page wrote into the code.',
+      ),
+    ),
+  },
   { title: 'QrUserPreview', examples: [{ nickname: 'Alice', photo: null }] },
 );
 export type QrUserPreview = Static<typeof QrUserPreview>;

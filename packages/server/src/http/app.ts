@@ -222,7 +222,7 @@ export async function buildHttp(s: Services, opts: HttpOptions = {}) {
   if (s.config.metricsPort !== '') registerMetrics(app, s);
 
   registerErrorHandling(app);
-  registerCors(app, s.directory);
+  registerCors(app, s.directory, (random) => s.qr.stoppedCodeOrigin(random));
   // The API document: the paths come from the route schemas as the routes register.
   await app.register(swagger, {
     openapi: openApiDocument({ publicUrl: s.config.publicUrl, version: VERSION }),

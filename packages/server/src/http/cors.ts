@@ -1,5 +1,12 @@
+import { routes } from '@scanlogin/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DirectoryService } from '../domain/directory/service.js';
+
+/** The routes a page reads its code's status from (see `stoppedCodeOrigin` below). */
+const STATUS_ROUTES = new Set<string>([routes.qrcodeCheck.url, routes.qrcodeEvents.url]);
+
+/** The origin that asked for a code the service has stopped (status 5), or null. */
+export type StoppedCodeOrigin = (random: string) => Promise<string | null>;
 
 const ALLOWED_HEADERS = [
   'content-type',
@@ -31,8 +38,19 @@ declare module 'fastify' {
  * origin that some application allows; the real request is then checked
  * against its own application, and routes that act for an app (generate,
  * browser exchange) refuse foreign origins outright.
+ *
+ * One exception keeps a page from hanging: when its application is deleted
+ * while a code waits, the code stops (status 5), but the origin is then
+ * allowed by no application, and a browser would hide the answer that says
+ * why (authing-js-sdk would see a bare network error). So the status routes
+ * also answer the origin that asked for a code the service stopped: that
+ * answer holds only the reason, never a ticket or a user.
  */
-export function registerCors(app: FastifyInstance, directory: DirectoryService): void {
+export function registerCors(
+  app: FastifyInstance,
+  directory: DirectoryService,
+  stoppedCodeOrigin: StoppedCodeOrigin = async () => null,
+): void {
   // Callback-style: most requests carry no Origin and leave without a promise.
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     const origin = request.headers.origin;
@@ -43,7 +61,7 @@ export function registerCors(app: FastifyInstance, directory: DirectoryService):
     }
     if (!origin) return done();
     reply.header('vary', 'Origin');
-    originAllowedFor(request, directory, origin).then((allowed) => {
+    allowedToRead(request, directory, stoppedCodeOrigin, origin).then((allowed) => {
       if (allowed) {
         reply.header('access-control-allow-origin', origin);
         reply.header('access-control-allow-credentials', 'true');
@@ -65,6 +83,18 @@ export function registerCors(app: FastifyInstance, directory: DirectoryService):
     }
     return reply.code(204).send();
   });
+}
+
+async function allowedToRead(
+  request: FastifyRequest,
+  directory: DirectoryService,
+  stoppedCodeOrigin: StoppedCodeOrigin,
+  origin: string,
+): Promise<boolean> {
+  if (await originAllowedFor(request, directory, origin)) return true;
+  const random = (request.query as { random?: unknown } | undefined)?.random;
+  if (!STATUS_ROUTES.has(request.routeOptions.url ?? '') || typeof random !== 'string') return false;
+  return (await stoppedCodeOrigin(random)) === origin;
 }
 
 async function originAllowedFor(request: FastifyRequest, directory: DirectoryService, origin: string) {

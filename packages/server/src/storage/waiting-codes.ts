@@ -1,6 +1,7 @@
 import { QrStatus } from '@scanlogin/protocol';
 import type {
   ConsumedTicket,
+  OpenCodesScope,
   PublicIdRotation,
   QrSessionRecord,
   QrSessionStore,
@@ -65,6 +66,10 @@ export class WaitingCodesMirror implements QrSessionStore {
     // Forgotten before the write: a poll racing with it then reads the record, never a stale entry.
     this.#until.delete(random);
     return this.inner.transition(random, req);
+  }
+
+  listOpen(scope: OpenCodesScope, now: number): Promise<string[]> {
+    return this.inner.listOpen(scope, now);
   }
 
   peekTicket(ticket: string, now: number): Promise<{ appId: string; random: string } | null> {

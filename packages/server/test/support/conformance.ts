@@ -19,11 +19,11 @@ import {
   type WebSessionRecord,
 } from '../../src/domain/ports.js';
 import { oidcArtifactCases } from './oidc-conformance.js';
+import { qrSession, T0 } from './qr-session.js';
 
 let n = 0;
 const id = (prefix: string) =>
   `${prefix}${(++n).toString().padStart(6, '0')}${Math.random().toString(16).slice(2, 10)}`;
-const T0 = Date.UTC(2026, 0, 1);
 
 export function storageConformance(name: string, open: () => Storage | Promise<Storage>): void {
   describe(`storage conformance: ${name}`, () => {
@@ -73,30 +73,9 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
       updatedAt: T0,
       ...over,
     });
-    const session = (over: Partial<QrSessionRecord> = {}): QrSessionRecord => {
-      const random = over.random ?? id('qr');
-      return {
-        random,
-        publicId: random,
-        publicIdExpiresAt: null,
-        appId: 'app-x',
-        poolId,
-        status: QrStatus.Pending,
-        createdAt: T0,
-        expiresAt: T0 + 120_000,
-        customData: null,
-        userId: null,
-        ticket: null,
-        ticketExpiresAt: null,
-        ticketUsed: false,
-        seq: 0,
-        requestContext: null,
-        checkCode: null,
-        checkChoices: null,
-        bindingHash: null,
-        ...over,
-      };
-    };
+    // The shared record factory, in this suite's pool.
+    const session = (over: Partial<QrSessionRecord> = {}): QrSessionRecord =>
+      qrSession({ appId: 'app-x', poolId, ...over });
 
     describe('directory', () => {
       it('stores and lists pools', async () => {
@@ -339,6 +318,17 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         });
         await st.sessions.createSession(s);
         assert.deepEqual(await st.sessions.getSession(s.random), s);
+        // The rest of the QR login's fields (issue 17): withCustomData, the page's context, a stop reason.
+        const full = session({
+          customData: { cart: 'c-42', nested: { deep: [true, null, 1.5] } },
+          withCustomData: true,
+          pageContext: { campaign: 'spring', origin: 'https://not-the-origin.example', n: 3 },
+          status: QrStatus.Error,
+          errorCode: 2101,
+        });
+        await st.sessions.createSession(full);
+        assert.deepEqual(await st.sessions.getSession(full.random), full);
+        assert.deepEqual(await st.sessions.findByPublicId(full.publicId), full);
         assert.equal(await st.sessions.getSession('missing'), null);
         await assert.rejects(st.sessions.createSession(s), ConflictError);
       });
@@ -536,6 +526,179 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
           ),
         );
         assert.equal(results.filter(Boolean).length, 1);
+      });
+
+      describe('status 5: codes stopped by the service (issue 17)', () => {
+        const stop = (over: { expectUserId?: string; now?: number; errorCode?: number } = {}) => ({
+          from: [QrStatus.Pending, QrStatus.Scanned, QrStatus.StepUp] as const,
+          to: QrStatus.Error,
+          now: over.now ?? T0,
+          ...(over.expectUserId ? { expectUserId: over.expectUserId } : {}),
+          set: { errorCode: over.errorCode ?? 2101 },
+        });
+
+        it('stops a code from each open status, with its reason, in one compare-and-set', async () => {
+          for (const [status, userId] of [
+            [QrStatus.Pending, null],
+            [QrStatus.Scanned, 'alice'],
+            [QrStatus.StepUp, 'alice'],
+          ] as const) {
+            const s = session({ status, userId, seq: 2 });
+            await st.sessions.createSession(s);
+            const stopped = await st.sessions.transition(s.random, stop({ errorCode: 2260 }));
+            assert.equal(stopped?.status, QrStatus.Error, `from ${status}`);
+            assert.equal(stopped?.errorCode, 2260);
+            assert.equal(stopped?.seq, 3);
+            assert.equal(stopped?.userId, userId, 'the scanner is kept');
+            assert.deepEqual(await st.sessions.getSession(s.random), stopped);
+          }
+        });
+
+        it('never stops a decided or expired code, nor one held by another scanner', async () => {
+          const decided = [
+            session({
+              status: QrStatus.Authorized,
+              userId: 'alice',
+              ticket: id('t'),
+              ticketExpiresAt: T0 + 1000,
+            }),
+            session({ status: QrStatus.Cancelled, userId: 'alice' }),
+            session({ status: QrStatus.Error, userId: 'alice', errorCode: 2101 }),
+          ];
+          for (const s of decided) {
+            await st.sessions.createSession(s);
+            assert.equal(await st.sessions.transition(s.random, stop()), null, `status ${s.status}`);
+            assert.deepEqual(await st.sessions.getSession(s.random), s, 'nothing written');
+          }
+          const expired = session({ expiresAt: T0 + 1000 });
+          await st.sessions.createSession(expired);
+          assert.equal(await st.sessions.transition(expired.random, stop({ now: T0 + 1000 })), null);
+          const others = session({ status: QrStatus.Scanned, userId: 'bob' });
+          await st.sessions.createSession(others);
+          assert.equal(await st.sessions.transition(others.random, stop({ expectUserId: 'alice' })), null);
+          assert.equal((await st.sessions.getSession(others.random))?.status, QrStatus.Scanned);
+        });
+
+        it('keeps a stopped code stopped: no rule of the table applies to status 5', async () => {
+          const s = session({ status: QrStatus.Scanned, userId: 'alice' });
+          await st.sessions.createSession(s);
+          const stopped = await st.sessions.transition(s.random, stop({ expectUserId: 'alice' }));
+          assert.equal(stopped?.status, QrStatus.Error);
+          const attempts = [
+            { from: QrStatus.Pending, to: QrStatus.Scanned, set: { userId: 'bob' } },
+            {
+              from: QrStatus.Scanned,
+              to: QrStatus.Authorized,
+              set: { ticket: id('t'), ticketExpiresAt: T0 + 1 },
+            },
+            { from: [QrStatus.Scanned, QrStatus.StepUp], to: QrStatus.Cancelled },
+            { from: QrStatus.StepUp, to: QrStatus.Scanned },
+            {
+              from: [QrStatus.Pending, QrStatus.Scanned, QrStatus.StepUp],
+              to: QrStatus.Error,
+              set: { errorCode: 1 },
+            },
+          ] as const;
+          for (const a of attempts) {
+            assert.equal(await st.sessions.transition(s.random, { ...a, now: T0 }), null, JSON.stringify(a));
+          }
+          assert.deepEqual(await st.sessions.getSession(s.random), stopped);
+          assert.equal(
+            await st.sessions.rotatePublicId(s.random, {
+              publicId: id('pub'),
+              publicIdExpiresAt: T0 + 1,
+              now: T0,
+            }),
+            null,
+          );
+        });
+
+        it('lists every open code of an application, and every open code a user scanned', async () => {
+          const appId = id('app');
+          const otherApp = id('app');
+          const alice = id('user');
+          const bob = id('user');
+          const now = T0 + 10_000;
+          const open = [
+            session({ appId }),
+            session({ appId, status: QrStatus.Scanned, userId: alice }),
+            session({ appId, status: QrStatus.StepUp, userId: bob }),
+            session({ appId: otherApp, status: QrStatus.Scanned, userId: alice }),
+          ];
+          const closed = [
+            session({ appId, expiresAt: now }),
+            session({ appId, status: QrStatus.Scanned, userId: alice, expiresAt: now - 1 }),
+            session({ appId: otherApp }),
+          ];
+          for (const s of [...open, ...closed]) await st.sessions.createSession(s);
+          const ofApp = new Set(await st.sessions.listOpen({ appId }, now));
+          for (const s of open.slice(0, 3)) assert.ok(ofApp.has(s.random), 'every open code of the app');
+          for (const s of [open[3]!, ...closed]) assert.ok(!ofApp.has(s.random), 'no other, no expired one');
+          const ofAlice = new Set(await st.sessions.listOpen({ scannerId: alice }, now));
+          assert.deepEqual(ofAlice, new Set([open[1]!.random, open[3]!.random]));
+          assert.deepEqual(await st.sessions.listOpen({ appId: id('app') }, now), []);
+
+          // A code scanned later is listed for its scanner; a code decided since may still be listed,
+          // and the compare-and-set leaves it alone.
+          const later = session({ appId });
+          await st.sessions.createSession(later);
+          await st.sessions.transition(later.random, {
+            from: QrStatus.Pending,
+            to: QrStatus.Scanned,
+            now,
+            set: { userId: bob },
+          });
+          assert.ok((await st.sessions.listOpen({ scannerId: bob }, now)).includes(later.random));
+          await st.sessions.transition(later.random, { from: QrStatus.Scanned, to: QrStatus.Cancelled, now });
+          for (const random of await st.sessions.listOpen({ scannerId: bob }, now)) {
+            const stopped = await st.sessions.transition(random, stop({ now, expectUserId: bob }));
+            if (random === later.random) assert.equal(stopped, null, 'a decided code stays decided');
+            else assert.equal(stopped?.status, QrStatus.Error);
+          }
+          assert.equal((await st.sessions.getSession(later.random))?.status, QrStatus.Cancelled);
+          assert.equal((await st.sessions.getSession(open[2]!.random))?.status, QrStatus.Error);
+        });
+
+        it('lets exactly one of a stop and an approval win, however they interleave', async () => {
+          const codes = Array.from({ length: 100 }, () =>
+            session({ status: QrStatus.Scanned, userId: 'alice' }),
+          );
+          for (const c of codes) await st.sessions.createSession(c);
+          const outcomes = await Promise.all(
+            codes.map(async (c, i) => {
+              const approve = () =>
+                st.sessions.transition(c.random, {
+                  from: QrStatus.Scanned,
+                  to: QrStatus.Authorized,
+                  now: T0,
+                  expectUserId: 'alice',
+                  checkCode: null,
+                  set: { ticket: id('ticket'), ticketExpiresAt: T0 + 1000 },
+                });
+              const halt = () =>
+                st.sessions.transition(c.random, stop({ expectUserId: 'alice', errorCode: 2260 }));
+              // Started in both orders: on a synchronous driver the first one started wins.
+              if (i % 2) {
+                const [approved, stopped] = await Promise.all([approve(), halt()]);
+                return { approved, stopped };
+              }
+              const [stopped, approved] = await Promise.all([halt(), approve()]);
+              return { approved, stopped };
+            }),
+          );
+          for (const [i, o] of outcomes.entries()) {
+            const stored = await st.sessions.getSession(codes[i]!.random);
+            assert.equal([o.approved, o.stopped].filter(Boolean).length, 1, 'exactly one winner');
+            if (o.approved) {
+              assert.equal(stored?.status, QrStatus.Authorized);
+              assert.equal(stored?.errorCode, null);
+            } else {
+              assert.equal(stored?.status, QrStatus.Error);
+              assert.equal(stored?.ticket, null, 'a stopped code never got a ticket');
+              assert.equal(await st.sessions.peekTicket(String(stored?.ticket), T0), null);
+            }
+          }
+        });
       });
 
       it('refuses a ticket already held by another session, changing nothing', async () => {

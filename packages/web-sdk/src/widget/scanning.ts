@@ -271,9 +271,9 @@ export class Scanning implements ScanningHandle {
     const o = this.#o;
     const view = this.#view;
     const current = () => gen === this.#gen;
-    const fail = (message: string) => {
+    const fail = (message: string, title?: string) => {
       this.#rotation?.stop();
-      view.failed(message);
+      view.failed(message, title);
       o.onError?.(message);
     };
     const dispatch = statusDispatcher({
@@ -291,7 +291,8 @@ export class Scanning implements ScanningHandle {
       },
       onMfa: o.onMfa,
       onAuthFlow: o.onAuthFlow,
-      onFailed: fail,
+      // Status 5: the service stopped this login (its app deleted, the scanner blocked...).
+      onFailed: (_code, message) => fail(message, this.#tips.stopped),
     });
     this.#watch = watchStatus({
       http: this.#deps.http,

@@ -285,8 +285,8 @@ export class ScanView {
     );
   }
 
-  /** A failure that needs the user: the message and a retry button. */
-  failed(message: string): void {
+  /** A failure that needs the user: a title (by default `failed`), the message and a retry button. */
+  failed(message: string, heading = this.tips.failed): void {
     const retry = button(this.#doc, this.tips.retry, () => this.actions.retry());
     const detail = el(
       this.#doc,
@@ -294,13 +294,8 @@ export class ScanView {
       { color: '#555', fontSize: '12px', wordBreak: 'break-word' },
       message,
     );
-    const title = el(this.#doc, 'strong', { color: '#222' }, this.tips.failed);
-    this.#show(
-      'failed',
-      [title, detail, retry],
-      message ? `${this.tips.failed}: ${message}` : this.tips.failed,
-      retry,
-    );
+    const title = el(this.#doc, 'strong', { color: '#222' }, heading);
+    this.#show('failed', [title, detail, retry], message ? `${heading}: ${message}` : heading, retry);
   }
 
   /** A transient network failure while waiting: the code stays, the SDK retries by itself. */

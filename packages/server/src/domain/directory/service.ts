@@ -71,6 +71,18 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottle = {
   windowMs: 15 * 60_000,
 };
 
+/**
+ * A change in the directory that ends something elsewhere: an application
+ * deleted, or a user who can no longer sign in (blocked or deleted). The QR
+ * login stops the open codes that depended on it (status 5).
+ */
+export type DirectoryChange =
+  | { kind: 'app-deleted'; appId: string }
+  | { kind: 'user-unavailable'; userId: string };
+
+/** Told of each {@link DirectoryChange}; the change's caller waits for it. */
+export type DirectoryListener = (change: DirectoryChange) => Promise<unknown>;
+
 /** Normalises a web origin as browsers send it; null if it is not one. */
 export function normalizeOrigin(value: string): string | null {
   try {
@@ -91,6 +103,7 @@ export function normalizeOrigin(value: string): string | null {
 export class DirectoryService {
   readonly #appCache = new Map<string, { app: AppRecord | null; until: number }>();
   readonly #poolCache = new Map<string, { pool: PoolRecord | null; until: number }>();
+  readonly #listeners: DirectoryListener[] = [];
 
   constructor(
     private readonly store: DirectoryStore,
@@ -101,6 +114,20 @@ export class DirectoryService {
     /** Encrypts the pools' RSA private keys before they are stored. */
     private readonly sealer: KeySealer = KeySealer.none,
   ) {}
+
+  /**
+   * Calls `listener` after each change that ends something elsewhere (see
+   * {@link DirectoryChange}), once the change is stored; every way of making
+   * the change (admin API, CLI) waits for the listeners, so its answer comes
+   * after what they ended.
+   */
+  onChange(listener: DirectoryListener): void {
+    this.#listeners.push(listener);
+  }
+
+  async #changed(change: DirectoryChange): Promise<void> {
+    for (const listener of this.#listeners) await listener(change);
+  }
 
   // Pools -------------------------------------------------------------------
 
@@ -209,6 +236,7 @@ export class DirectoryService {
   async deleteApp(id: string): Promise<void> {
     if (!(await this.store.deleteApp(id))) fail('NOT_FOUND');
     this.#appCache.delete(id);
+    await this.#changed({ kind: 'app-deleted', appId: id });
   }
 
   /** Every app, or a pool's. */
@@ -296,12 +324,15 @@ export class DirectoryService {
       fail('INVALID_REQUEST', 'A user needs a username, an email or a phone.');
     }
     if (password !== undefined) next.passwordHash = password ? await hashPassword(password) : null;
+    let updated: UserRecord;
     try {
-      return (await this.store.updateUser(id, next, this.clock.now())) ?? fail('NOT_FOUND');
+      updated = (await this.store.updateUser(id, next, this.clock.now())) ?? fail('NOT_FOUND');
     } catch (err) {
       if (err instanceof ConflictError) fail('CONFLICT', `That ${err.field} is already taken in this pool.`);
       throw err;
     }
+    if (updated.blocked) await this.#changed({ kind: 'user-unavailable', userId: id });
+    return updated;
   }
 
   getUser(id: string): Promise<UserRecord | null> {
@@ -315,6 +346,7 @@ export class DirectoryService {
   /** Deletes a user; NOT_FOUND when there is none such. */
   async deleteUser(id: string): Promise<void> {
     if (!(await this.store.deleteUser(id))) fail('NOT_FOUND');
+    await this.#changed({ kind: 'user-unavailable', userId: id });
   }
 
   /**

@@ -31,6 +31,12 @@ export interface QrSessionRecord {
   expiresAt: number;
   /** The payload's `customData`. */
   customData: Record<string, unknown> | null;
+  /** The page asked for the custom data back with the user (`withCustomData`). */
+  withCustomData: boolean;
+  /** The `context` the page passed: its own words, shown to the scanner as such, never trusted. */
+  pageContext: Record<string, unknown> | null;
+  /** At status 5: the registry code of what stopped the login; null otherwise. */
+  errorCode: number | null;
   /** The user who scanned, once scanned. */
   userId: string | null;
   ticket: string | null;
@@ -61,8 +67,11 @@ export interface TransitionRequest {
    */
   checkCode?: number | null;
   /** Fields written together with the status. */
-  set?: Partial<Pick<QrSessionRecord, 'userId' | 'ticket' | 'ticketExpiresAt'>>;
+  set?: Partial<Pick<QrSessionRecord, 'userId' | 'ticket' | 'ticketExpiresAt' | 'errorCode'>>;
 }
+
+/** Whose open codes a change in the directory ends (see `QrSessionStore.listOpen`). */
+export type OpenCodesScope = { appId: string } | { scannerId: string };
 
 export interface PublicIdRotation {
   publicId: string;
@@ -104,6 +113,14 @@ export interface QrSessionStore {
    * Returns the new record, or null if nothing changed.
    */
   transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null>;
+  /**
+   * The randoms of the codes of `scope` that may still be open at `now`:
+   * every code of an application, or every code a user has scanned, that was
+   * open (status 0, 1 or 4 before its expiry) when the call began. More may be
+   * listed (codes decided since): callers act on them with `transition`,
+   * whose compare-and-set leaves those alone. No side effect.
+   */
+  listOpen(scope: OpenCodesScope, now: number): Promise<string[]>;
   /** Which app a live, unused ticket belongs to (no side effect). */
   peekTicket(ticket: string, now: number): Promise<{ appId: string; random: string } | null>;
   /** Atomic single use: exactly one caller gets the record for a live ticket of `appId`. */

@@ -1,7 +1,15 @@
 import { randomInt } from 'node:crypto';
-import { appendQrSignature, ErrorCodes, formatQrPayload, QrStatus } from '@scanlogin/protocol';
+import {
+  appendQrSignature,
+  ErrorCodes,
+  type ErrorName,
+  errorNameOf,
+  formatQrPayload,
+  type PageContextView,
+  QrStatus,
+} from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
-import { type DirectoryService, safeEqual } from '../directory/service.js';
+import { type DirectoryChange, type DirectoryService, safeEqual } from '../directory/service.js';
 import { type UserWithTokenView, userView } from '../directory/views.js';
 import { fail } from '../errors.js';
 import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
@@ -10,6 +18,7 @@ import type {
   AppRecord,
   AuditRecord,
   AuditStore,
+  OpenCodesScope,
   PoolRecord,
   ProximityPolicy,
   QrLoginOutcome,
@@ -22,6 +31,7 @@ import type {
 } from '../ports.js';
 import type { TokenService } from '../tokens/tokens.js';
 import type { WebSessionService } from '../web-sessions/service.js';
+import { describePageContext, MAX_PAGE_CONTEXT_BYTES } from './page-context.js';
 import { describeRequest, type RequestDescription } from './request-description.js';
 import {
   effectiveStatus,
@@ -39,12 +49,19 @@ export interface CheckView {
   random: string;
   status: QrStatus;
   ticket: string | null;
-  userInfo: { nickname: string | null; photo: string | null } | UserWithTokenView | null;
+  userInfo:
+    | { nickname: string | null; photo: string | null; customData?: Record<string, unknown> }
+    | UserWithTokenView
+    | null;
   expiresIn: number;
   /** Orders changes of one code; the SSE event id and the long-poll cursor. */
   seq: number;
-  /** At status 4: why the phone must prove more (authing-js-sdk hands this to `onMfa`). */
-  scannedResult?: { code: number; message: string };
+  /**
+   * At status 4: why the phone must prove more (authing-js-sdk hands this to
+   * `onMfa`). At status 5: what stopped the login, also as `errmsg`, where
+   * authing-js-sdk reads it for `onError`.
+   */
+  scannedResult?: { code: number; message: string; errmsg?: { code: number; message: string } };
 }
 
 /** What the phone's confirm screen shows about the request (readable by the scanner only). */
@@ -65,6 +82,8 @@ export interface RequestContextView {
   proximity: { verdict: Proximity; phonePlace: string | null; mismatch: boolean; policy: ProximityPolicy };
   /** With a check code: three numbers, one of them on the page; the user must pick it. */
   checkCodeChoices: number[] | null;
+  /** The page's own `context`, as bounded visible text; never trusted, never merged into the above. */
+  pageContext: PageContextView | null;
 }
 
 export interface ActionResult {
@@ -93,6 +112,10 @@ export interface Actor {
 export interface GenerateInput {
   app: AppRecord;
   customData?: Record<string, unknown> | null;
+  /** Return `customData` with the user once approved (`check` to the bound browser, the exchange). */
+  withCustomData?: boolean;
+  /** The page's `context`: kept with the code and shown to the scanner as the page's own words. */
+  pageContext?: Record<string, unknown> | null;
   requestContext?: RequestContext | null;
   /** SHA-256 (hex) of the binding secret minted for this code alone (see `BindingProof`). */
   bindingHash?: string | null;
@@ -158,6 +181,10 @@ export class QrLoginService {
     if (customData && Buffer.byteLength(JSON.stringify(customData)) > MAX_CUSTOM_DATA_BYTES) {
       fail('INVALID_REQUEST', `customData must be at most ${MAX_CUSTOM_DATA_BYTES} bytes of JSON.`);
     }
+    const pageContext = input.pageContext && Object.keys(input.pageContext).length ? input.pageContext : null;
+    if (pageContext && Buffer.byteLength(JSON.stringify(pageContext)) > MAX_PAGE_CONTEXT_BYTES) {
+      fail('INVALID_REQUEST', `context must be at most ${MAX_PAGE_CONTEXT_BYTES} bytes of JSON.`);
+    }
     const now = this.clock.now();
     const expiresAt = now + app.qr.qrcodeExpiresAfter * 1000;
     const rotateMs = input.rotate ? pool.security.rotateQrEvery * 1000 : 0;
@@ -173,6 +200,9 @@ export class QrLoginService {
       createdAt: now,
       expiresAt,
       customData,
+      withCustomData: input.withCustomData === true,
+      pageContext,
+      errorCode: null,
       userId: null,
       ticket: null,
       ticketExpiresAt: null,
@@ -183,6 +213,13 @@ export class QrLoginService {
       bindingHash: pool.security.requireBinding ? (input.bindingHash ?? null) : null,
     };
     await this.sessions.createSession(session);
+    // The app may have been deleted since it was read: then its deletion may have listed the open
+    // codes before this one existed. Read again (from the cache this instance's deletion clears),
+    // so one of the two sees the other, and stop the code rather than leave it waiting.
+    if (!(await this.directory.getApp(app.id))) {
+      await this.#stopCode(session.random, 'APP_NOT_FOUND', null);
+      fail('APP_NOT_FOUND');
+    }
     return this.#issued(session);
   }
 
@@ -298,8 +335,20 @@ export class QrLoginService {
     const status = effectiveStatus(s.status, s.expiresAt, now);
     const expiresIn = isOpen(s.status) ? Math.max(0, Math.ceil((s.expiresAt - now) / 1000)) : 0;
     const base: CheckView = { random: s.random, status, ticket: null, userInfo: null, expiresIn, seq: s.seq };
+    if (status === QrStatus.Error) {
+      base.scannedResult = stopReport(s.errorCode);
+      return base;
+    }
+    let user: UserRecord | null = null;
+    if (isOpenStatus(status)) {
+      // What the code depends on may have gone since it was made: then it stops here (status 5),
+      // for whoever reads it first, and every watcher is told.
+      const gone = await this.#whatIsGone(s);
+      if (gone.cause) return this.view(await this.#stop(s, gone.cause), proof, reader);
+      user = gone.scanner;
+    }
     if (!s.userId || status === QrStatus.Expired || status === QrStatus.Cancelled) return base;
-    const user = await this.directory.getUser(s.userId);
+    user ??= await this.directory.getUser(s.userId);
     if (!user) return base;
     if (status === QrStatus.StepUp && reader.understandsStepUp) {
       const e = ErrorCodes.STEP_UP_REQUIRED;
@@ -319,9 +368,86 @@ export class QrLoginService {
         base.userInfo = await this.#webUser(user, app, s, s.ticket);
         return base;
       }
+      // The page's own custom data comes back where the ticket does, and only there.
+      if (live && s.withCustomData) {
+        base.userInfo = { nickname: user.nickname, photo: user.photo, customData: s.customData ?? {} };
+        return base;
+      }
     }
     base.userInfo = { nickname: user.nickname, photo: user.photo };
     return base;
+  }
+
+  /**
+   * What an open code depends on that is gone: its application, its pool, or
+   * (once scanned) its scanner, deleted or blocked. Application and pool come
+   * from the directory's short cache, so a change made on another instance is
+   * seen within its few seconds. Also hands back the scanner it read.
+   */
+  async #whatIsGone(s: QrSessionRecord): Promise<{ cause: StopCause | null; scanner: UserRecord | null }> {
+    if (!(await this.directory.getApp(s.appId))) return { cause: 'APP_NOT_FOUND', scanner: null };
+    if (!(await this.directory.getPool(s.poolId))) return { cause: 'POOL_NOT_FOUND', scanner: null };
+    if (s.userId === null) return { cause: null, scanner: null };
+    const scanner = await this.directory.getUser(s.userId);
+    if (!scanner || scanner.blocked) return { cause: 'QR_SCANNER_UNAVAILABLE', scanner: null };
+    return { cause: null, scanner };
+  }
+
+  /**
+   * Stops an open code (status 5, `cause`) as one compare-and-set of the
+   * transitions table: from any open status, and for a scanner that went
+   * away, only while that scanner holds it. Returns the code as it is then
+   * (stopped, or whatever won the race).
+   */
+  async #stop(s: QrSessionRecord, cause: StopCause): Promise<QrSessionRecord> {
+    const scanner = cause === 'QR_SCANNER_UNAVAILABLE' ? s.userId : null;
+    return (await this.#stopCode(s.random, cause, scanner)) ?? this.requireSession(s.random);
+  }
+
+  /** The `fail` rule as one compare-and-set; the stopped code, or null when it was no longer open. */
+  async #stopCode(random: string, cause: StopCause, scanner: string | null): Promise<QrSessionRecord | null> {
+    const rule = Transitions.fail;
+    const next = await this.sessions.transition(random, {
+      from: rule.from,
+      to: rule.to,
+      now: this.clock.now(),
+      ...(scanner ? { expectUserId: scanner } : {}),
+      set: { errorCode: ErrorCodes[cause].code },
+    });
+    if (next) this.events.publish(next);
+    return next;
+  }
+
+  /**
+   * Something open codes depend on went away in the directory: every code it
+   * ends is stopped now (status 5), so pages waiting on them (polling, long-poll,
+   * event stream) are told at once rather than at expiry. Codes it misses
+   * (made in the same instant on another instance) stop at their next read.
+   * Returns how many were stopped.
+   */
+  async directoryChanged(change: DirectoryChange): Promise<number> {
+    const [scope, cause, scanner]: [OpenCodesScope, StopCause, string | null] =
+      change.kind === 'app-deleted'
+        ? [{ appId: change.appId }, 'APP_NOT_FOUND', null]
+        : [{ scannerId: change.userId }, 'QR_SCANNER_UNAVAILABLE', change.userId];
+    const randoms = await this.sessions.listOpen(scope, this.clock.now());
+    let stopped = 0;
+    for (let i = 0; i < randoms.length; i += STOP_BATCH) {
+      const batch = randoms.slice(i, i + STOP_BATCH);
+      const results = await Promise.all(batch.map((random) => this.#stopCode(random, cause, scanner)));
+      stopped += results.filter(Boolean).length;
+    }
+    return stopped;
+  }
+
+  /**
+   * The origin that asked for `random`, if the service has stopped that code
+   * (status 5); else null. Its page may still read the reason once its
+   * application, and with it the origin's CORS permission, is gone.
+   */
+  async stoppedCodeOrigin(random: string): Promise<string | null> {
+    const s = await this.sessions.getSession(random);
+    return s?.status === QrStatus.Error ? (s.requestContext?.origin ?? null) : null;
   }
 
   /** The request's context for the confirm screen; only the user who scanned may read it. */
@@ -330,8 +456,7 @@ export class QrLoginService {
     user: UserRecord,
     phoneIp: string | null = null,
   ): Promise<RequestContextView> {
-    const s = await this.#requirePublic(publicId);
-    if (s.poolId !== user.poolId) fail('QR_OTHER_POOL');
+    const s = await this.#sessionFor(publicId, user);
     if (s.userId === null) fail('QR_WRONG_STATE', 'Mark the QR code scanned before reading its context.');
     if (s.userId !== user.id) fail('QR_SCANNED_BY_OTHER');
     const app = await this.directory.getApp(s.appId);
@@ -353,6 +478,7 @@ export class QrLoginService {
         policy: pool.security.proximityPolicy,
       },
       checkCodeChoices: s.checkChoices,
+      pageContext: describePageContext(s.pageContext),
     };
   }
 
@@ -415,7 +541,9 @@ export class QrLoginService {
   ): Promise<ActionResult> {
     const { user, ip } = actorOf(who);
     const current = await this.#sessionFor(publicId, user);
-    const app = (await this.directory.getApp(current.appId)) ?? fail('APP_NOT_FOUND');
+    const app = await this.directory.getApp(current.appId);
+    // Gone since the code was read: an open code stops now; any other is refused for its state.
+    if (!app) return this.#refuse('confirm', await this.#stop(current, 'APP_NOT_FOUND'), user);
     const now = this.clock.now();
     return this.#apply('confirm', current, user, ip, {
       set: { ticket: newTicket(), ticketExpiresAt: now + app.qr.ticketExpiresAfter * 1000 },
@@ -433,9 +561,25 @@ export class QrLoginService {
     return (await this.sessions.findByPublicId(publicId)) ?? fail('QR_NOT_FOUND');
   }
 
+  /**
+   * The code a phone acts on, for a user of its pool: a code stopped (status
+   * 5), or one whose application, pool or scanner is gone (then stopped now),
+   * is refused with the reason.
+   */
   async #sessionFor(publicId: string, user: UserRecord): Promise<QrSessionRecord> {
     const current = await this.#requirePublic(publicId);
     if (current.poolId !== user.poolId) fail('QR_OTHER_POOL');
+    // The HTTP layer refuses blocked users already; the record it hands over may be older than that check.
+    if (user.blocked) fail('USER_BLOCKED');
+    if (current.status === QrStatus.Error) return failWithCode(current.errorCode);
+    if (isOpenStatus(effectiveStatus(current.status, current.expiresAt, this.clock.now()))) {
+      const { cause } = await this.#whatIsGone(current);
+      if (cause) {
+        const stopped = await this.#stop(current, cause);
+        if (stopped.status === QrStatus.Error) return failWithCode(stopped.errorCode);
+        return stopped;
+      }
+    }
     return current;
   }
 
@@ -504,6 +648,7 @@ export class QrLoginService {
       return { random: s.publicId, status, description: statusDescription[status] }; // a repeated scan is harmless
     }
     if (status === QrStatus.Expired) return fail('QR_EXPIRED');
+    if (status === QrStatus.Error) return failWithCode(s.errorCode);
     if (s.userId !== null && s.userId !== user.id) return fail('QR_SCANNED_BY_OTHER');
     if (status === QrStatus.StepUp && action === 'confirm') return fail('STEP_UP_REQUIRED');
     return fail(
@@ -602,10 +747,14 @@ export class QrLoginService {
     ticket: string,
     alongside?: () => Promise<void>,
   ): Promise<UserWithTokenView> {
+    const stored = user.customData;
     const issued = await this.tokens.issue({
       user,
       audience: app.id,
       use: 'web',
+      // Inside the signature: the user view beside the token passes through the browser, which
+      // could change it; the claim is what the code carried, for a backend to rely on.
+      customData: s.withCustomData ? (s.customData ?? {}) : null,
       session: async () => {
         const [session] = await Promise.all([
           this.webSessions.open({
@@ -621,7 +770,11 @@ export class QrLoginService {
         return session;
       },
     });
-    return userView(user, { token: issued.token, exp: issued.claims.exp });
+    const view = userView(user, { token: issued.token, exp: issued.claims.exp });
+    // Asked for with the code: the page's custom data joins the user's, whose stored values
+    // win where both name a key, so the page cannot pass its input off as the admin's.
+    if (s.withCustomData) view.customData = { ...(s.customData ?? {}), ...stored };
+    return view;
   }
 
   /** Housekeeping: forget sessions nobody can use any more; codes that ran out undecided end here. */
@@ -635,6 +788,40 @@ export class QrLoginService {
   countWaiting(): Promise<number> {
     return this.sessions.countWaiting(this.clock.now());
   }
+}
+
+/** What stops an open code (status 5): entries of the error registry, which the page is shown. */
+export type StopCause = Extract<ErrorName, 'APP_NOT_FOUND' | 'POOL_NOT_FOUND' | 'QR_SCANNER_UNAVAILABLE'>;
+
+/** Codes stopped at once by `directoryChanged` (each one a compare-and-set). */
+const STOP_BATCH = 50;
+
+function isOpenStatus(status: QrStatus): boolean {
+  return status === QrStatus.Pending || status === QrStatus.Scanned || status === QrStatus.StepUp;
+}
+
+/** The registry entry a stopped code names (`errorCode`); a code unknown to this version reads as a wrong state. */
+function stopEntry(code: number | null): { code: number; message: string } {
+  const name = code === null ? undefined : errorNameOf(code);
+  const entry = ErrorCodes[name ?? 'QR_WRONG_STATE'];
+  return { code: entry.code, message: entry.message };
+}
+
+/**
+ * `scannedResult` of status 5. authing-js-sdk hands `errmsg` to `onError`;
+ * an object with `code` and `message` is what its documentation shows that
+ * callback receiving, and what `startScanning`'s own handler takes the
+ * `message` of (a bare string would reach that page's callback as undefined).
+ */
+function stopReport(code: number | null): NonNullable<CheckView['scannedResult']> {
+  const entry = stopEntry(code);
+  return { ...entry, errmsg: { ...entry } };
+}
+
+/** Refuses a phone's call on a stopped code with the reason it was stopped. */
+function failWithCode(code: number | null): never {
+  const name = code === null ? undefined : errorNameOf(code);
+  return fail(name ?? 'QR_WRONG_STATE');
 }
 
 const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {

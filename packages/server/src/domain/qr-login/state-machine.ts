@@ -17,6 +17,15 @@ import { QrStatus } from '@scanlogin/protocol';
  *   password was verified for it; the compare-and-set on (status 4, this
  *   scanner) then guarantees it is the state the password was checked for.
  *
+ * `fail` is the service's own move, not a user's: something the login
+ * depends on went away while the code was open (its application or pool was
+ * deleted, the scanner was blocked or deleted). The code ends at status 5
+ * with the reason, which the page reads in `scannedResult.errmsg`. For a
+ * scanner that went away the compare-and-set also names that scanner, so it
+ * stops only the codes that user holds. Like every rule it applies only to an
+ * open code: a code already approved stays approved (the token check at
+ * redemption refuses a blocked user), a cancelled one stays cancelled.
+ *
  * ```mermaid
  * stateDiagram-v2
  *   [*] --> Pending: generate
@@ -27,6 +36,9 @@ import { QrStatus } from '@scanlogin/protocol';
  *   Scanned --> Authorized: confirm (the scanner; right check code)
  *   Scanned --> Cancelled: cancel (the scanner; or a wrong check code)
  *   StepUp --> Cancelled: cancel (the scanner)
+ *   Pending --> Error: fail (app or pool deleted)
+ *   Scanned --> Error: fail (app or pool deleted; scanner blocked or deleted)
+ *   StepUp --> Error: fail (app or pool deleted; scanner blocked or deleted)
  *   Pending --> Expired: time passes
  *   Scanned --> Expired: time passes
  *   StepUp --> Expired: time passes
@@ -42,9 +54,20 @@ export const Transitions = {
   stepUp: { from: [QrStatus.StepUp], to: QrStatus.Scanned, actor: 'scanner', guard: 'password' },
   confirm: { from: [QrStatus.Scanned], to: QrStatus.Authorized, actor: 'scanner', guard: 'checkCode' },
   cancel: { from: [QrStatus.Scanned, QrStatus.StepUp], to: QrStatus.Cancelled, actor: 'scanner' },
+  /** The login cannot go on (see above): status 5 with the reason, from any open status. */
+  fail: {
+    from: [QrStatus.Pending, QrStatus.Scanned, QrStatus.StepUp],
+    to: QrStatus.Error,
+    actor: 'service',
+  },
 } as const satisfies Record<
   string,
-  { from: readonly StoredStatus[]; to: StoredStatus; actor: 'pool-user' | 'scanner'; guard?: Guard }
+  {
+    from: readonly StoredStatus[];
+    to: StoredStatus;
+    actor: 'pool-user' | 'scanner' | 'service';
+    guard?: Guard;
+  }
 >;
 
 /** A condition a transition carries into its compare-and-set (see above). */
@@ -58,7 +81,8 @@ export type StoredStatus =
   | typeof QrStatus.Scanned
   | typeof QrStatus.StepUp
   | typeof QrStatus.Authorized
-  | typeof QrStatus.Cancelled;
+  | typeof QrStatus.Cancelled
+  | typeof QrStatus.Error;
 
 /** Statuses that are still waiting for the user and therefore can expire. */
 export function isOpen(status: StoredStatus): boolean {
@@ -78,4 +102,5 @@ export const statusDescription: Record<QrStatus, string> = {
   [QrStatus.Cancelled]: 'Cancelled by the user',
   [QrStatus.StepUp]: 'More authentication is needed',
   [QrStatus.Expired]: 'Expired',
+  [QrStatus.Error]: 'Stopped by an error',
 };

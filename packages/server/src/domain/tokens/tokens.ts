@@ -53,6 +53,8 @@ export class TokenService {
     audience: string;
     use: TokenUse;
     session?: () => Promise<{ id: string; expiresAt: number }>;
+    /** A website token's `custom_data` claim: the QR code's custom data, when its page asked for it back. */
+    customData?: Record<string, unknown> | null;
   }): Promise<IssuedToken> {
     if (input.user.blocked) fail('USER_BLOCKED');
     const session = await input.session?.();
@@ -70,6 +72,7 @@ export class TokenService {
       token_use: input.use,
       amr: input.use === 'app' ? ['pwd'] : ['qr'],
       ...(session ? { sid: session.id } : {}),
+      ...(input.customData ? { custom_data: input.customData } : {}),
     };
     return { token: this.keys.signer.sign(claims as unknown as Record<string, unknown>), claims };
   }

@@ -39,6 +39,10 @@ export default function geneRoute(app: TypedApp, s: Services): void {
       const issued = await s.qr.generate({
         app: application,
         customData,
+        withCustomData: request.body.withCustomData === true,
+        // The page's own words (authing-js-sdk's `context`), shown to the scanner as such.
+        pageContext: request.body.context ?? null,
+        // `autoMergeQrCode` and `extIdpConnId` are accepted and change nothing (see the protocol).
         bindingHash: sha256Hex(binding),
         rotate: request.body.rotate === true,
         requestContext: {

@@ -7,6 +7,8 @@
  *   {p}qr:t:{ticket}      string  → random (the ticket the page redeems)
  *   {p}qr:expiry          zset    random scored by when nobody can use it any more
  *   {p}qr:open            zset    random of each code waiting for a scan or a decision, scored by its expiry
+ *   {p}qr:oa:{appId}      zset    the app's open codes (random scored by the code's expiry)
+ *   {p}qr:ou:{userId}     zset    the open codes a user has scanned (likewise)
  *   {p}ctr:{key}          hash    one fixed-window counter: count, resetAt
  *   {p}ev:{random}        channel status changes of one session (pub/sub)
  *
@@ -30,6 +32,14 @@ export class KeySpace {
   }
   ticket(ticket: string): string {
     return `${this.prefix}qr:t:${ticket}`;
+  }
+  /** The open codes of an application (see `listOpen`). */
+  openOfApp(appId: string): string {
+    return `${this.prefix}qr:oa:${appId}`;
+  }
+  /** The open codes a user has scanned (see `listOpen`). */
+  openOfScanner(userId: string): string {
+    return `${this.prefix}qr:ou:${userId}`;
   }
   get expiry(): string {
     return `${this.prefix}qr:expiry`;

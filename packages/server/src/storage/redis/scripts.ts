@@ -23,6 +23,8 @@ local P = ARGV[1]
 local function sessionKey(random) return P .. 'qr:s:' .. random end
 local function publicIdKey(id) return P .. 'qr:p:' .. id end
 local function ticketKey(ticket) return P .. 'qr:t:' .. ticket end
+local function appIndexKey(appId) return P .. 'qr:oa:' .. appId end
+local function scannerIndexKey(userId) return P .. 'qr:ou:' .. userId end
 
 -- The random an index entry names, if that session still exists and still
 -- carries the value (a TTL may have taken the session before the entry).
@@ -65,6 +67,28 @@ local function track(key, random, reference)
   if v[1] then redis.call('PEXPIRE', publicIdKey(v[1]), ttl) end
   if v[2] then redis.call('PEXPIRE', ticketKey(v[2]), ttl) end
 end
+
+-- Files an open session (status 0, 1 or 4) in the index of its application and,
+-- once scanned, of its scanner, scored by the code's expiry (what listOpen
+-- reads); takes a decided one out. An index lives as long as its
+-- longest-lived entry, counted like track()'s TTLs, plus the grace.
+local OPEN = { ['0'] = true, ['1'] = true, ['4'] = true }
+local function indexOpen(key, random, reference)
+  local v = redis.call('HMGET', key, 'status', 'appId', 'userId', 'expiresAt')
+  local status, appId, userId, expiresAt = v[1], v[2], v[3], tonumber(v[4])
+  local grace = tonumber(ARGV[2])
+  local ttl = math.max(math.ceil(expiresAt - reference + grace), grace)
+  local function file(indexKey)
+    if OPEN[status] and expiresAt > reference then
+      redis.call('ZADD', indexKey, expiresAt, random)
+      if redis.call('PTTL', indexKey) < ttl then redis.call('PEXPIRE', indexKey, ttl) end
+    else
+      redis.call('ZREM', indexKey, random)
+    end
+  end
+  file(appIndexKey(appId))
+  if userId then file(scannerIndexKey(userId)) end
+end
 `;
 
 /** KEYS: session, sweep index. ARGV: prefix, grace, then the record as field/value pairs. */
@@ -84,6 +108,7 @@ redis.call('SET', publicIdKey(f.publicId), f.random)
 if f.ticket then redis.call('SET', ticketKey(f.ticket), f.random) end
 track(key, f.random, tonumber(f.createdAt))
 fileOpen(key, f.random)
+indexOpen(key, f.random, tonumber(f.createdAt))
 return 1
 `;
 
@@ -129,6 +154,7 @@ for field, value in pairs(req.write) do redis.call('HSET', key, field, value) en
 for _, field in ipairs(req.clear) do redis.call('HDEL', key, field) end
 track(key, random, req.now)
 fileOpen(key, random)
+indexOpen(key, random, req.now)
 return redis.call('HGETALL', key)
 `;
 
@@ -207,9 +233,11 @@ for _, random in ipairs(randoms) do
     -- Filed too early (cannot happen through these scripts): refile, keep.
     redis.call('ZADD', KEYS[1], useless, random)
   else
-    local v = redis.call('HMGET', key, 'publicId', 'ticket')
+    local v = redis.call('HMGET', key, 'publicId', 'ticket', 'appId', 'userId')
     if v[1] and redis.call('GET', publicIdKey(v[1])) == random then redis.call('DEL', publicIdKey(v[1])) end
     if v[2] and redis.call('GET', ticketKey(v[2])) == random then redis.call('DEL', ticketKey(v[2])) end
+    if v[3] then redis.call('ZREM', appIndexKey(v[3]), random) end
+    if v[4] then redis.call('ZREM', scannerIndexKey(v[4]), random) end
     removed = removed + redis.call('DEL', key)
     redis.call('ZREM', KEYS[1], random)
   end

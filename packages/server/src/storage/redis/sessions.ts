@@ -1,6 +1,7 @@
 import { QrStatus } from '@scanlogin/protocol';
 import type {
   ConsumedTicket,
+  OpenCodesScope,
   PublicIdRotation,
   QrSessionRecord,
   QrSessionStore,
@@ -70,12 +71,15 @@ export class RedisSessions implements QrSessionStore {
   }
 
   async transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null> {
-    // The fields written with the status, as SQLite's statement does: `userId`
-    // when named, `ticket` and `ticketExpiresAt` together when `ticket` is named.
+    // The fields written with the status, as SQLite's statement does: `userId` and
+    // `errorCode` when named, `ticket` and `ticketExpiresAt` together when `ticket` is named.
     const set = req.set ?? {};
     const write: Record<string, string> = {};
     const clear: string[] = [];
-    const put = <K extends 'userId' | 'ticket' | 'ticketExpiresAt'>(field: K, value: QrSessionRecord[K]) => {
+    const put = <K extends 'userId' | 'ticket' | 'ticketExpiresAt' | 'errorCode'>(
+      field: K,
+      value: QrSessionRecord[K],
+    ) => {
       const encoded = encodeField(field, value);
       if (encoded === null) clear.push(field);
       else write[field] = encoded;
@@ -85,6 +89,7 @@ export class RedisSessions implements QrSessionStore {
       put('ticket', set.ticket ?? null);
       put('ticketExpiresAt', set.ticketExpiresAt ?? null);
     }
+    if ('errorCode' in set) put('errorCode', set.errorCode ?? null);
     const from = (Array.isArray(req.from) ? req.from : [req.from]) as readonly number[];
     const request = JSON.stringify({
       now: req.now,
@@ -102,6 +107,14 @@ export class RedisSessions implements QrSessionStore {
       this.redis.scanloginTransition(keys.session(random), keys.expiry, keys.prefix, this.graceMs, request),
     );
     return decodeSessionReply(reply);
+  }
+
+  async listOpen(scope: OpenCodesScope, now: number): Promise<string[]> {
+    const index =
+      'appId' in scope ? this.keys.openOfApp(scope.appId) : this.keys.openOfScanner(scope.scannerId);
+    // Entries of codes decided since are taken out by the transition that decided them, those of
+    // expired codes by the sweep (deleteExpired); the scores leave out any expired meanwhile.
+    return guard(() => this.redis.zrangebyscore(index, `(${now}`, '+inf'));
   }
 
   async peekTicket(ticket: string, now: number): Promise<{ appId: string; random: string } | null> {

@@ -173,4 +173,11 @@ export const migrations: readonly Migration[] = [
   CREATE INDEX oidc_artifacts_uid ON oidc_artifacts(kind, uid) WHERE uid IS NOT NULL;
   CREATE INDEX oidc_artifacts_expiry ON oidc_artifacts(expires_at) WHERE expires_at IS NOT NULL;
   `,
+  // 9: the rest of the QR login's fields: whether the page wants its custom data back, the
+  // page's own context, and the reason a code was stopped (status 5).
+  `
+  ALTER TABLE qr_sessions ADD COLUMN with_custom_data INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE qr_sessions ADD COLUMN page_context TEXT;
+  ALTER TABLE qr_sessions ADD COLUMN error_code INTEGER;
+  `,
 ];

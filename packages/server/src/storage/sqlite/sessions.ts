@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import type {
   ConsumedTicket,
+  OpenCodesScope,
   PublicIdRotation,
   QrSessionRecord,
   QrSessionStore,
@@ -25,6 +26,9 @@ function toSession(r: Row): QrSessionRecord {
     createdAt: r.created_at as number,
     expiresAt: r.expires_at as number,
     customData: r.custom_data == null ? null : parseObj(r.custom_data),
+    withCustomData: r.with_custom_data === 1,
+    pageContext: r.page_context == null ? null : parseObj(r.page_context),
+    errorCode: (r.error_code as number | null) ?? null,
     userId: (r.user_id as string | null) ?? null,
     ticket: (r.ticket as string | null) ?? null,
     ticketExpiresAt: (r.ticket_expires_at as number | null) ?? null,
@@ -37,6 +41,13 @@ function toSession(r: Row): QrSessionRecord {
   };
 }
 
+/** The statement's three from-statuses: the rule's own, the last one repeated to fill. */
+function fromStatuses(from: TransitionRequest['from']): { from0: number; from1: number; from2: number } {
+  const list: readonly number[] = Array.isArray(from) ? from : [from as number];
+  const at = (i: number) => list[Math.min(i, list.length - 1)]!;
+  return { from0: at(0), from1: at(1), from2: at(2) };
+}
+
 export class SqliteSessions implements QrSessionStore {
   readonly #s;
   constructor(
@@ -47,8 +58,8 @@ export class SqliteSessions implements QrSessionStore {
       insert: db.prepare(
         `INSERT INTO qr_sessions (random, app_id, pool_id, status, created_at, expires_at, custom_data, user_id,
           ticket, ticket_expires_at, ticket_used, seq, request_context, check_code, check_choices, binding_hash,
-          public_id, public_id_expires_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          public_id, public_id_expires_at, with_custom_data, page_context, error_code)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare('SELECT * FROM qr_sessions WHERE random = ?'),
       byPublicId: db.prepare('SELECT * FROM qr_sessions WHERE public_id = ?'),
@@ -62,11 +73,20 @@ export class SqliteSessions implements QrSessionStore {
         `UPDATE qr_sessions SET status = @to, seq = seq + 1,
            user_id = CASE WHEN @setUser THEN @userId ELSE user_id END,
            ticket = CASE WHEN @setTicket THEN @ticket ELSE ticket END,
-           ticket_expires_at = CASE WHEN @setTicket THEN @ticketExpiresAt ELSE ticket_expires_at END
-         WHERE random = @random AND (status = @from OR status = @fromAlt) AND expires_at > @now
+           ticket_expires_at = CASE WHEN @setTicket THEN @ticketExpiresAt ELSE ticket_expires_at END,
+           error_code = CASE WHEN @setError THEN @errorCode ELSE error_code END
+         WHERE random = @random AND status IN (@from0, @from1, @from2) AND expires_at > @now
            AND (@expectUserId IS NULL OR user_id = @expectUserId)
            AND (@guardCheckCode = 0 OR check_code IS NULL OR check_code = @checkCode)
          RETURNING *`,
+      ),
+      // Open codes by application and by scanner: rare calls (an admin deleting or blocking), so
+      // they scan the table of live codes rather than slow every insert with another index.
+      openOfApp: db.prepare(
+        'SELECT random FROM qr_sessions WHERE app_id = ? AND status IN (0, 1, 4) AND expires_at > ?',
+      ),
+      openOfScanner: db.prepare(
+        'SELECT random FROM qr_sessions WHERE user_id = ? AND status IN (1, 4) AND expires_at > ?',
       ),
       peek: db.prepare(
         'SELECT app_id, random FROM qr_sessions WHERE ticket = ? AND ticket_used = 0 AND ticket_expires_at > ?',
@@ -111,6 +131,9 @@ export class SqliteSessions implements QrSessionStore {
         s.bindingHash,
         s.publicId,
         s.publicIdExpiresAt,
+        s.withCustomData ? 1 : 0,
+        s.pageContext ? json(s.pageContext) : null,
+        s.errorCode,
       );
     });
   }
@@ -131,9 +154,9 @@ export class SqliteSessions implements QrSessionStore {
   transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null> {
     // A clash here is a ticket already held by another session.
     return writeUnique(this.writes, () => {
-      // The statement compares with two statuses; no rule of the transitions table has more.
-      if (Array.isArray(req.from) && req.from.length > 2)
-        throw new Error('transition: at most two from-statuses');
+      // The statement compares with three statuses; no rule of the transitions table has more.
+      if (Array.isArray(req.from) && req.from.length > 3)
+        throw new Error('transition: at most three from-statuses');
       const r = this.#run(random, req, req.set ?? {});
       return r ? toSession(r) : null;
     });
@@ -141,9 +164,8 @@ export class SqliteSessions implements QrSessionStore {
   #run(random: string, req: TransitionRequest, set: NonNullable<TransitionRequest['set']>): Row | undefined {
     return this.#s.transition.get({
       random,
-      // Each rule starts from one or two statuses (see the transitions table).
-      from: Array.isArray(req.from) ? req.from[0] : req.from,
-      fromAlt: Array.isArray(req.from) ? (req.from[1] ?? req.from[0]) : req.from,
+      // Each rule starts from one to three statuses (see the transitions table).
+      ...fromStatuses(req.from),
       to: req.to,
       now: req.now,
       expectUserId: req.expectUserId ?? null,
@@ -154,7 +176,17 @@ export class SqliteSessions implements QrSessionStore {
       setTicket: 'ticket' in set ? 1 : 0,
       ticket: set.ticket ?? null,
       ticketExpiresAt: set.ticketExpiresAt ?? null,
+      setError: 'errorCode' in set ? 1 : 0,
+      errorCode: set.errorCode ?? null,
     }) as Row | undefined;
+  }
+  async listOpen(scope: OpenCodesScope, now: number): Promise<string[]> {
+    const rows = (
+      'appId' in scope
+        ? this.#s.openOfApp.all(scope.appId, now)
+        : this.#s.openOfScanner.all(scope.scannerId, now)
+    ) as Row[];
+    return rows.map((r) => r.random as string);
   }
   async peekTicket(ticket: string, now: number): Promise<{ appId: string; random: string } | null> {
     const r = this.#s.peek.get(ticket, now) as Row | undefined;
