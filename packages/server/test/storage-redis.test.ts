@@ -85,6 +85,7 @@ const session = (over: Partial<QrSessionRecord> = {}): QrSessionRecord => {
     checkCode: null,
     checkChoices: null,
     bindingHash: null,
+    approverSessionId: null,
     ...over,
   };
 };

@@ -1,4 +1,5 @@
 import type {
+  AppSessionStore,
   AuditStore,
   CounterStore,
   DirectoryStore,
@@ -15,6 +16,7 @@ export interface DurableStores {
   keys: KeyStore;
   audit: AuditStore;
   webSessions: WebSessionStore;
+  appSessions: AppSessionStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export function composeStorage(durable: DurableStores, hot: HotStores): Storage 
     keys: durable.keys,
     audit: durable.audit,
     webSessions: durable.webSessions,
+    appSessions: durable.appSessions,
     sessions: hot.sessions,
     counters: hot.counters,
     events: hot.events,

@@ -45,6 +45,12 @@ export interface QrSessionRecord {
   checkChoices: number[] | null;
   /** SHA-256 (hex) of the binding secret held by the browser that asked. */
   bindingHash: string | null;
+  /**
+   * The app session whose token approved (written with the ticket): the
+   * redemption goes through only while that session is live, so signing the
+   * phone out withdraws the approvals no website has redeemed yet.
+   */
+  approverSessionId: string | null;
 }
 
 export interface TransitionRequest {
@@ -61,7 +67,7 @@ export interface TransitionRequest {
    */
   checkCode?: number | null;
   /** Fields written together with the status. */
-  set?: Partial<Pick<QrSessionRecord, 'userId' | 'ticket' | 'ticketExpiresAt'>>;
+  set?: Partial<Pick<QrSessionRecord, 'userId' | 'ticket' | 'ticketExpiresAt' | 'approverSessionId'>>;
 }
 
 export interface PublicIdRotation {

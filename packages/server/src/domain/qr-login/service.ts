@@ -157,6 +157,7 @@ export class QrLoginService {
       requestContext: input.requestContext ?? null,
       ...checkCodeFor(pool),
       bindingHash: pool.security.requireBinding ? (input.bindingHash ?? null) : null,
+      approverSessionId: null,
     };
     await this.sessions.createSession(session);
     return this.#issued(session);

@@ -1,5 +1,12 @@
 import pg, { type Pool } from 'pg';
-import type { AuditStore, DirectoryStore, KeyStore, WebSessionStore } from '../../domain/ports.js';
+import type {
+  AppSessionStore,
+  AuditStore,
+  DirectoryStore,
+  KeyStore,
+  WebSessionStore,
+} from '../../domain/ports.js';
+import { PgAppSessions } from './app-sessions.js';
 import { PgAudit } from './audit.js';
 import { Db, toStorageError } from './db.js';
 import { PgDirectory } from './directory.js';
@@ -34,6 +41,7 @@ export interface PostgresStorage {
   readonly keys: KeyStore;
   readonly audit: AuditStore;
   readonly webSessions: WebSessionStore;
+  readonly appSessions: AppSessionStore;
   readonly migration: { from: number; to: number };
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +96,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     keys: new PgKeys(db),
     audit: new PgAudit(db),
     webSessions: new PgWebSessions(db),
+    appSessions: new PgAppSessions(db),
     migration,
     async ping() {
       await db.query('SELECT 1');

@@ -70,11 +70,15 @@ export class RedisSessions implements QrSessionStore {
 
   async transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null> {
     // The fields written with the status, as SQLite's statement does: `userId`
-    // when named, `ticket` and `ticketExpiresAt` together when `ticket` is named.
+    // when named, `ticket` and `ticketExpiresAt` together when `ticket` is named,
+    // `approverSessionId` when named.
     const set = req.set ?? {};
     const write: Record<string, string> = {};
     const clear: string[] = [];
-    const put = <K extends 'userId' | 'ticket' | 'ticketExpiresAt'>(field: K, value: QrSessionRecord[K]) => {
+    const put = <K extends keyof NonNullable<TransitionRequest['set']>>(
+      field: K,
+      value: QrSessionRecord[K],
+    ) => {
       const encoded = encodeField(field, value);
       if (encoded === null) clear.push(field);
       else write[field] = encoded;
@@ -84,6 +88,7 @@ export class RedisSessions implements QrSessionStore {
       put('ticket', set.ticket ?? null);
       put('ticketExpiresAt', set.ticketExpiresAt ?? null);
     }
+    if ('approverSessionId' in set) put('approverSessionId', set.approverSessionId ?? null);
     const from = (Array.isArray(req.from) ? req.from : [req.from]) as readonly number[];
     const request = JSON.stringify({
       now: req.now,

@@ -33,6 +33,7 @@ function toSession(r: Row): QrSessionRecord {
     checkCode: (r.check_code as number | null) ?? null,
     checkChoices: r.check_choices == null ? null : JSON.parse(r.check_choices as string),
     bindingHash: (r.binding_hash as string | null) ?? null,
+    approverSessionId: (r.approver_session_id as string | null) ?? null,
   };
 }
 
@@ -46,8 +47,8 @@ export class SqliteSessions implements QrSessionStore {
       insert: db.prepare(
         `INSERT INTO qr_sessions (random, app_id, pool_id, status, created_at, expires_at, custom_data, user_id,
           ticket, ticket_expires_at, ticket_used, seq, request_context, check_code, check_choices, binding_hash,
-          public_id, public_id_expires_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          public_id, public_id_expires_at, approver_session_id)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare('SELECT * FROM qr_sessions WHERE random = ?'),
       byPublicId: db.prepare('SELECT * FROM qr_sessions WHERE public_id = ?'),
@@ -61,7 +62,8 @@ export class SqliteSessions implements QrSessionStore {
         `UPDATE qr_sessions SET status = @to, seq = seq + 1,
            user_id = CASE WHEN @setUser THEN @userId ELSE user_id END,
            ticket = CASE WHEN @setTicket THEN @ticket ELSE ticket END,
-           ticket_expires_at = CASE WHEN @setTicket THEN @ticketExpiresAt ELSE ticket_expires_at END
+           ticket_expires_at = CASE WHEN @setTicket THEN @ticketExpiresAt ELSE ticket_expires_at END,
+           approver_session_id = CASE WHEN @setApprover THEN @approverSessionId ELSE approver_session_id END
          WHERE random = @random AND (status = @from OR status = @fromAlt) AND expires_at > @now
            AND (@expectUserId IS NULL OR user_id = @expectUserId)
            AND (@guardCheckCode = 0 OR check_code IS NULL OR check_code = @checkCode)
@@ -103,6 +105,7 @@ export class SqliteSessions implements QrSessionStore {
         s.bindingHash,
         s.publicId,
         s.publicIdExpiresAt,
+        s.approverSessionId,
       );
     });
   }
@@ -146,6 +149,8 @@ export class SqliteSessions implements QrSessionStore {
       setTicket: 'ticket' in set ? 1 : 0,
       ticket: set.ticket ?? null,
       ticketExpiresAt: set.ticketExpiresAt ?? null,
+      setApprover: 'approverSessionId' in set ? 1 : 0,
+      approverSessionId: set.approverSessionId ?? null,
     }) as Row | undefined;
   }
   async peekTicket(ticket: string, now: number): Promise<{ appId: string; random: string } | null> {
