@@ -22,6 +22,11 @@ export const ErrorCodes = {
     status: 431,
     message: 'The request line or headers are too large (a URL of more than about 16 KB?).',
   },
+  UNSUPPORTED_OPERATION: {
+    code: 1007,
+    status: 400,
+    message: 'This GraphQL endpoint only answers the login operations that authing-js-sdk sends.',
+  },
 
   // Who is calling.
   LOGIN_REQUIRED: {
@@ -116,6 +121,16 @@ export const ErrorCodes = {
     code: 2255,
     status: 404,
     message: 'There is no such active web session.',
+  },
+  APP_SESSION_NOT_FOUND: {
+    code: 2256,
+    status: 404,
+    message: 'There is no such active app session.',
+  },
+  APPROVAL_WITHDRAWN: {
+    code: 2257,
+    status: 403,
+    message: 'The phone that approved this login has signed out since; start the login again.',
   },
 
   // Management.

@@ -1,5 +1,6 @@
 import { ConfigError } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { AppSessionService } from './domain/app-sessions/service.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { DirectoryService } from './domain/directory/service.js';
 import { Installation } from './domain/installation.js';
@@ -7,6 +8,7 @@ import { KeySealer, parseKeyEncryptionKey, SealedKeyError } from './domain/key-s
 import type { Storage } from './domain/ports.js';
 import { QrLoginService } from './domain/qr-login/service.js';
 import { RateLimiter } from './domain/rate-limit.js';
+import { SessionTokens } from './domain/session-tokens.js';
 import { KeyRing } from './domain/tokens/keys.js';
 import { TokenService } from './domain/tokens/tokens.js';
 import { WebSessionService } from './domain/web-sessions/service.js';
@@ -93,14 +95,24 @@ export async function createRuntime(
     webTokenTtlSeconds: config.webTokenTtl,
   });
   const geo = openCountryLookup(config.geoipDatabase);
+  const limiter = new RateLimiter(storage.counters, clock);
   const webSessions = new WebSessionService(
     storage.webSessions,
     directory,
-    tokens,
     clock,
     config.webTokenTtl * 1000,
     geo,
   );
+  const appSessions = new AppSessionService(
+    storage.appSessions,
+    directory,
+    tokens,
+    limiter,
+    clock,
+    { lifetimeMs: config.appTokenTtl * 1000, loginsPerIpPerMinute: config.rateLoginPerIp },
+    geo,
+  );
+  const sessionTokens = new SessionTokens(tokens, webSessions, appSessions);
   const qr = new QrLoginService(
     storage.sessions,
     storage.events,
@@ -109,9 +121,9 @@ export async function createRuntime(
     tokens,
     clock,
     webSessions,
+    appSessions,
     geo,
   );
-  const limiter = new RateLimiter(storage.counters, clock);
   const installation = new Installation(storage.directory, clock, config.adminToken);
   return {
     config,
@@ -123,6 +135,8 @@ export async function createRuntime(
     tokens,
     qr,
     webSessions,
+    appSessions,
+    sessionTokens,
     geo,
     limiter,
     ping: () => storage.ping(),

@@ -53,7 +53,12 @@ export const tokenClaimsProperties = {
   amr: Type.Array(Type.String(), {
     description: 'Authentication methods (RFC 8176): `pwd` for a password login, `qr` for a QR approval.',
   }),
-  sid: Type.Optional(Type.String({ description: 'The web session (website tokens only).' })),
+  sid: Type.Optional(
+    Type.String({
+      description:
+        'The session the token belongs to: its web session (website tokens) or its app session (app tokens). Every token the service issues carries one; app tokens issued before app sessions existed did not, and are refused.',
+    }),
+  ),
 };
 
 /** The claims of a token of the service (app or website). */

@@ -4,7 +4,7 @@ import { firstStart, formatFirstStart } from '../bootstrap.js';
 import { ConfigError, flagsToEnv, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { userView } from '../domain/directory/views.js';
-import { ServiceError } from '../domain/errors.js';
+import { fail, ServiceError } from '../domain/errors.js';
 import { appView, poolView } from '../http/routes/admin/views.js';
 import { createRuntime } from '../runtime.js';
 import { serveCommand } from './serve.js';
@@ -24,6 +24,7 @@ usage: scanlogin <command> [options]     (options also come from env vars; see d
   user list --pool ID
   user create --pool ID (--username U | --email E | --phone P) [--password P] [--nickname N] [--photo URL]
   user block ID | user unblock ID | user set-password ID --password P
+  user revoke-sessions ID                 sign the user out everywhere (devices and websites)
   keys rotate                             sign new tokens with a fresh key
   admin reset-token                       replace the admin credential and print it
 `;
@@ -123,6 +124,11 @@ async function admin(config: Config, words: string[], opts: Opts): Promise<void>
       case 'user set-password':
         if (!id) throw new UsageError('user set-password needs a user id');
         return print(userView(await s.directory.updateUser(id, { password: need(opts, 'password') })));
+      case 'user revoke-sessions': {
+        if (!id) throw new UsageError('user revoke-sessions needs a user id');
+        const user = (await s.directory.getUser(id)) ?? fail('NOT_FOUND');
+        return print(await s.sessionTokens.endAll(user.id));
+      }
       case 'keys rotate':
         return print({ kid: await s.keys.rotate() });
       case 'admin reset-token': {

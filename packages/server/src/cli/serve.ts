@@ -60,9 +60,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   // Expired sessions are invisible already (expiry is computed); this only reclaims space.
   const sweep = setInterval(() => {
-    Promise.all([services.qr.deleteExpired(), services.webSessions.deleteExpired()]).catch((err) =>
-      app.log.warn({ err: { message: String(err) } }, 'sweep failed'),
-    );
+    Promise.all([
+      services.qr.deleteExpired(),
+      services.webSessions.deleteExpired(),
+      services.appSessions.deleteExpired(),
+    ]).catch((err) => app.log.warn({ err: { message: String(err) } }, 'sweep failed'));
   }, 60_000);
   sweep.unref();
   // Rotations made through another instance (or the CLI) reach this one here.
