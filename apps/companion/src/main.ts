@@ -10,6 +10,7 @@
 import { Account } from './account.js';
 import type { App, Go } from './screens/app.js';
 import { confirmScreen } from './screens/confirm.js';
+import { devicesScreen } from './screens/devices.js';
 import { homeScreen } from './screens/home.js';
 import { resultScreen } from './screens/result.js';
 import { scanScreen } from './screens/scan.js';
@@ -33,6 +34,7 @@ const result = resultScreen(app);
 const signIn = signInScreen(app);
 const home = homeScreen(app);
 const sites = sitesScreen(app);
+const devices = devicesScreen(app);
 const scan = scanScreen(app);
 const confirm = confirmScreen(app);
 const stepUp = stepUpScreen(app, confirm.deny);
@@ -42,6 +44,7 @@ Object.assign(go, {
   signIn: signIn.signOut,
   scan: () => void scan.start(),
   sites: sites.show,
+  devices: devices.show,
   stepUp: stepUp.show,
   confirm: confirm.show,
   result: result.show,

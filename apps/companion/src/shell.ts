@@ -10,6 +10,7 @@ export const SCREENS = [
   'signin',
   'home',
   'sites',
+  'devices',
   'scan',
   'busy',
   'stepup',

@@ -27,6 +27,8 @@ export interface Go {
   signIn(message?: string): void;
   scan(): void;
   sites(): void;
+  /** The devices signed in to this account (app sessions). */
+  devices(): void;
   stepUp(r: ScanResult): void;
   confirm(r: ScanResult): void;
   result(opts: ResultOptions): void;

@@ -67,6 +67,7 @@ export function homeScreen(app: App) {
 
   $('scan-start').addEventListener('click', () => app.go.scan());
   $('sites-open').addEventListener('click', () => app.go.sites());
+  $('devices-open').addEventListener('click', () => app.go.devices());
   ui.refresh.addEventListener('click', () => void loadHistory());
 
   return { show };
