@@ -72,8 +72,8 @@ describe('the companion lists the signed-in devices and signs them out at the se
     assert.equal(await active(phoneToken), true);
 
     await phone.getByRole('button', { name: 'Signed-in devices' }).tap();
-    await phone.locator('#devices-title').waitFor();
-    const rows = phone.locator('#devices-list li');
+    await phone.locator('#sessions-title').waitFor();
+    const rows = phone.locator('#sessions-list li');
     await rows.nth(1).waitFor();
     assert.equal(await rows.count(), 2);
     // This phone comes first, marked; the tablet is named by its browser and system.
@@ -84,12 +84,12 @@ describe('the companion lists the signed-in devices and signs them out at the se
     assert.match((await tabletRow.textContent()) ?? '', /Demo website/);
 
     await tabletRow.getByRole('button', { name: /^Sign out Safari 17 on iOS/ }).tap();
-    await phone.locator('#devices-status', { hasText: 'Signed out Safari 17 on iOS' }).waitFor();
+    await phone.locator('#sessions-status', { hasText: 'Signed out Safari 17 on iOS' }).waitFor();
     assert.equal(await rows.count(), 1);
     assert.equal(await active(tabletToken), false);
     assertError(await appAction(s, 'scanned', 'r', tabletToken), 'INVALID_TOKEN');
     assert.equal(await active(phoneToken), true, 'this phone stays signed in');
-    assert.match(await text('#devices-status'), /can no longer approve logins/);
+    assert.match(await text('#sessions-status'), /can no longer approve logins/);
 
     // "Log out" in the header: the service ends this phone's session too.
     const loggedOut = phone.waitForResponse(

@@ -3,7 +3,13 @@
  * websites) into the lines the confirm, history and websites screens show.
  * Pure: no DOM.
  */
-import type { AppSession, QrLoginRecord, RequestContext, WebSession } from '@scanlogin/app-sdk';
+import type {
+  AppSession,
+  DeviceRequestContext,
+  QrLoginRecord,
+  RequestContext,
+  WebSession,
+} from '@scanlogin/app-sdk';
 
 /** What the confirm screen shows, each value ready for `textContent`. */
 export interface ConfirmView {
@@ -243,4 +249,61 @@ export function signedOutLine(count: number, site?: string): string {
   if (site) return `Signed out of ${site}.`;
   if (count <= 0) return 'No website was signed in.';
   return count === 1 ? 'Signed out of 1 website.' : `Signed out of ${count} websites.`;
+}
+
+/** What the device confirm screen shows about a device's sign-in request (RFC 8628), ready for `textContent`. */
+export interface DeviceView {
+  appName: string;
+  logo: string | null;
+  initial: string;
+  userCode: string;
+  /** As the device described itself (its User-Agent): a claim, not a proof. */
+  device: string;
+  where: string;
+  time: string;
+  expiresAt: number | null;
+  scopes: string;
+  proximityWarning: string | null;
+  /** The pool wants the password before a request from far away is approved. */
+  stepUpRequired: boolean;
+}
+
+const SCOPE_WORDS: Record<string, string> = {
+  openid: 'your account id',
+  profile: 'your name and picture',
+  email: 'your email address',
+  phone: 'your phone number',
+  offline_access: 'staying signed in',
+};
+
+export function deviceView(
+  d: DeviceRequestContext,
+  nowMs: number,
+  pageOrigin: string,
+  locale?: string,
+): DeviceView {
+  const appName = d.app?.name?.trim() || 'an unknown application';
+  const scopes = (d.scopes ?? []).map((s) => SCOPE_WORDS[s] ?? s);
+  const p = d.proximity;
+  let warning: string | null = null;
+  if (p?.mismatch) {
+    const parts = [
+      d.place || d.ip ? `the device asked from ${d.place || d.ip}` : null,
+      p.phonePlace ? `your phone is in ${p.phonePlace}` : null,
+    ].filter(Boolean);
+    warning = `The device seems to be far from your phone${parts.length ? ` (${parts.join('; ')})` : ''}. Deny unless you are sure it is yours.`;
+  }
+  return {
+    appName,
+    logo: safeLogo(d.app?.logo, pageOrigin),
+    initial: appName.slice(0, 1).toUpperCase(),
+    userCode: d.userCode,
+    device: d.browser || d.os ? deviceLine(d.browser, d.os) : 'The device did not say what it is',
+    where: placeLine(d.ip, d.place),
+    time: timeLine(d.createdAt, nowMs, locale),
+    expiresAt: parseTime(d.expiresAt),
+    scopes: scopes.length ? scopes.join(', ') : 'only that it is you',
+    proximityWarning: warning,
+    stepUpRequired: d.stepUpRequired === true,
+  };
 }

@@ -9,11 +9,13 @@
  */
 import { Account } from './account.js';
 import type { App, Go } from './screens/app.js';
+import { codeScreen } from './screens/code.js';
 import { confirmScreen } from './screens/confirm.js';
-import { devicesScreen } from './screens/devices.js';
+import { deviceScreen } from './screens/device.js';
 import { homeScreen } from './screens/home.js';
 import { resultScreen } from './screens/result.js';
 import { scanScreen } from './screens/scan.js';
+import { sessionsScreen } from './screens/sessions.js';
 import { signInScreen } from './screens/signin.js';
 import { sitesScreen } from './screens/sites.js';
 import { stepUpScreen } from './screens/stepup.js';
@@ -34,17 +36,23 @@ const result = resultScreen(app);
 const signIn = signInScreen(app);
 const home = homeScreen(app);
 const sites = sitesScreen(app);
-const devices = devicesScreen(app);
+const sessions = sessionsScreen(app);
 const scan = scanScreen(app);
 const confirm = confirmScreen(app);
 const stepUp = stepUpScreen(app, confirm.deny);
+const code = codeScreen(app);
+const device = deviceScreen(app);
 
 Object.assign(go, {
   home: home.show,
   signIn: signIn.signOut,
   scan: () => void scan.start(),
+  code: code.show,
+  resolveCode: (c: string) => void code.resolve(c),
+  scanText: (text: string) => void scan.handleCode(text),
+  device: device.show,
   sites: sites.show,
-  devices: devices.show,
+  sessions: sessions.show,
   stepUp: stepUp.show,
   confirm: confirm.show,
   result: result.show,

@@ -9,7 +9,7 @@ import { isScanloginError, QrPayloadError, type QrPayloadErrorReason } from '@sc
 export type NextStep = 'scan-again' | 'retry' | 'sign-in' | 'home';
 
 /** Where the app was when the failure happened; a few codes read differently per step. */
-export type Stage = 'sign-in' | 'scan' | 'decide' | 'history' | 'sites';
+export type Stage = 'sign-in' | 'scan' | 'decide' | 'history' | 'sites' | 'code' | 'device';
 
 export type ProblemId =
   | 'expired'
@@ -28,6 +28,9 @@ export type ProblemId =
   | 'unsigned-code'
   | 'insecure-page'
   | 'already-signed-out'
+  | 'wrong-code'
+  | 'code-expired'
+  | 'device-closed'
   | 'network'
   | 'timeout'
   | 'signed-out'
@@ -134,7 +137,12 @@ export function describeProblem(err: unknown, stage: Stage): Problem {
   }
 
   // The sign-in, history and websites screens have no code to scan again.
-  const again: NextStep[] = stage === 'scan' || stage === 'decide' ? ['retry', 'scan-again'] : ['retry'];
+  const again: NextStep[] =
+    stage === 'scan' || stage === 'decide'
+      ? ['retry', 'scan-again']
+      : stage === 'code' || stage === 'device'
+        ? ['retry', 'home']
+        : ['retry'];
   switch (err.kind) {
     case 'network':
       return problem(
@@ -237,6 +245,27 @@ export function describeProblem(err: unknown, stage: Stage): Problem {
             'A code works only once. Refresh the login page on the website and scan its new code.',
             ['scan-again', 'home'],
           );
+    case 'USER_CODE_NOT_FOUND':
+      return problem(
+        'wrong-code',
+        'No request has this code',
+        'Check the code on the device or the sign-in page (8 letters, like BCDF-GHJK) and type it again. Codes last only a few minutes.',
+        ['retry', 'home'],
+      );
+    case 'USER_CODE_EXPIRED':
+      return problem(
+        'code-expired',
+        'This code has expired',
+        'Start the sign-in again on the device: it will show a new code.',
+        ['home'],
+      );
+    case 'DEVICE_REQUEST_CLOSED':
+      return problem(
+        'device-closed',
+        'This request was already answered',
+        'It was approved or denied before, so nothing was changed. If that was not you, sign out of the device from Signed-in websites.',
+        ['home'],
+      );
     case 'WEB_SESSION_NOT_FOUND':
       return problem(
         'already-signed-out',
@@ -267,7 +296,9 @@ export function describeProblem(err: unknown, stage: Stage): Problem {
       return problem(
         'too-many-attempts',
         'Too many attempts',
-        `Signing in is paused for this account after several failures. ${waitText(err.retryAfterSeconds)}`,
+        stage === 'code'
+          ? `Typing codes is paused after several wrong ones. ${waitText(err.retryAfterSeconds)}`
+          : `Signing in is paused for this account after several failures. ${waitText(err.retryAfterSeconds)}`,
         ['retry'],
       );
     case 'RATE_LIMITED':

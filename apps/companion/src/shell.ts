@@ -10,11 +10,13 @@ export const SCREENS = [
   'signin',
   'home',
   'sites',
-  'devices',
+  'sessions',
   'scan',
+  'code',
   'busy',
   'stepup',
   'confirm',
+  'device',
   'result',
 ] as const;
 export type Screen = (typeof SCREENS)[number];

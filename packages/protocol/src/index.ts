@@ -66,6 +66,14 @@ export {
   Timestamp,
 } from './schemas/common.js';
 export {
+  CodeResolution,
+  DeviceApproveBody,
+  DeviceDecision,
+  DeviceDenyBody,
+  DeviceRequestContext,
+  ResolveCodeBody,
+} from './schemas/device.js';
+export {
   type GraphqlLoginOperation,
   GraphqlLoginOperations,
   GraphqlRequest,

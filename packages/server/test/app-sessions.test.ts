@@ -49,7 +49,10 @@ function callAppRoute(s: TestServer, r: AnyRoute, token: string) {
   if (r.method === 'GET')
     return call(s.url, 'GET', r.schema.querystring ? `${path}?random=r` : path, { headers });
   if (r.method === 'DELETE') return call(s.url, 'DELETE', path, { headers });
-  return call(s.url, r.method, path, { headers, body: { random: 'r', password: 'p' } });
+  return call(s.url, r.method, path, {
+    headers,
+    body: { random: 'r', password: 'p', code: 'BCDF-GHJK', userCode: 'BCDF-GHJK' },
+  });
 }
 
 for (const world of WORLDS) {

@@ -156,5 +156,50 @@ for (const world of WORLDS) {
       assert.equal(outcomes.approved + outcomes.refused, ROUNDS);
       t.diagnostic(`approved then withdrawn: ${outcomes.approved}, refused: ${outcomes.refused}`);
     });
+
+    it('validations and app calls racing a logout: every one that starts after the logout answered is refused, on every instance', async () => {
+      for (let round = 0; round < 10; round++) {
+        const { token, random } = await scannedCode();
+        // Some checks start before the logout, some with it; which of those win is not assumed.
+        const during = Array.from({ length: 8 }, (_, i) =>
+          i % 2 === 0
+            ? active(servers[i % servers.length]!, token)
+            : appAction(other, 'scanned', random, token),
+        );
+        assert.equal(await logout(servers[round % servers.length]!, token), 1);
+        for (const answer of await Promise.all(during)) {
+          // Either outcome, but never a failure of the service.
+          if (typeof answer !== 'boolean')
+            assert.ok(answer.status === 200 || answer.status === 401, String(answer.status));
+        }
+        const afterwards = await Promise.all(
+          servers.flatMap((via) => [active(via, token), appAction(via, 'scanned', random, token)]),
+        );
+        for (const answer of afterwards) {
+          if (typeof answer === 'boolean') assert.equal(answer, false);
+          else assertError(answer, 'INVALID_TOKEN');
+        }
+      }
+    });
+
+    it('an admin signs a user out everywhere while several phones approve: no website gets a login once it answered', async () => {
+      const phones = 6;
+      const codes = [];
+      for (let i = 0; i < phones; i++) codes.push(await scannedCode());
+      const userId = (await s.services.tokens.verify(codes[0]!.token)).sub;
+      const [revoked, ...confirms] = await Promise.all([
+        call(other.url, 'DELETE', `/api/admin/users/${userId}/sessions`, {
+          headers: { authorization: `Bearer ${s.seed.adminToken}` },
+        }),
+        ...codes.map(({ token, random }, i) =>
+          appAction(servers[i % servers.length]!, 'confirm', random, token),
+        ),
+      ]);
+      assert.ok(assertOk(revoked).appSessions >= phones, JSON.stringify(revoked.body));
+      for (const [i, confirm] of confirms.entries()) {
+        const { token, random } = codes[i]!;
+        await nothingComesOfIt(token, random, confirm);
+      }
+    });
   });
 }

@@ -66,8 +66,9 @@ export function homeScreen(app: App) {
   }
 
   $('scan-start').addEventListener('click', () => app.go.scan());
+  $('code-start').addEventListener('click', () => app.go.code());
   $('sites-open').addEventListener('click', () => app.go.sites());
-  $('devices-open').addEventListener('click', () => app.go.devices());
+  $('sessions-open').addEventListener('click', () => app.go.sessions());
   ui.refresh.addEventListener('click', () => void loadHistory());
 
   return { show };

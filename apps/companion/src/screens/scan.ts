@@ -7,6 +7,7 @@ import { INSECURE_PAGE } from '../messages.js';
 import { CameraError, CameraScanner, decodeImageFile } from '../scanner.js';
 import { $, setText, showError } from '../shell.js';
 import type { App } from './app.js';
+import { userCodeFromLink } from './code.js';
 
 /** The code's status while the phone must re-enter the password (a request from far away). */
 const STATUS_STEP_UP = 4;
@@ -60,6 +61,12 @@ export function scanScreen(app: App) {
       app.go.result({ tone: 'problem', ...INSECURE_PAGE });
       return;
     }
+    // A TV's QR code (its sign-in link with the user code) opens the device's confirm screen.
+    const userCode = userCodeFromLink(text, location.origin);
+    if (userCode) {
+      app.go.resolveCode(userCode);
+      return;
+    }
     setText(ui.busyTitle, 'Checking the code…');
     app.show('busy');
     app.shell.announce('Code read. Checking it.');
@@ -110,5 +117,5 @@ export function scanScreen(app: App) {
     }
   });
 
-  return { start };
+  return { start, handleCode };
 }

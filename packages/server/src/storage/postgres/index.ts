@@ -12,6 +12,7 @@ import { Db, toStorageError } from './db.js';
 import { PgDirectory } from './directory.js';
 import { PgKeys } from './keys.js';
 import { migratePostgres } from './migrations.js';
+import { PgOidcArtifacts } from './oidc.js';
 import { PgWebSessions } from './web-sessions.js';
 
 export { isConnectionError } from './db.js';
@@ -42,6 +43,7 @@ export interface PostgresStorage {
   readonly audit: AuditStore;
   readonly webSessions: WebSessionStore;
   readonly appSessions: AppSessionStore;
+  readonly oidc: PgOidcArtifacts;
   readonly migration: { from: number; to: number };
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +99,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     audit: new PgAudit(db),
     webSessions: new PgWebSessions(db),
     appSessions: new PgAppSessions(db),
+    oidc: new PgOidcArtifacts(db),
     migration,
     async ping() {
       await db.query('SELECT 1');

@@ -16,6 +16,7 @@ import { openSqlite } from './db.js';
 import { SqliteDirectory } from './directory.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteKeys } from './keys.js';
+import { SqliteOidcArtifacts } from './oidc.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteWebSessions } from './web-sessions.js';
 
@@ -41,6 +42,7 @@ export class SqliteStorage implements DurableStores {
   readonly audit: AuditStore;
   readonly webSessions: WebSessionStore;
   readonly appSessions: AppSessionStore;
+  readonly oidc: SqliteOidcArtifacts;
 
   readonly #checkpointer: WalCheckpointer | null;
   readonly #writes: GroupCommit;
@@ -61,6 +63,7 @@ export class SqliteStorage implements DurableStores {
     this.audit = new SqliteAudit(this.db, this.#writes);
     this.webSessions = new SqliteWebSessions(this.db, this.#writes);
     this.appSessions = new SqliteAppSessions(this.db, this.#writes);
+    this.oidc = new SqliteOidcArtifacts(this.db, this.#writes);
   }
 
   async ping(): Promise<void> {

@@ -9,12 +9,12 @@ import { describeProblem } from '../messages.js';
 import { $, setText } from '../shell.js';
 import type { App } from './app.js';
 
-export function devicesScreen(app: App) {
+export function sessionsScreen(app: App) {
   const ui = {
-    title: $('devices-title'),
-    refresh: $<HTMLButtonElement>('devices-refresh'),
-    status: $('devices-status'),
-    list: $('devices-list'),
+    title: $('sessions-title'),
+    refresh: $<HTMLButtonElement>('sessions-refresh'),
+    status: $('sessions-status'),
+    list: $('sessions-list'),
   };
 
   function show(): void {
@@ -23,7 +23,7 @@ export function devicesScreen(app: App) {
       return;
     }
     ui.list.replaceChildren();
-    app.show('devices');
+    app.show('sessions');
     void load();
   }
 
@@ -108,7 +108,7 @@ export function devicesScreen(app: App) {
   }
 
   ui.refresh.addEventListener('click', () => void load());
-  $('devices-back').addEventListener('click', () => app.go.home());
+  $('sessions-back').addEventListener('click', () => app.go.home());
 
   return { show };
 }
