@@ -57,7 +57,8 @@ describe('the examples, installed from the tarballs, log alice in', () => {
     serviceProject = join(tmp, 'service');
     await installProject(
       serviceProject,
-      ['@scanlogin/protocol', '@scanlogin/app-sdk', '@scanlogin/server'].map((n) =>
+      // The server serves the web SDK's bundle on its OpenID sign-in page, so it depends on it.
+      ['@scanlogin/protocol', '@scanlogin/web-sdk', '@scanlogin/app-sdk', '@scanlogin/server'].map((n) =>
         tarballs.path(n as Parameters<Tarballs['path']>[0]),
       ),
       { allowScripts: { 'better-sqlite3': true } },
