@@ -53,9 +53,14 @@ export class Account {
     return session;
   }
 
-  /** Signs out: the SDK forgets the token, and so does the phone. */
+  /**
+   * Signs out: the service ends this phone's session (its token is refused
+   * from then on), and the phone forgets it. The screen does not wait for the
+   * answer; offline, the token is forgotten here all the same, and the
+   * session ends when it expires or another device signs this one out.
+   */
   signOut(): void {
-    void this.#client?.logout();
+    this.#client?.logout().catch(() => {});
     this.forget();
   }
 

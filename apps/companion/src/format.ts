@@ -4,6 +4,7 @@
  * Pure: no DOM.
  */
 import {
+  type AppSession,
   type DeviceRequestContext,
   PAGE_CONTEXT_LIMITS,
   type QrLoginRecord,
@@ -235,6 +236,41 @@ export function webSessionView(w: WebSession, nowMs: number, locale?: string): W
     since: `Signed in ${timeLine(w.createdAt, nowMs, locale)}`,
     signOutLabel: `Sign out of ${site} (${origin || 'unknown website'})`,
   };
+}
+
+/** One device signed in to the account (an app session), ready for the devices screen. */
+export interface AppSessionView {
+  id: string;
+  /** This phone's own session. */
+  current: boolean;
+  /** "Chrome 131 on Android", with "(this phone)" for the current one. */
+  device: string;
+  /** The application it signed in through. */
+  app: string;
+  where: string;
+  since: string;
+  /** The accessible name of its "Sign out" button: each row names its device. */
+  signOutLabel: string;
+}
+
+export function appSessionView(a: AppSession, nowMs: number, locale?: string): AppSessionView {
+  const device = deviceLine(a.browser, a.os);
+  return {
+    id: a.id,
+    current: a.current,
+    device: a.current ? `${device} (this phone)` : device,
+    app: a.app?.name?.trim() || 'Any application of this account',
+    where: `From ${placeLine(a.ip, a.place)}`,
+    since: `Signed in ${timeLine(a.createdAt, nowMs, locale)}`,
+    signOutLabel: a.current
+      ? 'Sign out this phone'
+      : `Sign out ${device}, signed in ${timeLine(a.createdAt, nowMs, locale)}`,
+  };
+}
+
+/** What the app says after signing another device out. */
+export function deviceSignedOutLine(device: string): string {
+  return `Signed out ${device}. It can no longer approve logins.`;
 }
 
 /** What "Sign out everywhere" asks before it acts; null when there is nothing to sign out. */

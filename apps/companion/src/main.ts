@@ -15,6 +15,7 @@ import { deviceScreen } from './screens/device.js';
 import { homeScreen } from './screens/home.js';
 import { resultScreen } from './screens/result.js';
 import { scanScreen } from './screens/scan.js';
+import { sessionsScreen } from './screens/sessions.js';
 import { signInScreen } from './screens/signin.js';
 import { sitesScreen } from './screens/sites.js';
 import { stepUpScreen } from './screens/stepup.js';
@@ -35,6 +36,7 @@ const result = resultScreen(app);
 const signIn = signInScreen(app);
 const home = homeScreen(app);
 const sites = sitesScreen(app);
+const sessions = sessionsScreen(app);
 const scan = scanScreen(app);
 const confirm = confirmScreen(app);
 const stepUp = stepUpScreen(app, confirm.deny);
@@ -50,6 +52,7 @@ Object.assign(go, {
   scanText: (text: string) => void scan.handleCode(text),
   device: device.show,
   sites: sites.show,
+  sessions: sessions.show,
   stepUp: stepUp.show,
   confirm: confirm.show,
   result: result.show,

@@ -10,6 +10,7 @@ export const SCREENS = [
   'signin',
   'home',
   'sites',
+  'sessions',
   'scan',
   'code',
   'busy',

@@ -8,6 +8,7 @@ import { isScanloginError, ScanloginError } from './errors.js';
 import { type ParsedQr, parseQrPayload } from './payload.js';
 import { type CallOptions, type FetchLike, type Request, send, type TransportConfig } from './transport.js';
 import type {
+  AppSession,
   AppUser,
   PoolConfig,
   QrLoginRecord,
@@ -111,12 +112,59 @@ export class ScanloginApp {
   }
 
   /**
-   * Signs out on this phone: forgets the token and the user. The service has
-   * no revocation endpoint yet; the token stays valid until it expires.
+   * Signs out (`POST /api/v2/logout`): the service ends this token's session
+   * at once, so every app call and token validation refuse it from then on,
+   * on every instance; then the token and the user are forgotten here.
+   * Resolves to `true` when a live session ended, `false` when there was
+   * none (no token, or one already signed out elsewhere).
+   *
+   * The token is forgotten here even when the call fails (offline, say): the
+   * error is thrown so the app can tell the user that the session may still
+   * be live until it expires, or until another device ends it
+   * (`revokeAppSession`).
    */
-  async logout(): Promise<void> {
-    this.#user = null;
-    this.setToken(null);
+  async logout(opts: CallOptions = {}): Promise<boolean> {
+    if (!this.#token) {
+      this.#user = null;
+      return false;
+    }
+    try {
+      const answer = await this.#send<{ revoked?: unknown }>(
+        { method: 'POST', path: '/api/v2/logout' },
+        opts,
+        true,
+      );
+      return answer?.revoked === 1;
+    } finally {
+      this.#user = null;
+      this.setToken(null);
+    }
+  }
+
+  /**
+   * The devices this user is signed in on with a password (`GET /api/v2/app-sessions`),
+   * newest first; `current` marks this one.
+   */
+  async listAppSessions(opts: CallOptions = {}): Promise<AppSession[]> {
+    const list = await this.#send<unknown>({ method: 'GET', path: '/api/v2/app-sessions' }, opts, true);
+    if (!Array.isArray(list)) throw ScanloginError.client('bad-response', 'The sessions are not a list.');
+    return list as AppSession[];
+  }
+
+  /**
+   * Signs one device out (`DELETE /api/v2/app-sessions/:id`): its token is
+   * refused from then on, and approvals it gave that no website has redeemed
+   * yet are withdrawn. Ending this phone's own session (`current`) forgets the
+   * token here too. Another user's or an ended session is `APP_SESSION_NOT_FOUND` (2261).
+   */
+  async revokeAppSession(id: string, opts: CallOptions = {}): Promise<void> {
+    const own = this.#token !== null && sessionIdOf(this.#token) === id;
+    const path = `/api/v2/app-sessions/${encodeURIComponent(id)}`;
+    await this.#send<unknown>({ method: 'DELETE', path }, opts, true);
+    if (own) {
+      this.#user = null;
+      this.setToken(null);
+    }
   }
 
   /** The pool's public configuration (`GET /api/v2/.well-known`), including the password-encryption key. */
@@ -302,6 +350,20 @@ export class ScanloginApp {
     else if (this.#userPoolId) headers['x-authing-userpool-id'] = this.#userPoolId;
     if (withToken && this.#token) headers['authorization'] = `Bearer ${this.#token}`;
     return send<T>(this.#transport, { ...req, headers, signal: opts.signal });
+  }
+}
+
+/**
+ * The session id (`sid`) a token names, read without verifying it: only to
+ * know whether a session being ended is this phone's own. Null when unreadable.
+ */
+function sessionIdOf(token: string): string | null {
+  try {
+    const part = token.split('.')[1] ?? '';
+    const claims: unknown = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')));
+    return isObject(claims) && typeof claims.sid === 'string' ? claims.sid : null;
+  } catch {
+    return null;
   }
 }
 

@@ -36,6 +36,7 @@ export type { ParsedQr, ParseQrOptions, QrPayloadErrorReason } from './payload.j
 export { MAX_QR_TEXT_LENGTH, parseQrPayload, QrPayloadError } from './payload.js';
 export type { CallOptions, FetchLike } from './transport.js';
 export type {
+  AppSession,
   AppUser,
   PoolConfig,
   QrLoginRecord,

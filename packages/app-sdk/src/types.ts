@@ -1,5 +1,6 @@
 import type {
   AppActionResult,
+  AppSession,
   AuditEntry,
   PoolPublicConfig,
   RequestContextView,
@@ -70,4 +71,5 @@ export interface ScanResult {
 export type QrLoginRecord = AuditEntry;
 
 /** A website signed in through one of the user's QR logins (`listWebSessions`). */
-export type { WebSession };
+/** A device the user is signed in on with a password (`listAppSessions`). */
+export type { AppSession, WebSession };

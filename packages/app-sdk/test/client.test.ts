@@ -116,7 +116,7 @@ describe('ScanloginApp: requests', () => {
   });
 
   test('setToken and logout', async () => {
-    const { fetch } = fakeFetch(() => ok(USER));
+    const { fetch, seen } = fakeFetch((req) => (req.url.endsWith('/logout') ? ok({ revoked: 1 }) : ok(USER)));
     const tokens: (string | null)[] = [];
     const app = new ScanloginApp({
       host: 'https://h',
@@ -129,9 +129,27 @@ describe('ScanloginApp: requests', () => {
     assert.equal(app.user?.id, 'u1');
     app.setToken('other');
     assert.equal(app.user, null);
-    await app.logout();
+    assert.equal(await app.logout(), true);
     assert.equal(app.token, null);
     assert.deepEqual(tokens, ['tok-1', 'other', null]);
+    // logout asked the service to end the session of the token it held.
+    const sent = seen.at(-1)!;
+    assert.equal(sent.url, 'https://h/api/v2/logout');
+    assert.equal(sent.method, 'POST');
+    assert.equal(sent.headers['authorization'], 'Bearer other');
+  });
+
+  test('logout forgets the token even when the service cannot be reached, and says so', async () => {
+    const app = new ScanloginApp({
+      host: 'https://h',
+      token: 'tok-9',
+      fetch: async () => {
+        throw new TypeError('fetch failed');
+      },
+    });
+    const err = await thrown(app.logout());
+    assert.equal(isNetworkError(err), true);
+    assert.equal(app.token, null);
   });
 
   test('a host that is not an http(s) URL is refused at construction', () => {

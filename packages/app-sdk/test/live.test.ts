@@ -219,6 +219,47 @@ describe('app SDK against a live server', () => {
     assert.equal((await thrown(app.markScanned(code.random))).errorName, 'LOGIN_REQUIRED');
   });
 
+  test('logout ends the session at the service: the old token is refused, also when set again', async () => {
+    const app = await signedIn('alice');
+    const token = app.token!;
+    const code = await generate(s);
+    await app.markScanned(code.random);
+    assert.equal(await app.logout(), true);
+    assert.equal(app.token, null);
+    assert.equal(app.user, null);
+    const validated = await call(s.url, 'POST', '/api/v2/token/validate', { body: { token } });
+    assert.equal(validated.body.data.active, false);
+    // A copy of the token kept elsewhere (a backup, a thief) no longer works.
+    app.setToken(token);
+    const err = await thrown(app.markScanned(code.random));
+    assert.equal(err.errorName, 'INVALID_TOKEN');
+    assert.equal(isAuthError(err), true);
+    assert.equal(await app.logout(), false, 'nothing left to end');
+    assert.equal(await client().logout(), false, 'a signed-out client sends nothing');
+  });
+
+  test('the devices list: each login is listed, this one marked current; one device signs another out', async () => {
+    const phone = await signedIn('alice');
+    const tablet = await signedIn('alice');
+    // Each device finds itself as `current`, and sees the other (the clock is frozen: no order is assumed).
+    const mine = (await phone.listAppSessions()).filter((d) => d.current);
+    const theirs = (await tablet.listAppSessions()).filter((d) => d.current);
+    assert.equal(mine.length, 1);
+    assert.equal(theirs.length, 1);
+    const current = mine;
+    const other = (await phone.listAppSessions()).find((d) => d.id === theirs[0]!.id);
+    assert.ok(other, "the tablet is in the phone's list");
+    assert.equal(other.current, false);
+    assert.equal(other.app?.id, s.seed.app.id);
+    await phone.revokeAppSession(other.id);
+    assert.equal(phone.token !== null, true, 'ending another device keeps this one signed in');
+    assert.equal((await thrown(tablet.listAppSessions())).errorName, 'INVALID_TOKEN');
+    assert.equal((await thrown(phone.revokeAppSession(other.id))).errorName, 'APP_SESSION_NOT_FOUND');
+    // Ending its own session signs this phone out here too.
+    await phone.revokeAppSession(current[0]!.id);
+    assert.equal(phone.token, null);
+  });
+
   test('login without an app id or pool id is 2100 APP_ID_REQUIRED; with the pool id it works', async () => {
     const bare = new ScanloginApp({ host: s.url, ...patient(clock) });
     assert.equal((await thrown(bare.login('alice', 'alice-demo-pass'))).code, 2100);

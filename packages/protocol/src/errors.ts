@@ -22,6 +22,11 @@ export const ErrorCodes = {
     status: 431,
     message: 'The request line or headers are too large (a URL of more than about 16 KB?).',
   },
+  UNSUPPORTED_OPERATION: {
+    code: 1007,
+    status: 400,
+    message: 'This GraphQL endpoint only answers the login operations that authing-js-sdk sends.',
+  },
 
   // Who is calling.
   LOGIN_REQUIRED: {
@@ -143,6 +148,18 @@ export const ErrorCodes = {
     code: 2259,
     status: 410,
     message: 'This sign-in page has expired; go back to the website and sign in again.',
+  },
+
+  // The phone's own sessions.
+  APP_SESSION_NOT_FOUND: {
+    code: 2261,
+    status: 404,
+    message: 'There is no such active app session.',
+  },
+  APPROVAL_WITHDRAWN: {
+    code: 2262,
+    status: 403,
+    message: 'The phone that approved this login has signed out since; start the login again.',
   },
 
   // Management.

@@ -48,6 +48,13 @@ export {
   UpdateUserBody,
 } from './schemas/admin.js';
 export {
+  AppSession,
+  AppSessionList,
+  AppSessionParams,
+  LogoutQuery,
+  UserSessionsRevokeResult,
+} from './schemas/app-sessions.js';
+export {
   ErrorEnvelope,
   type ErrorEnvelopeSchema,
   envelopeOf,
@@ -66,6 +73,16 @@ export {
   DeviceRequestContext,
   ResolveCodeBody,
 } from './schemas/device.js';
+export {
+  type GraphqlLoginOperation,
+  GraphqlLoginOperations,
+  GraphqlRequest,
+  graphqlErrorsOf,
+  graphqlResponseOf,
+  LoginByEmailInput,
+  LoginByPhonePasswordInput,
+  LoginByUsernameInput,
+} from './schemas/graphql.js';
 export {
   AppActionResult,
   AuditEntry,

@@ -18,7 +18,7 @@ function errorTable(): string {
 
 const description = `Scan a QR code with your phone to log in: a self-hosted service that speaks the wire of a hosted vendor's QR login, so that pages using its SDK and apps following its samples work by changing only the host.
 
-Every JSON answer under \`/api\` is the envelope \`{"code", "message", "data"}\`: \`code\` is 200 on success, otherwise a stable code of the registry below, sent with the HTTP status shown and \`data: null\`. \`/.well-known/jwks.json\` and \`/.well-known/openid-configuration\` are plain JSON documents without envelope. Unknown fields in the public calls' bodies are ignored (the vendor's SDK sends some we do not use); the management API refuses them.
+Every JSON answer under \`/api\` is the envelope \`{"code", "message", "data"}\`: \`code\` is 200 on success, otherwise a stable code of the registry below, sent with the HTTP status shown and \`data: null\`. \`/.well-known/jwks.json\` and \`/.well-known/openid-configuration\` are plain JSON documents without envelope, and \`/graphql/v2\` (authing-js-sdk's login) answers in GraphQL's form, its errors carrying the same codes. Unknown fields in the public calls' bodies are ignored (the vendor's SDK sends some we do not use); the management API refuses them.
 
 ## Error codes
 

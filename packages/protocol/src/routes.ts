@@ -34,6 +34,12 @@ import {
   UpdatePoolBody,
   UpdateUserBody,
 } from './schemas/admin.js';
+import {
+  AppSessionList,
+  AppSessionParams,
+  LogoutQuery,
+  UserSessionsRevokeResult,
+} from './schemas/app-sessions.js';
 import { type ErrorEnvelopeSchema, envelopeOf, errorEnvelopeOf } from './schemas/common.js';
 import {
   CodeResolution,
@@ -42,6 +48,7 @@ import {
   DeviceDenyBody,
   ResolveCodeBody,
 } from './schemas/device.js';
+import { GraphqlRequest, graphqlErrorsOf, graphqlResponseOf } from './schemas/graphql.js';
 import {
   AppActionResult,
   AuditEntry,
@@ -80,6 +87,10 @@ export const tags = [
   { name: 'qr-page', description: 'QR login, the waiting page: ask for a code, show it, learn the outcome.' },
   { name: 'qr-app', description: 'QR login, the phone app: log in, scan, see the request, decide.' },
   { name: 'web-sessions', description: "The websites signed in through the user's QR logins." },
+  {
+    name: 'app-sessions',
+    description: "The phone's own sessions: sign out, list the user's signed-in devices, end one.",
+  },
   { name: 'backend', description: "The website's backend: redeem a ticket, check a token." },
   { name: 'discovery', description: 'Public keys and metadata.' },
   {
@@ -125,6 +136,11 @@ export interface RouteDefinition {
   success: { readonly 200: TSchema | MediaResponse } | { readonly 201: TSchema };
   /** Registry names this operation answers with, beyond those every operation can meet. */
   errors: readonly ErrorName[];
+  /**
+   * How its errors are written: the envelope (default), or GraphQL's `{errors: [...]}`
+   * for the one GraphQL endpoint (whose own failures come in its 200 answer).
+   */
+  errorShape?: 'graphql';
 }
 
 /**
@@ -146,7 +162,7 @@ type StatusOf<N extends ErrorName> = (typeof ErrorCodes)[N]['status'];
 
 /** A route's `response`: its success answer, and the error envelope of each status it can fail with. */
 export type ResponseOf<D extends RouteDefinition> = D['success'] & {
-  readonly [S in StatusOf<AllErrors<D>>]: ErrorEnvelopeSchema;
+  readonly [S in StatusOf<AllErrors<D>>]: D['errorShape'] extends 'graphql' ? TSchema : ErrorEnvelopeSchema;
 };
 
 type InputParts<D extends RouteDefinition> = Pick<
@@ -192,6 +208,8 @@ export interface AnyRoute {
   readonly publicCors: boolean;
   /** The body may be left out: treat an absent body as `{}` before validation. */
   readonly bodyOptional: boolean;
+  /** `graphql`: errors are written as GraphQL errors, not in the envelope. */
+  readonly errorShape: 'envelope' | 'graphql';
   /** Every registry name the operation can answer with (the common ones included). */
   readonly errors: readonly ErrorName[];
   readonly schema: {
@@ -219,7 +237,7 @@ function build<Id extends string, D extends RouteDefinition>(operationId: Id, d:
   }
   const response: Record<number, unknown> = { ...d.success };
   for (const [status, names] of [...byStatus].sort(([a], [b]) => a - b)) {
-    response[status] = errorEnvelopeOf(names);
+    response[status] = d.errorShape === 'graphql' ? graphqlErrorsOf(names) : errorEnvelopeOf(names);
   }
   const input: Record<string, TSchema> = {};
   for (const part of ['querystring', 'params', 'headers', 'body'] as const) {
@@ -240,6 +258,7 @@ function build<Id extends string, D extends RouteDefinition>(operationId: Id, d:
     admin: d.admin === true,
     publicCors: d.publicCors === true,
     bodyOptional: d.bodyOptional === true,
+    errorShape: d.errorShape ?? 'envelope',
     errors,
     schema: { ...doc, ...input, response } as unknown as RouteSchema<Id, D>,
   };
@@ -363,6 +382,33 @@ export const routes = defineRoutes({
       'USER_BLOCKED',
       'RATE_LIMITED',
     ],
+  },
+  graphqlLogin: {
+    method: 'POST',
+    url: '/graphql/v2',
+    summary: 'Log in with a password (authing-js-sdk)',
+    description:
+      "What authing-js-sdk's `loginByUsername`, `loginByEmail` and `loginByPhonePassword` send: one GraphQL mutation whose input comes in `variables`. The same login as `POST /api/v2/login/account` (the same budgets, the same refusals, an app token of its own session), answered in GraphQL: a well-formed request always gets HTTP 200 with `data` and, when it failed, `errors` (each carrying a registry `code` and `message` where the SDK looks for them); a body that is no GraphQL request gets 4xx with `errors` alone. Only these three operations, written as the SDK writes them (the input from a variable, no fragments or directives), are understood; any other is `UNSUPPORTED_OPERATION`. `autoRegister: true` is refused; `captchaCode`, `clientIp`, `params` and `context` are ignored.",
+    tags: APP,
+    security: [{ appId: [] }, {}],
+    headers: PoolHeaders,
+    body: GraphqlRequest,
+    errorShape: 'graphql',
+    success: {
+      200: graphqlResponseOf([
+        'INVALID_REQUEST',
+        'UNSUPPORTED_OPERATION',
+        'APP_ID_REQUIRED',
+        'APP_NOT_FOUND',
+        'POOL_NOT_FOUND',
+        'WRONG_CREDENTIALS',
+        'TOO_MANY_LOGIN_ATTEMPTS',
+        'USER_BLOCKED',
+        'RATE_LIMITED',
+        'STORAGE_UNAVAILABLE',
+      ]),
+    },
+    errors: [],
   },
   poolPublicConfig: {
     method: 'GET',
@@ -579,6 +625,54 @@ export const routes = defineRoutes({
     errors: APP_USER_ERRORS,
   },
 
+  // --- app sessions -----------------------------------------------------------
+  logout: {
+    method: 'POST',
+    url: '/api/v2/logout',
+    summary: "Sign out (end the presented token's session)",
+    description:
+      "Ends the session of the token in `Authorization` at once, on every instance: an app token's app session (the phone signs out; every app call and `POST /api/v2/token/validate` refuse the token from then on), or a website token's web session. In the spirit of RFC 7009, the answer is 200 whatever the token: `revoked` is 1 when a live session ended, 0 when there was none (no token, a bad one, one already signed out).",
+    tags: ['app-sessions'],
+    security: [...APP_USER, {}],
+    success: { 200: envelopeOf(RevokeResult, '`revoked`: 1 if a session ended, else 0.') },
+    errors: ['RATE_LIMITED'],
+  },
+  logoutAuthingSdk: {
+    method: 'GET',
+    url: '/api/v2/logout',
+    summary: "Sign out (authing-js-sdk's `logout()`)",
+    description:
+      'The same as `POST /api/v2/logout`, in the form authing-js-sdk sends it (`GET /api/v2/logout?app_id=...` with `Authorization: Bearer <token>`). Changes state over GET only because that SDK does; the token must be in a header, which no other site can make a browser send.',
+    tags: ['app-sessions'],
+    security: [...APP_USER, {}],
+    querystring: LogoutQuery,
+    success: { 200: envelopeOf(RevokeResult, '`revoked`: 1 if a session ended, else 0.') },
+    errors: ['RATE_LIMITED'],
+  },
+  appSessionsList: {
+    method: 'GET',
+    url: '/api/v2/app-sessions',
+    summary: "List the user's signed-in devices",
+    description:
+      "The user's live app sessions (one per password login, on this phone and others): app, where and with which browser it signed in, since when; `current` marks the caller's own.",
+    tags: ['app-sessions'],
+    security: APP_USER,
+    success: { 200: envelopeOf(AppSessionList, 'The sessions.') },
+    errors: APP_USER_ERRORS,
+  },
+  appSessionRevoke: {
+    method: 'DELETE',
+    url: '/api/v2/app-sessions/:id',
+    summary: 'Sign one device out',
+    description:
+      "Ends one of the user's app sessions (the caller's own too): its token is refused from the next call on, on every instance, and approvals it gave that no website has redeemed yet are withdrawn.",
+    tags: ['app-sessions'],
+    security: APP_USER,
+    params: AppSessionParams,
+    success: { 200: envelopeOf(RevokeResult, '`revoked` is 1.') },
+    errors: [...APP_USER_ERRORS, 'APP_SESSION_NOT_FOUND'],
+  },
+
   // --- the website's backend ---------------------------------------------------
   qrcodeUserinfo: {
     method: 'POST',
@@ -600,6 +694,7 @@ export const routes = defineRoutes({
       'TICKET_INVALID',
       'TICKET_OTHER_APP',
       'BINDING_MISMATCH',
+      'APPROVAL_WITHDRAWN',
       'USER_BLOCKED',
     ],
   },
@@ -608,7 +703,7 @@ export const routes = defineRoutes({
     url: '/api/v2/token/validate',
     summary: 'Is this token good now?',
     description:
-      "In the spirit of RFC 7662: a bad, expired or revoked token (or one of a blocked user) is `{active: false}`, not an error. A website's token is active only while its web session is.",
+      "In the spirit of RFC 7662: a bad, expired or revoked token (or one of a blocked user) is `{active: false}`, not an error. A token is active only while its session is: a website's token its web session, an app token its app session (a token from before app sessions, without `sid`, is never active).",
     tags: ['backend'],
     security: NONE,
     body: TokenValidateBody,
@@ -886,6 +981,31 @@ export const routes = defineRoutes({
     admin: true,
     params: IdParams,
     success: { 200: envelopeOf(RevokeResult, 'How many were revoked.') },
+    errors: [...ADMIN_ERRORS, 'NOT_FOUND'],
+  },
+  adminListUserAppSessions: {
+    method: 'GET',
+    url: '/api/admin/users/:id/app-sessions',
+    summary: "List a user's signed-in devices",
+    description: 'Where the user is signed in with a password (app tokens), newest first.',
+    tags: ADMIN,
+    security: ADMIN_TOKEN,
+    admin: true,
+    params: IdParams,
+    success: { 200: envelopeOf(AppSessionList, 'The sessions.') },
+    errors: [...ADMIN_ERRORS, 'NOT_FOUND'],
+  },
+  adminRevokeUserSessions: {
+    method: 'DELETE',
+    url: '/api/admin/users/:id/sessions',
+    summary: 'Sign a user out everywhere',
+    description:
+      "Ends all of the user's sessions at once: their devices (app tokens, and the approvals those gave that no website has redeemed yet) and the websites of their QR logins.",
+    tags: ADMIN,
+    security: ADMIN_TOKEN,
+    admin: true,
+    params: IdParams,
+    success: { 200: envelopeOf(UserSessionsRevokeResult, 'How many were revoked.') },
     errors: [...ADMIN_ERRORS, 'NOT_FOUND'],
   },
   adminRotateKey: {

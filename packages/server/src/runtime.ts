@@ -1,5 +1,6 @@
 import { ConfigError } from './config/load.js';
 import type { Config } from './config/schema.js';
+import { AppSessionService } from './domain/app-sessions/service.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { DirectoryService } from './domain/directory/service.js';
 import { Installation } from './domain/installation.js';
@@ -7,6 +8,7 @@ import { KeySealer, parseKeyEncryptionKey, SealedKeyError } from './domain/key-s
 import type { Storage } from './domain/ports.js';
 import { QrLoginService } from './domain/qr-login/service.js';
 import { RateLimiter } from './domain/rate-limit.js';
+import { SessionTokens } from './domain/session-tokens.js';
 import { KeyRing } from './domain/tokens/keys.js';
 import { TokenService } from './domain/tokens/tokens.js';
 import { WebSessionService } from './domain/web-sessions/service.js';
@@ -99,14 +101,24 @@ export async function createRuntime(
     appTokenTtlSeconds: config.appTokenTtl,
     webTokenTtlSeconds: config.webTokenTtl,
   });
+  const limiter = new RateLimiter(storage.counters, clock);
   const webSessions = new WebSessionService(
     storage.webSessions,
     directory,
-    tokens,
     clock,
     config.webTokenTtl * 1000,
     geo,
   );
+  const appSessions = new AppSessionService(
+    storage.appSessions,
+    directory,
+    tokens,
+    limiter,
+    clock,
+    { lifetimeMs: config.appTokenTtl * 1000, loginsPerIpPerMinute: config.rateLoginPerIp },
+    geo,
+  );
+  const sessionTokens = new SessionTokens(tokens, webSessions, appSessions);
   const qr = new QrLoginService(
     storage.sessions,
     storage.events,
@@ -115,11 +127,11 @@ export async function createRuntime(
     tokens,
     clock,
     webSessions,
+    appSessions,
     geo,
   );
   // An app deleted, a user blocked or deleted: the QR codes waiting on them stop at once (status 5).
   directory.onChange((change) => qr.directoryChanged(change));
-  const limiter = new RateLimiter(storage.counters, clock);
   const oidc = await OidcService.create({ config, clock, storage, directory, keys, qr, webSessions, geo });
   const installation = new Installation(storage.directory, clock, config.adminToken);
   return {
@@ -132,6 +144,8 @@ export async function createRuntime(
     tokens,
     qr,
     webSessions,
+    appSessions,
+    sessionTokens,
     geo,
     limiter,
     oidc,

@@ -1,4 +1,5 @@
 import type { Config } from './config/schema.js';
+import type { AppSessionService } from './domain/app-sessions/service.js';
 import type { Clock } from './domain/clock.js';
 import type { DirectoryService } from './domain/directory/service.js';
 import type { CountryLookup } from './domain/geo.js';
@@ -6,6 +7,7 @@ import type { Installation } from './domain/installation.js';
 import type { Storage } from './domain/ports.js';
 import type { QrLoginService } from './domain/qr-login/service.js';
 import type { RateLimiter } from './domain/rate-limit.js';
+import type { SessionTokens } from './domain/session-tokens.js';
 import type { KeyRing } from './domain/tokens/keys.js';
 import type { TokenService } from './domain/tokens/tokens.js';
 import type { WebSessionService } from './domain/web-sessions/service.js';
@@ -24,6 +26,10 @@ export interface Services {
   tokens: TokenService;
   qr: QrLoginService;
   webSessions: WebSessionService;
+  /** The devices signed in with a password; the password login use case. */
+  appSessions: AppSessionService;
+  /** The check of a presented token (signature, claims and its session), and logout. */
+  sessionTokens: SessionTokens;
   /** Country lookups for IP addresses; null when no database is available. */
   geo: CountryLookup | null;
   limiter: RateLimiter;

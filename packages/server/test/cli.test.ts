@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { loadConfig } from '../src/config/load.js';
+import { createRuntime } from '../src/runtime.js';
 
 const run = promisify(execFile);
 const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
@@ -98,6 +100,57 @@ describe('the scanlogin CLI', () => {
 
     assert.equal(typeof (await json('keys', 'rotate')).kid, 'string');
     assert.match(await cli('admin', 'reset-token'), /New admin token \(shown once\): sla_/);
+  });
+
+  it('signs a user out everywhere: the token of their device is refused from then on', async () => {
+    // A device signs in, through the services on the same data (the CLI is not running meanwhile).
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    const open = () => createRuntime(config);
+    let s = await open();
+    const pool = await s.directory.createPool('Signed in');
+    const dana = await s.directory.createUser({
+      poolId: pool.id,
+      username: 'dana',
+      password: 'dana-long-pass',
+    });
+    const signedIn = await s.appSessions.passwordLogin({
+      pool,
+      appId: null,
+      account: 'dana',
+      password: 'dana-long-pass',
+      ip: '127.0.0.1',
+      requestContext: null,
+    });
+    const claims = await s.sessionTokens.verify(signedIn.token);
+    await s.close();
+
+    assert.deepEqual(
+      (await json('user', 'devices', dana.id)).map((d: { id: string }) => d.id),
+      [claims.sid],
+    );
+    assert.deepEqual(await json('user', 'revoke-sessions', dana.id), {
+      revoked: 1,
+      appSessions: 1,
+      webSessions: 0,
+    });
+    assert.deepEqual(await json('user', 'revoke-sessions', dana.id), {
+      revoked: 0,
+      appSessions: 0,
+      webSessions: 0,
+    });
+    s = await open();
+    try {
+      await assert.rejects(s.sessionTokens.verify(signedIn.token), /signed out/);
+      assert.equal(await s.appSessions.isLive(claims.sid!), false);
+    } finally {
+      await s.close();
+    }
+    await assert.rejects(cli('user', 'revoke-sessions'), (err: { code: number; stderr: string }) => {
+      assert.equal(err.code, 2);
+      assert.match(err.stderr, /user revoke-sessions needs USER_ID/);
+      return true;
+    });
+    await assert.rejects(cli('user', 'revoke-sessions', 'no-such-user'), /error 3001/);
   });
 
   it('explains usage errors and bad configuration with exit code 2', async () => {

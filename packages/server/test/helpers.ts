@@ -53,6 +53,11 @@ export async function startTestServer(
     env?: Record<string, string>;
     /** Registers extra routes before the server listens, like `startServer`'s `mount`. */
     mount?: (app: FastifyInstance, services: Services) => void | Promise<void>;
+    /**
+     * Another instance of this server, on the same shared storage (pass the same
+     * DATABASE_URL and REDIS_URL in `env`): no first start, the same seed.
+     */
+    join?: TestServer;
   } = {},
 ): Promise<TestServer> {
   // The port must be known before the config is built: issuer and image URLs name it.
@@ -89,7 +94,7 @@ export async function startTestServer(
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     }
   }
-  const report = await firstStart(services);
+  const report = opts.join ? opts.join.seed : await firstStart(services);
   if (!report?.app || !report.adminToken) throw new Error('seed failed');
   return {
     url: `http://127.0.0.1:${port}`,

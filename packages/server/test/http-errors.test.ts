@@ -436,6 +436,8 @@ describe('every registry code a route can produce comes back in the envelope wit
   const NOT_PRODUCED = {
     NOT_READY:
       'only before the start completes or without a signing key; http-health.test.ts holds a start there and checks the envelope',
+    UNSUPPORTED_OPERATION:
+      'only ever a GraphQL error of POST /graphql/v2, never an envelope (graphql-login.test.ts, protocol-contract.test.ts)',
   } satisfies Partial<Record<ErrorName, string>>;
 
   const GB = '81.2.69.160';
@@ -629,6 +631,19 @@ describe('every registry code a route can produce comes back in the envelope wit
         call(s.url, 'DELETE', `/api/v2/qrcode/web-sessions/${MISSING}`, {
           headers: { authorization: `Bearer ${alice}` },
         }),
+      APP_SESSION_NOT_FOUND: () =>
+        call(s.url, 'DELETE', `/api/v2/app-sessions/${MISSING}`, {
+          headers: { authorization: `Bearer ${alice}` },
+        }),
+      APPROVAL_WITHDRAWN: async () => {
+        const phone = await appLogin(s, 'bob');
+        const { ticket } = await approvedCode(s, phone);
+        assertOk(await call(s.url, 'POST', '/api/v2/logout', { headers: { authorization: phone } }));
+        return call(s.url, 'POST', '/api/v2/qrcode/userinfo', {
+          body: { ticket },
+          headers: { authorization: seedBasic },
+        });
+      },
       HEADERS_TOO_LARGE: () => call(s.url, 'GET', `/api/v2/qrcode/check?random=${'x'.repeat(20_000)}`),
       RATE_LIMITED: async () => {
         const { random } = await generate(s);

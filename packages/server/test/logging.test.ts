@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config/load.js';
 import { buildHttp, loggerOptions } from '../src/http/app.js';
 import { createRuntime } from '../src/runtime.js';
 import type { Runtime } from '../src/services.js';
-import { basic, call, freePort } from './helpers.js';
+import { basic, call, freePort, type Json } from './helpers.js';
 import { LineLog } from './support/signals.js';
 
 describe('logs', () => {
@@ -69,6 +69,21 @@ describe('logs', () => {
       headers: { authorization: basic(appId, secret) },
     });
     const webToken = user.body.data.token as string;
+    // authing-js-sdk's GraphQL login (right and wrong password), and signing out.
+    const gql = async (password: string) =>
+      (
+        await call(url, 'POST', '/graphql/v2', {
+          body: {
+            query:
+              'mutation loginByEmail($input: LoginByEmailInput!) { loginByEmail(input: $input) { id token } }',
+            variables: { input: { email: 'alice@example.com', password } },
+          },
+          headers: { 'x-authing-app-id': appId },
+        })
+      ).body as unknown as Json;
+    const gqlToken = (await gql('alice-demo-pass')).data.loginByEmail.token as string;
+    assert.equal((await gql('wrong-graphql-pass')).errors.length, 1);
+    await call(url, 'POST', '/api/v2/logout', { headers: { authorization: `Bearer ${gqlToken}` } });
     // A failing call logs too.
     const failed = await call(url, 'POST', '/api/v2/login/account', {
       body: { account: 'alice', password: 'wrong-password-123' },
@@ -90,7 +105,9 @@ describe('logs', () => {
     for (const [name, value] of Object.entries({
       password: 'alice-demo-pass',
       wrongPassword: 'wrong-password-123',
+      wrongGraphqlPassword: 'wrong-graphql-pass',
       token,
+      gqlToken,
       webToken,
       ticket,
       random,

@@ -34,6 +34,7 @@ import { Value } from '@sinclair/typebox/value';
 import Fastify, { type FastifyReply } from 'fastify';
 import { errorEnvelope } from '../src/http/envelope.js';
 import { registerErrorHandling } from '../src/http/errors.js';
+import { graphqlRequestErrorHandler } from '../src/http/graphql.js';
 import {
   type Answer,
   assertOk,
@@ -42,6 +43,7 @@ import {
   call,
   createTenant,
   type Json,
+  jwtClaims,
   loginAs,
   startTestServer,
   type TestServer,
@@ -84,9 +86,18 @@ const exchanges: Exchange[] = [];
 /** Operations that answered a valid request with their success status. */
 const succeeded = new Set<OperationId>();
 
-/** The route's error schemas are envelopes; which registry entry an answer is, when it is one. */
-function errorName(answer: { code?: unknown }) {
-  return typeof answer.code === 'number' ? errorNameOf(answer.code) : undefined;
+/**
+ * Which registry entry an error answer is, when it is one: the envelope's
+ * `code`, or the first GraphQL error's (the GraphQL route).
+ */
+function errorName(answer: Json) {
+  const code = answer?.code ?? answer?.errors?.[0]?.extensions?.code;
+  return typeof code === 'number' ? errorNameOf(code) : undefined;
+}
+
+/** The message of an error answer, in either shape. */
+function errorMessage(answer: Json): string {
+  return answer?.message ?? answer?.errors?.[0]?.message?.message ?? '';
 }
 
 /**
@@ -110,6 +121,20 @@ function checkAnswer(op: OperationId, status: number, body: Json): void {
   assert.ok(schema, `${op} answered ${status}, which the table does not declare: ${JSON.stringify(body)}`);
   assert.ok(!('content' in schema), `${op} ${status} is not JSON in the table`);
   assertMatches(schema as TSchema, body, `${op} ${status}`);
+  if (route.errorShape === 'graphql' && status === 200) {
+    // GraphQL's own failures come in a 200 answer; their codes are those the schema lists.
+    const listed = (schema as Json).properties.errors.items.properties.extensions.properties.code.enum;
+    for (const e of body.errors ?? []) {
+      assert.ok(
+        listed.includes(e.extensions.code),
+        `${op}: GraphQL error ${e.extensions.code} is not listed`,
+      );
+      assert.equal(e.message.code, e.extensions.code);
+      assert.equal(errorNameOf(e.extensions.code), e.extensions.name);
+    }
+    if (!body.errors) succeeded.add(op);
+    return;
+  }
   if (status >= 400) {
     const name = errorName(body);
     assert.ok(
@@ -175,6 +200,14 @@ describe('the protocol route table against the running service', () => {
     const answer = await send(op, req);
     const success = Object.keys(table[op].schema.response).map(Number)[0];
     return assertOk(answer, success);
+  }
+
+  /** `send` to the GraphQL route, expecting the registry error `name` in a GraphQL answer of `status`. */
+  async function graphqlFails(name: keyof typeof ErrorCodes, status: number, req: Request): Promise<Json> {
+    const answer = await send('graphqlLogin', req);
+    assert.equal(answer.status, status, JSON.stringify(answer.body));
+    assert.equal(errorName(answer.body), name, JSON.stringify(answer.body));
+    return answer.body;
   }
 
   /** `send`, expecting the registry error `name`. */
@@ -396,6 +429,76 @@ describe('the protocol route table against the running service', () => {
     assert.equal((await ok('qrcodeStepUp', { body, headers: far })).status, QrStatus.Scanned);
   });
 
+  test("the phone's sessions, logout (ours and authing-js-sdk's), and authing-js-sdk's GraphQL login", async () => {
+    const appId = s.seed.app.id;
+    const LOGIN =
+      'mutation loginByUsername($input: LoginByUsernameInput!) { loginByUsername(input: $input) { id username token tokenExpiredAt customData { key value dataType } } }';
+    const input = (over: Record<string, unknown> = {}) => ({
+      input: {
+        username: 'bob',
+        password: 'bob-demo-pass',
+        autoRegister: false,
+        params: null,
+        context: null,
+        ...over,
+      },
+    });
+    const gql = (query: string, variables: unknown, headers: Record<string, string> = app(appId)) => ({
+      headers,
+      body: { query, variables },
+    });
+
+    const logged = await send('graphqlLogin', gql(LOGIN, input()));
+    assert.equal(logged.status, 200);
+    const bob = logged.body.data.loginByUsername.token as string;
+    assert.deepEqual(Object.keys(logged.body.data.loginByUsername), [
+      'id',
+      'username',
+      'token',
+      'tokenExpiredAt',
+      'customData',
+    ]);
+    const other = await loginAs(s, appId, 'bob', 'bob-demo-pass');
+    const list = await ok('appSessionsList', { headers: phone(bob) });
+    assert.deepEqual(
+      list.filter((d: Json) => d.current).map((d: Json) => d.id),
+      [jwtClaims(bob).sid],
+    );
+    const otherSid = jwtClaims(other).sid as string;
+    assert.deepEqual(await ok('appSessionRevoke', { params: { id: otherSid }, headers: phone(bob) }), {
+      revoked: 1,
+    });
+    await fails('appSessionRevoke', 'APP_SESSION_NOT_FOUND', {
+      params: { id: otherSid },
+      headers: phone(bob),
+    });
+    assert.deepEqual(await ok('logoutAuthingSdk', { query: `app_id=${appId}`, headers: phone(bob) }), {
+      revoked: 1,
+    });
+    assert.deepEqual(await ok('logout', { headers: { authorization: bob } }), { revoked: 0 });
+    assert.deepEqual(await ok('logout'), { revoked: 0 });
+    await fails('appSessionsList', 'INVALID_TOKEN', { headers: phone(bob) });
+    await fails('appSessionsList', 'LOGIN_REQUIRED');
+
+    // GraphQL's failures: 200 with `errors` once the request is GraphQL, 4xx before.
+    const wrong = await graphqlFails('WRONG_CREDENTIALS', 200, gql(LOGIN, input({ password: 'wrong' })));
+    assert.deepEqual(wrong.data, { loginByUsername: null });
+    assert.deepEqual(wrong.errors[0].path, ['loginByUsername']);
+    await graphqlFails('UNSUPPORTED_OPERATION', 200, gql('query { me { id } }', {}));
+    await graphqlFails('INVALID_REQUEST', 200, gql(LOGIN, input({ username: 5 })));
+    await graphqlFails('INVALID_REQUEST', 200, gql(LOGIN, input({ autoRegister: true })));
+    await graphqlFails('APP_NOT_FOUND', 200, gql(LOGIN, input(), app('no-such-app')));
+    await graphqlFails('INVALID_REQUEST', 400, { headers: app(appId), body: { variables: {} } });
+    await graphqlFails('INVALID_JSON', 400, {
+      headers: { ...app(appId), 'content-type': 'application/json' },
+      raw: '{"query":',
+    });
+    await graphqlFails('UNSUPPORTED_MEDIA_TYPE', 415, {
+      headers: { ...app(appId), 'content-type': 'text/plain' },
+      raw: LOGIN,
+    });
+  });
+
   test("a typed code: a device's request (RFC 8628), approved or denied; a sign-in page's short code", async () => {
     const appId = s.seed.app.id;
     const bob = (
@@ -507,6 +610,16 @@ describe('the protocol route table against the running service', () => {
     assert.equal((await ok('adminListUserWebSessions', { headers: h, params: { id: user.id } })).length, 1);
     assert.deepEqual(await ok('adminRevokeUserWebSessions', { headers: h, params: { id: user.id } }), {
       revoked: 1,
+    });
+    const devices = await ok('adminListUserAppSessions', { headers: h, params: { id: user.id } });
+    assert.deepEqual(
+      devices.map((d: Json) => [d.id, d.current]),
+      [[jwtClaims(token).sid, false]],
+    );
+    assert.deepEqual(await ok('adminRevokeUserSessions', { headers: h, params: { id: user.id } }), {
+      revoked: 1,
+      appSessions: 1,
+      webSessions: 0,
     });
 
     const audit = await ok('adminAudit', {
@@ -700,6 +813,26 @@ describe('the protocol route table against the running service', () => {
       ],
       ['tokenValidate', [{ body: { token: x(8192) } }, { body: { token: x(8193) } }, { body: { token: 5 } }]],
       ['webSessionRevoke', [x(64), x(65)].map((id) => ({ params: { id }, headers: user }))],
+      ['appSessionRevoke', [x(64), x(65)].map((id) => ({ params: { id }, headers: user }))],
+      [
+        'logoutAuthingSdk',
+        [`app_id=${x(64)}`, `app_id=${x(65)}`, 'app_id=a&other=1'].map((query) => ({ query })),
+      ],
+      [
+        'graphqlLogin',
+        [
+          {},
+          { query: '' },
+          { query: 5 },
+          { query: x(8192) },
+          { query: x(8193) },
+          { query: 'mutation { x }', variables: [] },
+          { query: 'mutation { x }', variables: 'v' },
+          { query: 'mutation { x }', operationName: 5 },
+          { query: 'mutation { x }', operationName: x(129) },
+          { query: 'mutation { x }', extensions: { persistedQuery: {} } },
+        ].map((body) => ({ body, headers: app(appId) })),
+      ],
       [
         'adminCreatePool',
         [
@@ -789,6 +922,8 @@ describe('the protocol route table against the running service', () => {
       ['adminDeleteUser', [{ params: { id: x(65) }, headers: h }]],
       ['adminListUserWebSessions', [{ params: { id: x(65) }, headers: h }]],
       ['adminRevokeUserWebSessions', [{ params: { id: x(65) }, headers: h }]],
+      ['adminListUserAppSessions', [{ params: { id: x(65) }, headers: h }]],
+      ['adminRevokeUserSessions', [{ params: { id: x(65) }, headers: h }]],
       [
         'adminAudit',
         [
@@ -876,19 +1011,20 @@ describe('the protocol route table against the running service', () => {
           ...(x.payload !== undefined ? { payload: x.payload } : {}),
         });
         const where = `${x.op} ${x.method} ${x.path} ${x.payload ?? ''}`;
+        const recorded =
+          typeof x.body === 'object' && !Buffer.isBuffer(x.body) ? errorName(x.body) : undefined;
         const refusedByValidation =
           x.status === 400 &&
-          x.body.code === ErrorCodes.INVALID_REQUEST.code &&
-          /^(body|querystring|params|headers)\b/.test(x.body.message);
-        const refusedByParser = [
-          ErrorCodes.INVALID_JSON.code,
-          ErrorCodes.UNSUPPORTED_MEDIA_TYPE.code,
-        ].includes(x.body?.code);
+          recorded === 'INVALID_REQUEST' &&
+          /^(body|querystring|params|headers)\b/.test(errorMessage(x.body));
+        const refusedByParser =
+          x.status >= 400 && (recorded === 'INVALID_JSON' || recorded === 'UNSUPPORTED_MEDIA_TYPE');
         if (refusedByValidation || refusedByParser) {
-          // Refused before the handler: same status, code, and the same field named first.
+          // Refused before the handler: same status, code (in the same shape), and the same field named first.
           const body = res.json();
-          assert.deepEqual([res.statusCode, body.code], [x.status, x.body.code], where);
-          assert.equal(body.message.split(' ')[0], x.body.message.split(' ')[0], where);
+          assert.deepEqual([res.statusCode, errorName(body)], [x.status, recorded], where);
+          assert.equal(Object.keys(body).join(), Object.keys(x.body).join(), where);
+          assert.equal(errorMessage(body).split(' ')[0], errorMessage(x.body).split(' ')[0], where);
           refused++;
           continue;
         }
@@ -967,6 +1103,8 @@ describe('the protocol route table against the running service', () => {
         method: route.method,
         url: route.url,
         schema: route.schema,
+        // As the service's GraphQL route does: its refusals are GraphQL errors.
+        ...(route.errorShape === 'graphql' ? { errorHandler: graphqlRequestErrorHandler } : {}),
         // As the service's `gene` does: a missing body is `{}`.
         ...(route.bodyOptional
           ? {

@@ -67,6 +67,7 @@ async function composedStorage(): Promise<Storage> {
       keys: durable.keys,
       audit: durable.audit,
       webSessions: durable.webSessions,
+      appSessions: durable.appSessions,
       oidc: hot.oidc,
       ping: () => durable.ping(),
       close: () => durable.close(),

@@ -35,6 +35,8 @@ export interface Go {
   /** The confirm screen of a device's sign-in request. */
   device(d: DeviceRequestContext): void;
   sites(): void;
+  /** The devices signed in to this account (app sessions). */
+  sessions(): void;
   stepUp(r: ScanResult): void;
   confirm(r: ScanResult): void;
   result(opts: ResultOptions): void;

@@ -68,6 +68,7 @@ export function homeScreen(app: App) {
   $('scan-start').addEventListener('click', () => app.go.scan());
   $('code-start').addEventListener('click', () => app.go.code());
   $('sites-open').addEventListener('click', () => app.go.sites());
+  $('sessions-open').addEventListener('click', () => app.go.sessions());
   ui.refresh.addEventListener('click', () => void loadHistory());
 
   return { show };

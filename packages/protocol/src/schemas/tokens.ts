@@ -53,7 +53,12 @@ export const tokenClaimsProperties = {
   amr: Type.Array(Type.String(), {
     description: 'Authentication methods (RFC 8176): `pwd` for a password login, `qr` for a QR approval.',
   }),
-  sid: Type.Optional(Type.String({ description: 'The web session (website tokens only).' })),
+  sid: Type.Optional(
+    Type.String({
+      description:
+        'The session the token belongs to: its web session (website tokens) or its app session (app tokens). Every token the service issues carries one; app tokens issued before app sessions existed did not, and are refused.',
+    }),
+  ),
   custom_data: Type.Optional(
     JsonObject(
       'Website tokens of a QR login whose page asked `withCustomData`: the custom data written into the code (`params` / `customData` of `gene`), as the page sent it. Signed with the token, so a backend can trust that it is what the code carried, whatever the browser passes along beside it.',

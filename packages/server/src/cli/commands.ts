@@ -353,6 +353,26 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   {
+    words: ['user', 'devices'],
+    id: 'USER_ID',
+    options: {},
+    summary: 'the devices the user is signed in on with a password (app sessions)',
+    async run(s, { id }, out) {
+      const user = (await s.directory.getUser(need(id))) ?? fail('NOT_FOUND');
+      out.json(await s.appSessions.list(user.id));
+    },
+  },
+  {
+    words: ['user', 'revoke-sessions'],
+    id: 'USER_ID',
+    options: {},
+    summary: 'sign the user out everywhere: every device (app tokens) and every website',
+    async run(s, { id }, out) {
+      const user = (await s.directory.getUser(need(id))) ?? fail('NOT_FOUND');
+      out.json(await s.sessionTokens.endAll(user.id));
+    },
+  },
+  {
     words: ['audit'],
     options: {
       pool: text('userPoolId', 'ID'),

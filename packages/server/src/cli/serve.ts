@@ -90,6 +90,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     Promise.all([
       services.qr.deleteExpired(),
       services.webSessions.deleteExpired(),
+      services.appSessions.deleteExpired(),
       services.oidc.deleteExpired(),
     ]).catch(housekeepingFailed('sweep'));
   }, 60_000);

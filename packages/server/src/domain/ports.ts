@@ -1,11 +1,12 @@
 /**
  * The ports: everything the domain needs from storage, each contract owned by
  * the part of the domain that uses it (directory, tokens, qr-login,
- * web-sessions, rate-limit) and gathered here for the adapters (storage/*)
+ * web-sessions, app-sessions, rate-limit) and gathered here for the adapters (storage/*)
  * and the composition root (runtime.ts). The domain imports no adapter; the
  * adapters import this. One conformance suite (test/support/conformance)
  * tells whether an adapter keeps these contracts.
  */
+import type { AppSessionStore } from './app-sessions/ports.js';
 import type { DirectoryStore } from './directory/ports.js';
 import type { OidcArtifactStore } from './oidc/ports.js';
 import type { AuditStore, QrSessionStore, SessionEvents } from './qr-login/ports.js';
@@ -13,6 +14,7 @@ import type { CounterStore } from './rate-limit.js';
 import type { KeyStore } from './tokens/ports.js';
 import type { WebSessionStore } from './web-sessions/ports.js';
 
+export * from './app-sessions/ports.js';
 export * from './directory/ports.js';
 export { ConflictError, StorageUnavailableError } from './errors.js';
 export * from './oidc/ports.js';
@@ -31,6 +33,7 @@ export interface Storage {
   events: SessionEvents;
   audit: AuditStore;
   webSessions: WebSessionStore;
+  appSessions: AppSessionStore;
   /** What the OpenID provider keeps (oidc/ports.ts). */
   oidc: OidcArtifactStore;
   /** Reports whether the backends answer (for /health). */

@@ -21,9 +21,12 @@ import adminAuditRoutes from './routes/admin/audit.js';
 import adminKeyRoutes from './routes/admin/keys.js';
 import adminPoolRoutes from './routes/admin/pools.js';
 import adminUserRoutes from './routes/admin/users.js';
+import appSessionRoutes from './routes/app-sessions.js';
+import graphqlLoginRoute from './routes/graphql-login.js';
 import healthRoutes from './routes/health.js';
 import jwksRoute from './routes/jwks.js';
 import loginAccountRoute from './routes/login-account.js';
+import logoutRoutes from './routes/logout.js';
 import oidcRoutes from './routes/oidc/index.js';
 import openidConfigurationRoute from './routes/openid-configuration.js';
 import cancelRoute from './routes/qrcode-cancel.js';
@@ -67,6 +70,9 @@ const publicRoutes: Route[] = [
   stepUpRoute,
   userinfoRoute,
   loginAccountRoute,
+  graphqlLoginRoute,
+  logoutRoutes,
+  appSessionRoutes,
   wellKnownRoute,
   jwksRoute,
   openidConfigurationRoute,

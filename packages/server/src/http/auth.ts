@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { fail } from '../domain/errors.js';
-import type { AppRecord, UserRecord } from '../domain/ports.js';
+import type { AppRecord, AppSessionRecord, RequestContext, UserRecord } from '../domain/ports.js';
 import type { TokenClaims } from '../domain/tokens/tokens.js';
 import type { Services } from '../services.js';
 
@@ -13,20 +13,37 @@ export function bearerToken(request: FastifyRequest): string | null {
   return token && !/^Basic\s/i.test(token) ? token : null;
 }
 
-/** The signed-in app user behind the request (an `app` token from a password login). */
+/**
+ * The signed-in app user behind the request: an `app` token from a password
+ * login, whose app session is live (a signed-out token is refused here, on
+ * every app call, from the moment its session ended).
+ */
 export async function requireAppUser(
   request: FastifyRequest,
   s: Services,
-): Promise<{ user: UserRecord; claims: TokenClaims }> {
+): Promise<{ user: UserRecord; claims: TokenClaims; session: AppSessionRecord }> {
   const token = bearerToken(request) ?? fail('LOGIN_REQUIRED');
   const claims = await s.tokens.verify(token);
   // A website's token must not approve further QR logins: only the phone's own does.
   if (claims.token_use !== 'app')
     fail('INVALID_TOKEN', 'This token cannot approve QR logins; use the app token.');
-  const user = (await s.directory.getUser(claims.sub)) ?? fail('INVALID_TOKEN');
+  const [session, found] = await Promise.all([
+    s.appSessions.requireLive(claims),
+    s.directory.getUser(claims.sub),
+  ]);
+  const user = found ?? fail('INVALID_TOKEN');
   if (user.blocked) fail('USER_BLOCKED');
   await s.limiter.hit(`app:user:${user.id}`, s.config.rateAppPerUser, 60_000);
-  return { user, claims };
+  return { user, claims, session };
+}
+
+/** What the service observed of a request, as stored with a code or a sign-in (shown to the user later). */
+export function requestContextOf(request: FastifyRequest): RequestContext {
+  return {
+    ip: request.ip,
+    origin: headerValue(request, 'origin')?.slice(0, 512) ?? null,
+    userAgent: headerValue(request, 'user-agent')?.slice(0, 512) ?? null,
+  };
 }
 
 /** `Authorization: Basic base64(appId:appSecret)`, or null when the request has none. */

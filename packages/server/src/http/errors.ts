@@ -17,46 +17,65 @@ function send(reply: FastifyReply, status: number, name: ErrorName, message?: st
   reply.code(status).header('cache-control', 'no-store').send(errorEnvelope(name, message));
 }
 
+/** What an error becomes on the wire: a registry entry, its HTTP status, a message and headers. */
+export interface WireError {
+  status: number;
+  name: ErrorName;
+  message?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Maps anything a request can throw onto the registry (logging what needs
+ * a look: an outage as a warning, a bug as an error). Each route's renderer
+ * then writes it in its own shape: the envelope, or GraphQL's errors.
+ */
+export function wireErrorOf(err: FastifyError | Error, request: FastifyRequest): WireError {
+  if (err instanceof ServiceError) {
+    return {
+      status: err.status,
+      name: err.errorName,
+      message: err.message,
+      ...(err.headers ? { headers: err.headers } : {}),
+    };
+  }
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const where = fe.validationContext ?? 'request';
+    const first = fe.validation[0];
+    const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
+    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const field = [where, path, missing].filter(Boolean).join('.');
+    const message = missing ? `${field} is required.` : `${field} ${first?.message ?? 'is invalid'}.`;
+    return { status: 400, name: 'INVALID_REQUEST', message };
+  }
+  const mapped = fe.code ? fastifyCodes[fe.code] : undefined;
+  if (mapped) {
+    return {
+      status: mapped === 'BODY_TOO_LARGE' ? 413 : mapped === 'UNSUPPORTED_MEDIA_TYPE' ? 415 : 400,
+      name: mapped,
+    };
+  }
+  if (err instanceof SyntaxError) return { status: 400, name: 'INVALID_JSON' };
+  if (err instanceof StorageUnavailableError) {
+    request.log.warn({ err: { message: err.message } }, 'storage unavailable');
+    return { status: 503, name: 'STORAGE_UNAVAILABLE', headers: { 'retry-after': '2' } };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return fe.statusCode === 413
+      ? { status: 413, name: 'BODY_TOO_LARGE', message: fe.message }
+      : { status: 400, name: 'INVALID_REQUEST', message: fe.message };
+  }
+  request.log.error({ err }, 'unhandled error');
+  return { status: 500, name: 'INTERNAL' };
+}
+
 /** The one renderer of errors: everything leaves in the envelope with a registry status. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof ServiceError) {
-      if (err.headers) reply.headers(err.headers);
-      return send(reply, err.status, err.errorName, err.message);
-    }
-    const fe = err as FastifyError;
-    if (fe.validation) {
-      const where = fe.validationContext ?? 'request';
-      const first = fe.validation[0];
-      const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
-      const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-      const field = [where, path, missing].filter(Boolean).join('.');
-      const message = missing ? `${field} is required.` : `${field} ${first?.message ?? 'is invalid'}.`;
-      return send(reply, 400, 'INVALID_REQUEST', message);
-    }
-    const mapped = fe.code ? fastifyCodes[fe.code] : undefined;
-    if (mapped)
-      return send(
-        reply,
-        mapped === 'BODY_TOO_LARGE' ? 413 : mapped === 'UNSUPPORTED_MEDIA_TYPE' ? 415 : 400,
-        mapped,
-      );
-    if (err instanceof SyntaxError) return send(reply, 400, 'INVALID_JSON');
-    if (err instanceof StorageUnavailableError) {
-      request.log.warn({ err: { message: err.message } }, 'storage unavailable');
-      reply.header('retry-after', '2');
-      return send(reply, 503, 'STORAGE_UNAVAILABLE');
-    }
-    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return send(
-        reply,
-        fe.statusCode === 413 ? 413 : 400,
-        fe.statusCode === 413 ? 'BODY_TOO_LARGE' : 'INVALID_REQUEST',
-        fe.message,
-      );
-    }
-    request.log.error({ err }, 'unhandled error');
-    return send(reply, 500, 'INTERNAL');
+    const e = wireErrorOf(err, request);
+    if (e.headers) reply.headers(e.headers);
+    return send(reply, e.status, e.name, e.message);
   });
 
   app.setNotFoundHandler((_request, reply) => send(reply, 404, 'ROUTE_NOT_FOUND'));

@@ -1,4 +1,5 @@
 import type {
+  AppSessionStore,
   AuditStore,
   CounterStore,
   DirectoryStore,
@@ -17,6 +18,7 @@ export interface DurableStores {
   keys: KeyStore;
   audit: AuditStore;
   webSessions: WebSessionStore;
+  appSessions: AppSessionStore;
   /** The OpenID provider's long-lived artifacts (clients, sessions, grants, refresh tokens). */
   oidc: OidcArtifactStore;
   ping(): Promise<void>;
@@ -41,6 +43,7 @@ export function composeStorage(durable: DurableStores, hot: HotStores): Storage 
     keys: durable.keys,
     audit: durable.audit,
     webSessions: durable.webSessions,
+    appSessions: durable.appSessions,
     sessions: hot.sessions,
     counters: hot.counters,
     events: hot.events,

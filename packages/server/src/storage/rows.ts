@@ -7,6 +7,7 @@
  */
 import {
   type AppRecord,
+  type AppSessionRecord,
   type AuditRecord,
   DEFAULT_POOL_SECURITY,
   type PoolRecord,
@@ -104,6 +105,16 @@ export function rowsOf(d: Dialect) {
       expiresAt: r.expires_at as number,
       revokedAt: time(r.revoked_at),
       requestContext: d.json(r.request_context) as WebSessionRecord['requestContext'],
+    }),
+    appSession: (r: Row): AppSessionRecord => ({
+      id: r.id as string,
+      poolId: r.pool_id as string,
+      userId: r.user_id as string,
+      appId: text(r.app_id),
+      createdAt: r.created_at as number,
+      expiresAt: r.expires_at as number,
+      revokedAt: time(r.revoked_at),
+      requestContext: d.json(r.request_context) as AppSessionRecord['requestContext'],
     }),
   };
 }

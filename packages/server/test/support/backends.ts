@@ -70,3 +70,32 @@ export const BACKENDS: readonly Backend[] = [
 export function backends(): readonly Backend[] {
   return BACKENDS;
 }
+
+/** Services sharing one storage: the embedded SQLite's single instance, or two on PostgreSQL + Redis. */
+export interface World {
+  name: string;
+  /** The instances, all seeded alike; the first made the seed. */
+  start(opts?: StartOptions): Promise<TestServer[]>;
+}
+
+/**
+ * For behaviours that must hold across instances (a revocation through one
+ * seen by the other at once): SQLite has one instance by construction, the
+ * cluster mode gets two in this process, on the same database and key prefix.
+ */
+export const WORLDS: readonly World[] = [
+  {
+    name: 'SQLite (embedded), one instance',
+    start: async (opts = {}) => [await startTestServer(opts)],
+  },
+  {
+    name: 'PostgreSQL + Redis, two instances',
+    async start(opts = {}) {
+      const env = { ...opts.env, ...(await clusterEnv()) };
+      const first = await startTestServer({ ...opts, env });
+      // One service behind a load balancer: one public URL (the tokens' issuer) for both.
+      const shared = { ...env, PUBLIC_URL: first.services.config.publicUrl };
+      return [first, await startTestServer({ ...opts, env: shared, join: first })];
+    },
+  },
+];

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { QrStatus } from '@scanlogin/protocol';
 import {
   type AppRecord,
+  type AppSessionRecord,
   ConflictError,
   DEFAULT_POOL_SECURITY,
   DEFAULT_QR_SETTINGS,
@@ -132,6 +133,30 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
           assert.equal(await st.directory.findUserByAccount(otherPoolId, account), null);
         }
         assert.deepEqual(await st.directory.getUser(u.id), u);
+      });
+
+      it('finds a user by one kind of name only, when asked to (authing-js-sdk: loginByUsername, loginByEmail...)', async () => {
+        const email = `${id('e')}@example.com`;
+        const phone = `+3${n}${Date.now() % 1e6}`;
+        // Another user's username is this user's e-mail address: each kind finds its own.
+        const u = user({ email, phone });
+        const named = user({ username: email });
+        for (const x of [u, named]) await st.directory.insertUser(x);
+        assert.equal(
+          (await st.directory.findUserByAccount(poolId, email))?.id,
+          named.id,
+          'any: username first',
+        );
+        assert.equal((await st.directory.findUserByAccount(poolId, email, 'email'))?.id, u.id);
+        assert.equal(
+          (await st.directory.findUserByAccount(poolId, email.toUpperCase(), 'username'))?.id,
+          named.id,
+        );
+        assert.equal((await st.directory.findUserByAccount(poolId, phone, 'phone'))?.id, u.id);
+        assert.equal(await st.directory.findUserByAccount(poolId, phone, 'username'), null);
+        assert.equal(await st.directory.findUserByAccount(poolId, u.username!, 'email'), null);
+        assert.equal(await st.directory.findUserByAccount(poolId, u.username!, 'phone'), null);
+        assert.equal(await st.directory.findUserByAccount(otherPoolId, phone, 'phone'), null);
       });
 
       it('enforces unique username, email and phone per pool, not across pools', async () => {
@@ -701,6 +726,28 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         });
       });
 
+      it('writes the approving app session with the ticket, and keeps it through later changes', async () => {
+        const s = session({ status: QrStatus.Scanned, userId: 'u' });
+        await st.sessions.createSession(s);
+        const approved = await st.sessions.transition(s.random, {
+          from: QrStatus.Scanned,
+          to: QrStatus.Authorized,
+          now: T0,
+          set: { ticket: id('ticket'), ticketExpiresAt: T0 + 1000, approverSessionId: 'as_approver' },
+        });
+        assert.equal(approved?.approverSessionId, 'as_approver');
+        assert.equal((await st.sessions.getSession(s.random))?.approverSessionId, 'as_approver');
+        // A transition that does not name it leaves it alone; none names it: null.
+        const other = session({ status: QrStatus.Scanned, userId: 'u' });
+        await st.sessions.createSession(other);
+        const cancelled = await st.sessions.transition(other.random, {
+          from: QrStatus.Scanned,
+          to: QrStatus.Cancelled,
+          now: T0,
+        });
+        assert.equal(cancelled?.approverSessionId, null);
+      });
+
       it('refuses a ticket already held by another session, changing nothing', async () => {
         const ticket = id('ticket');
         const a = session({ status: QrStatus.Scanned, userId: 'u' });
@@ -907,6 +954,69 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         assert.equal((await st.webSessions.get(keep.id))?.revokedAt, null);
         assert.ok((await st.webSessions.deleteExpired(T0 + 3_600_000)) >= 3);
         assert.equal(await st.webSessions.get(a.id), null);
+      });
+    });
+
+    describe('app sessions', () => {
+      const device = (userId: string, over: Partial<AppSessionRecord> = {}): AppSessionRecord => ({
+        id: id('as'),
+        poolId,
+        userId,
+        appId: 'app-a',
+        createdAt: T0,
+        expiresAt: T0 + 3_600_000,
+        revokedAt: null,
+        requestContext: { ip: '198.51.100.7', origin: null, userAgent: 'Phone UA' },
+        ...over,
+      });
+
+      it('stores sessions (with or without an app) and lists the live ones of a user, newest first', async () => {
+        const u = id('user');
+        const older = device(u);
+        const newer = device(u, { createdAt: T0 + 10, appId: null, requestContext: null });
+        const expired = device(u, { expiresAt: T0 + 5 });
+        const revoked = device(u, { revokedAt: T0 + 1 });
+        const someoneElse = device(id('user'));
+        for (const a of [older, newer, expired, revoked, someoneElse]) await st.appSessions.insert(a);
+        assert.deepEqual(await st.appSessions.get(older.id), older);
+        assert.deepEqual(await st.appSessions.get(newer.id), newer);
+        assert.equal(await st.appSessions.get('missing'), null);
+        assert.deepEqual(
+          (await st.appSessions.listLive(u, T0 + 100)).map((a) => a.id),
+          [newer.id, older.id],
+        );
+        await assert.rejects(st.appSessions.insert(older), ConflictError);
+      });
+
+      it('revokes one session of its own user, once, and only while it lives', async () => {
+        const u = id('user');
+        const a = device(u);
+        const short = device(u, { expiresAt: T0 + 10 });
+        for (const x of [a, short]) await st.appSessions.insert(x);
+        assert.equal(await st.appSessions.revoke(a.id, id('user'), T0 + 1), false, 'another user');
+        assert.equal(await st.appSessions.revoke(a.id, u, T0 + 1), true);
+        assert.equal(await st.appSessions.revoke(a.id, u, T0 + 2), false, 'already revoked');
+        assert.equal((await st.appSessions.get(a.id))?.revokedAt, T0 + 1);
+        assert.equal(await st.appSessions.revoke(short.id, u, T0 + 10), false, 'expired');
+        assert.deepEqual(await st.appSessions.listLive(u, T0 + 3), [short]);
+      });
+
+      it('revokes all live sessions of a user at once, concurrently too, and forgets expired ones', async () => {
+        const u = id('user');
+        const mine = Array.from({ length: 5 }, (_, i) => device(u, { createdAt: T0 + i }));
+        const keep = device(id('user'));
+        for (const a of [...mine, keep]) await st.appSessions.insert(a);
+        const counts = await Promise.all([
+          st.appSessions.revokeAll(u, T0 + 10),
+          st.appSessions.revokeAll(u, T0 + 10),
+          st.appSessions.revoke(mine[0]!.id, u, T0 + 10),
+        ]);
+        assert.equal(Number(counts[0]) + Number(counts[1]) + Number(counts[2]), 5, 'each ended once');
+        assert.equal(await st.appSessions.revokeAll(u, T0 + 11), 0);
+        assert.deepEqual(await st.appSessions.listLive(u, T0 + 11), []);
+        assert.equal((await st.appSessions.get(keep.id))?.revokedAt, null);
+        assert.ok((await st.appSessions.deleteExpired(T0 + 3_600_000)) >= 6);
+        assert.equal(await st.appSessions.get(mine[1]!.id), null);
       });
     });
 

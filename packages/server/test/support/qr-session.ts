@@ -30,6 +30,7 @@ export function qrSession(over: Partial<QrSessionRecord> = {}): QrSessionRecord 
     withCustomData: false,
     pageContext: null,
     errorCode: null,
+    approverSessionId: null,
     userId: null,
     ticket: null,
     ticketExpiresAt: null,

@@ -109,6 +109,9 @@ export const META = {
  * Usernames are unique per pool and found whatever their case (two names with
  * the same `usernameKey` are one name); they are kept as they were written.
  */
+/** Which of a user's names a login typed: any of them, or one that the client named. */
+export type AccountKind = 'any' | 'username' | 'email' | 'phone';
+
 export interface DirectoryStore {
   insertPool(pool: PoolRecord): Promise<void>;
   getPool(id: string): Promise<PoolRecord | null>;
@@ -127,9 +130,9 @@ export interface DirectoryStore {
   getUser(id: string): Promise<UserRecord | null>;
   /**
    * Finds a user of the pool by username (by its `usernameKey`), else email,
-   * else phone (exact matches).
+   * else phone (exact matches); `kind` restricts the search to one of them.
    */
-  findUserByAccount(poolId: string, account: string): Promise<UserRecord | null>;
+  findUserByAccount(poolId: string, account: string, kind?: AccountKind): Promise<UserRecord | null>;
   listUsers(poolId: string, opts?: { limit?: number; offset?: number }): Promise<UserRecord[]>;
   updateUser(id: string, patch: UserPatch, now: number): Promise<UserRecord | null>;
   deleteUser(id: string): Promise<boolean>;

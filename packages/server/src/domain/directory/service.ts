@@ -4,6 +4,7 @@ import { fail } from '../errors.js';
 import { newAppSecret, newObjectId } from '../ids.js';
 import { KeySealer, sealLabels } from '../key-sealing.js';
 import {
+  type AccountKind,
   type AppPatch,
   type AppRecord,
   ConflictError,
@@ -365,14 +366,22 @@ export class DirectoryService {
     account: string;
     password: string;
     ip: string;
+    /** Which name `account` is (authing-js-sdk's loginByUsername, loginByEmail...); default: any. */
+    kind?: AccountKind;
   }): Promise<UserRecord> {
     const pool = await this.requirePool(input.poolId);
+    const kind = input.kind ?? 'any';
     const account = input.account.trim();
     const ipKey = `login:ip:${input.ip}`;
     await this.#assertUnder(ipKey, this.throttle.ipFailures);
+    // E-mail addresses are stored lower-cased.
     const user =
-      (await this.store.findUserByAccount(pool.id, account)) ??
-      (account.includes('@') ? await this.store.findUserByAccount(pool.id, account.toLowerCase()) : null);
+      kind === 'email'
+        ? await this.store.findUserByAccount(pool.id, account.toLowerCase(), kind)
+        : ((await this.store.findUserByAccount(pool.id, account, kind)) ??
+          (kind === 'any' && account.includes('@')
+            ? await this.store.findUserByAccount(pool.id, account.toLowerCase(), kind)
+            : null));
     // An unknown account is throttled like a known one, by what was typed (folded as usernames are).
     const accountKey = user ? `login:user:${user.id}` : `login:name:${pool.id}:${usernameKey(account)}`;
     const fromHere = `${accountKey}:ip:${input.ip}`;

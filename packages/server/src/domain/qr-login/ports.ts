@@ -51,6 +51,12 @@ export interface QrSessionRecord {
   checkChoices: number[] | null;
   /** SHA-256 (hex) of the binding secret held by the browser that asked. */
   bindingHash: string | null;
+  /**
+   * The app session whose token approved (written with the ticket): the
+   * redemption goes through only while that session is live, so signing the
+   * phone out withdraws the approvals no website has redeemed yet.
+   */
+  approverSessionId: string | null;
 }
 
 export interface TransitionRequest {
@@ -67,7 +73,9 @@ export interface TransitionRequest {
    */
   checkCode?: number | null;
   /** Fields written together with the status. */
-  set?: Partial<Pick<QrSessionRecord, 'userId' | 'ticket' | 'ticketExpiresAt' | 'errorCode'>>;
+  set?: Partial<
+    Pick<QrSessionRecord, 'userId' | 'ticket' | 'ticketExpiresAt' | 'errorCode' | 'approverSessionId'>
+  >;
 }
 
 /** Whose open codes a change in the directory ends (see `QrSessionStore.listOpen`). */

@@ -107,6 +107,13 @@ export interface AuditView extends RequestDescription {
 export interface Actor {
   user: UserRecord;
   ip?: string | null;
+  /** The app session of the token that acts: an approval stands only while it is live. */
+  sessionId?: string | null;
+}
+
+/** Whether an app session is still live (AppSessionService): an approval stands only while its approver's does. */
+export interface ApproverSessions {
+  isLive(sessionId: string): Promise<boolean>;
 }
 
 export interface GenerateInput {
@@ -161,6 +168,7 @@ export class QrLoginService {
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly webSessions: WebSessionService,
+    private readonly approvers: ApproverSessions,
     private readonly geo: CountryLookup | null = null,
   ) {}
 
@@ -211,6 +219,7 @@ export class QrLoginService {
       requestContext: input.requestContext ?? null,
       ...checkCodeFor(pool),
       bindingHash: pool.security.requireBinding ? (input.bindingHash ?? null) : null,
+      approverSessionId: null,
     };
     await this.sessions.createSession(session);
     // The app may have been deleted since it was read: then its deletion may have listed the open
@@ -361,7 +370,12 @@ export class QrLoginService {
     if (status === QrStatus.Authorized && isBound(s, proof)) {
       // The ticket (and, with returnFullUserInfo, a token) only while it can still be redeemed:
       // the random is printed in the QR image, so a spent or stale approval must reveal nothing.
-      const live = !s.ticketUsed && s.ticketExpiresAt !== null && s.ticketExpiresAt > now;
+      // Nor once the phone that approved has signed out (the approval is withdrawn).
+      const live =
+        !s.ticketUsed &&
+        s.ticketExpiresAt !== null &&
+        s.ticketExpiresAt > now &&
+        (await this.#approvalStands(s));
       base.ticket = live ? s.ticket : null;
       const app = live ? await this.directory.getApp(s.appId) : null;
       if (app?.qr.returnFullUserInfo && s.ticket) {
@@ -539,14 +553,19 @@ export class QrLoginService {
     who: UserRecord | Actor,
     opts: { checkCode?: number } = {},
   ): Promise<ActionResult> {
-    const { user, ip } = actorOf(who);
+    const { user, ip, sessionId } = actorOf(who);
     const current = await this.#sessionFor(publicId, user);
     const app = await this.directory.getApp(current.appId);
     // Gone since the code was read: an open code stops now; any other is refused for its state.
     if (!app) return this.#refuse('confirm', await this.#stop(current, 'APP_NOT_FOUND'), user);
     const now = this.clock.now();
     return this.#apply('confirm', current, user, ip, {
-      set: { ticket: newTicket(), ticketExpiresAt: now + app.qr.ticketExpiresAfter * 1000 },
+      set: {
+        ticket: newTicket(),
+        ticketExpiresAt: now + app.qr.ticketExpiresAfter * 1000,
+        // Checked again when the ticket is redeemed: signing the phone out withdraws the approval.
+        approverSessionId: sessionId,
+      },
       checkCode: opts.checkCode ?? null,
     });
   }
@@ -590,7 +609,7 @@ export class QrLoginService {
     user: UserRecord,
     ip: string | null,
     opts: {
-      set?: { userId?: string; ticket?: string; ticketExpiresAt?: number };
+      set?: { userId?: string; ticket?: string; ticketExpiresAt?: number; approverSessionId?: string | null };
       /** For the `checkCode` guard: the number presented (null: none). */
       checkCode?: number | null;
       /** For the `password` guard: the scanner's password was verified for this call. */
@@ -674,6 +693,9 @@ export class QrLoginService {
     // Redeeming from a browser needs the binding of the browser that asked.
     if (browser && !isBound(session, browser.proof)) fail('BINDING_MISMATCH');
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
+    // Asked after the consume, which is when the redemption happens: a phone signed out before it
+    // has withdrawn its approval (the ticket is spent either way).
+    if (!(await this.#approvalStands(session))) fail('APPROVAL_WITHDRAWN');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
     // The audit line goes with the web session, only once the user may have a token at all.
     const redeemed = await this.#webUser(user, app, session, ticket, () =>
@@ -681,6 +703,15 @@ export class QrLoginService {
     );
     this.#ended('redeemed');
     return redeemed;
+  }
+
+  /**
+   * Whether the approval of an authorized code still stands: its approver's
+   * app session is live. Codes approved without one (before app sessions
+   * existed) stand.
+   */
+  async #approvalStands(s: QrSessionRecord): Promise<boolean> {
+    return s.approverSessionId === null || this.approvers.isLive(s.approverSessionId);
   }
 
   async #record(s: QrSessionRecord, outcome: QrLoginOutcome, deviceIp: string | null): Promise<void> {
@@ -854,8 +885,10 @@ function isBound(s: QrSessionRecord, proof: BindingProof): boolean {
   return stored === null || proof(s.random).some((hash) => safeEqual(hash, stored));
 }
 
-function actorOf(who: UserRecord | Actor): { user: UserRecord; ip: string | null } {
-  return 'user' in who ? { user: who.user, ip: who.ip ?? null } : { user: who, ip: null };
+function actorOf(who: UserRecord | Actor): { user: UserRecord; ip: string | null; sessionId: string | null } {
+  return 'user' in who
+    ? { user: who.user, ip: who.ip ?? null, sessionId: who.sessionId ?? null }
+    : { user: who, ip: null, sessionId: null };
 }
 
 /** A two-digit number for the page and three distinct choices for the phone, when the pool asks. */

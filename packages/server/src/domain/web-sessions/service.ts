@@ -6,7 +6,7 @@ import type { CountryLookup } from '../geo.js';
 import type { AppRecord, RequestContext, WebSessionRecord, WebSessionStore } from '../ports.js';
 import { ConflictError } from '../ports.js';
 import { describeRequest, type RequestDescription } from '../qr-login/request-description.js';
-import type { TokenClaims, TokenService } from '../tokens/tokens.js';
+import type { TokenClaims } from '../tokens/tokens.js';
 
 /** A web session as the user's app lists it: which site, from where, since when. */
 export interface WebSessionView extends RequestDescription {
@@ -40,14 +40,14 @@ export function webSessionId(ticket: string): string {
 /**
  * The websites' sessions born of QR logins. Each has its own lifetime (the
  * web token's), the user lists and revokes them from the phone, and a web
- * token is only valid while its session is: revocation takes effect on the
- * next validation, on every instance, because the check reads shared storage.
+ * token is only valid while its session is (see SessionTokens): revocation
+ * takes effect on the next validation, on every instance, because the check
+ * reads shared storage.
  */
 export class WebSessionService {
   constructor(
     private readonly store: WebSessionStore,
     private readonly directory: DirectoryService,
-    private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly lifetimeMs: number,
     private readonly geo: CountryLookup | null = null,
@@ -77,24 +77,24 @@ export class WebSessionService {
   }
 
   /**
-   * Verifies a token and, for a website's token, that its session is still
-   * live. Throws INVALID_TOKEN otherwise.
+   * Refuses (INVALID_TOKEN) a website's token whose web session is not live:
+   * revoked, expired, someone else's, or missing.
    */
-  async verifyToken(token: string): Promise<TokenClaims> {
-    const claims = await this.tokens.verify(token);
-    if (claims.token_use === 'web') {
-      const session = claims.sid ? await this.store.get(claims.sid) : null;
-      const now = this.clock.now();
-      if (
-        !session ||
-        session.revokedAt !== null ||
-        session.expiresAt <= now ||
-        session.userId !== claims.sub
-      ) {
-        return fail('INVALID_TOKEN', 'The token is invalid, has expired, or its session was revoked.');
-      }
+  async requireLive(claims: TokenClaims): Promise<void> {
+    const session = claims.sid ? await this.store.get(claims.sid) : null;
+    if (
+      !session ||
+      session.revokedAt !== null ||
+      session.expiresAt <= this.clock.now() ||
+      session.userId !== claims.sub
+    ) {
+      fail('INVALID_TOKEN', 'The token is invalid, has expired, or its session was revoked.');
     }
-    return claims;
+  }
+
+  /** Ends the web session of a website token's claims (its logout); false if it was not live. */
+  end(claims: TokenClaims): Promise<boolean> {
+    return claims.sid ? this.store.revoke(claims.sid, claims.sub, this.clock.now()) : Promise.resolve(false);
   }
 
   async list(userId: string): Promise<WebSessionView[]> {

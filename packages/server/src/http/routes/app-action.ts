@@ -26,8 +26,8 @@ export function appActionRoute(
     ...operation(route),
     handler: async (request) => {
       const body = request.body as ActionBody;
-      const { user } = await requireAppUser(request, s);
-      return ok(await act(body.random, { user, ip: request.ip }, body));
+      const { user, session } = await requireAppUser(request, s);
+      return ok(await act(body.random, { user, ip: request.ip, sessionId: session.id }, body));
     },
   });
 }

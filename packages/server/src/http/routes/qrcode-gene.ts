@@ -2,7 +2,7 @@ import { routes } from '@scanlogin/protocol';
 import { sha256Hex } from '../../domain/directory/service.js';
 import type { IssuedCode } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
-import { assertOriginAllowed, headerValue } from '../auth.js';
+import { assertOriginAllowed, headerValue, requestContextOf } from '../auth.js';
 import { newBinding, setBindingCookie } from '../binding.js';
 import { ok } from '../envelope.js';
 import { operation, type TypedApp } from '../route.js';
@@ -45,11 +45,7 @@ export default function geneRoute(app: TypedApp, s: Services): void {
         // `autoMergeQrCode` and `extIdpConnId` are accepted and change nothing (see the protocol).
         bindingHash: sha256Hex(binding),
         rotate: request.body.rotate === true,
-        requestContext: {
-          ip: request.ip,
-          origin: headerValue(request, 'origin') ?? null,
-          userAgent: headerValue(request, 'user-agent')?.slice(0, 512) ?? null,
-        },
+        requestContext: requestContextOf(request),
       });
       // A pool that does not require the binding stores none: then there is nothing to hand out.
       if (issued.session.bindingHash === null) return ok(codeAnswer(s, issued));

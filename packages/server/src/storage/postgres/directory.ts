@@ -1,6 +1,7 @@
 /** Pools, applications, users and the meta table, in PostgreSQL. */
 import { usernameKey } from '../../domain/directory/usernames.js';
 import type {
+  AccountKind,
   AppPatch,
   AppRecord,
   DirectoryStore,
@@ -12,6 +13,14 @@ import { postgresDialect, type Row, rowsOf } from '../rows.js';
 import { type Db, json } from './db.js';
 
 const records = rowsOf(postgresDialect);
+
+/** The column of a login that names which of the user's names it typed (`any`: see the query). */
+const KIND_LOOKUP: Record<AccountKind, string | null> = {
+  any: null,
+  username: 'username_key',
+  email: 'email',
+  phone: 'phone',
+};
 
 // Each app row carries its origins, aggregated in the same query.
 const SELECT_APPS = `SELECT a.*, ARRAY(SELECT o.origin FROM app_origins o WHERE o.app_id = a.id ORDER BY o.origin)
@@ -133,7 +142,19 @@ export class PgDirectory implements DirectoryStore {
     const r = await this.db.one('SELECT * FROM users WHERE id = $1', [id]);
     return r ? records.user(r) : null;
   }
-  async findUserByAccount(poolId: string, account: string): Promise<UserRecord | null> {
+  async findUserByAccount(
+    poolId: string,
+    account: string,
+    kind: AccountKind = 'any',
+  ): Promise<UserRecord | null> {
+    const one = KIND_LOOKUP[kind];
+    if (one) {
+      const r = await this.db.one(`SELECT * FROM users WHERE pool_id = $1 AND ${one} = $2`, [
+        poolId,
+        kind === 'username' ? usernameKey(account) : account,
+      ]);
+      return r ? records.user(r) : null;
+    }
     // One lookup per unique index rather than one OR, with SQLite's precedence:
     // a username match wins over an email match, which wins over a phone match.
     const r = await this.db.one(

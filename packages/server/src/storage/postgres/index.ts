@@ -1,5 +1,12 @@
 import pg, { type Pool } from 'pg';
-import type { AuditStore, DirectoryStore, KeyStore, WebSessionStore } from '../../domain/ports.js';
+import type {
+  AppSessionStore,
+  AuditStore,
+  DirectoryStore,
+  KeyStore,
+  WebSessionStore,
+} from '../../domain/ports.js';
+import { PgAppSessions } from './app-sessions.js';
 import { PgAudit } from './audit.js';
 import { Db, toStorageError } from './db.js';
 import { PgDirectory } from './directory.js';
@@ -35,6 +42,7 @@ export interface PostgresStorage {
   readonly keys: KeyStore;
   readonly audit: AuditStore;
   readonly webSessions: WebSessionStore;
+  readonly appSessions: AppSessionStore;
   readonly oidc: PgOidcArtifacts;
   readonly migration: { from: number; to: number };
   ping(): Promise<void>;
@@ -90,6 +98,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     keys: new PgKeys(db),
     audit: new PgAudit(db),
     webSessions: new PgWebSessions(db),
+    appSessions: new PgAppSessions(db),
     oidc: new PgOidcArtifacts(db),
     migration,
     async ping() {

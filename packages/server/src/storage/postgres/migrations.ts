@@ -7,8 +7,8 @@ type Query = (text: string, values?: unknown[]) => Promise<QueryResult>;
 export type Migration = string | ((q: Query) => Promise<void>);
 
 /**
- * Versioned schema for the durable half (directory, keys, audit, web
- * sessions). Append only: a released migration never changes, a new one is
+ * Versioned schema for the durable half (directory, keys, audit, web and
+ * app sessions). Append only: a released migration never changes, a new one is
  * added with the next number. `schema_migrations` records each applied version.
  *
  * Times are milliseconds since the epoch in BIGINT, like the SQLite adapter's
@@ -148,6 +148,22 @@ export const migrations: readonly Migration[] = [
   CREATE INDEX oidc_artifacts_user_code ON oidc_artifacts(kind, user_code) WHERE user_code IS NOT NULL;
   CREATE INDEX oidc_artifacts_uid ON oidc_artifacts(kind, uid) WHERE uid IS NOT NULL;
   CREATE INDEX oidc_artifacts_expiry ON oidc_artifacts(expires_at) WHERE expires_at IS NOT NULL;
+  `,
+  // 4: app sessions (one per password login; an app token's `sid`). QR sessions, and with them
+  // the app session that approved one, live in Redis: no column here.
+  `
+  CREATE TABLE app_sessions (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    pool_id TEXT COLLATE "C" NOT NULL,
+    user_id TEXT COLLATE "C" NOT NULL,
+    app_id TEXT COLLATE "C",
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    revoked_at BIGINT,
+    request_context JSONB
+  );
+  CREATE INDEX app_sessions_user ON app_sessions(user_id, created_at DESC, id DESC);
+  CREATE INDEX app_sessions_expiry ON app_sessions(expires_at);
   `,
 ];
 

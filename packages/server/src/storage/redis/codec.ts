@@ -31,6 +31,7 @@ const FIELDS = {
   checkCode: 'number',
   checkChoices: 'json',
   bindingHash: 'string',
+  approverSessionId: 'string',
 } as const satisfies Record<keyof QrSessionRecord, Kind>;
 
 function encodeValue(kind: Kind, value: unknown): string {

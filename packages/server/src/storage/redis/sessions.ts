@@ -71,12 +71,12 @@ export class RedisSessions implements QrSessionStore {
   }
 
   async transition(random: string, req: TransitionRequest): Promise<QrSessionRecord | null> {
-    // The fields written with the status, as SQLite's statement does: `userId` and
-    // `errorCode` when named, `ticket` and `ticketExpiresAt` together when `ticket` is named.
+    // The fields written with the status, as SQLite's statement does: `userId`, `errorCode` and
+    // `approverSessionId` when named, `ticket` and `ticketExpiresAt` together when `ticket` is named.
     const set = req.set ?? {};
     const write: Record<string, string> = {};
     const clear: string[] = [];
-    const put = <K extends 'userId' | 'ticket' | 'ticketExpiresAt' | 'errorCode'>(
+    const put = <K extends keyof NonNullable<TransitionRequest['set']>>(
       field: K,
       value: QrSessionRecord[K],
     ) => {
@@ -90,6 +90,7 @@ export class RedisSessions implements QrSessionStore {
       put('ticketExpiresAt', set.ticketExpiresAt ?? null);
     }
     if ('errorCode' in set) put('errorCode', set.errorCode ?? null);
+    if ('approverSessionId' in set) put('approverSessionId', set.approverSessionId ?? null);
     const from = (Array.isArray(req.from) ? req.from : [req.from]) as readonly number[];
     const request = JSON.stringify({
       now: req.now,

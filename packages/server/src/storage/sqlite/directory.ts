@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { usernameKey } from '../../domain/directory/usernames.js';
 import type {
+  AccountKind,
   AppPatch,
   AppRecord,
   DirectoryStore,
@@ -158,10 +159,17 @@ export class SqliteDirectory implements DirectoryStore {
     const r = this.#s.getUser.get(id) as Row | undefined;
     return r ? records.user(r) : null;
   }
-  async findUserByAccount(poolId: string, account: string): Promise<UserRecord | null> {
-    const r = (this.#s.byUsername.get(poolId, usernameKey(account)) ??
-      this.#s.byEmail.get(poolId, account) ??
-      this.#s.byPhone.get(poolId, account)) as Row | undefined;
+  async findUserByAccount(
+    poolId: string,
+    account: string,
+    kind: AccountKind = 'any',
+  ): Promise<UserRecord | null> {
+    const any = kind === 'any';
+    const r = ((any || kind === 'username'
+      ? this.#s.byUsername.get(poolId, usernameKey(account))
+      : undefined) ??
+      (any || kind === 'email' ? this.#s.byEmail.get(poolId, account) : undefined) ??
+      (any || kind === 'phone' ? this.#s.byPhone.get(poolId, account) : undefined)) as Row | undefined;
     return r ? records.user(r) : null;
   }
   async listUsers(poolId: string, opts: { limit?: number; offset?: number } = {}): Promise<UserRecord[]> {

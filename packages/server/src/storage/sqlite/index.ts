@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type {
+  AppSessionStore,
   AuditStore,
   DirectoryStore,
   KeyStore,
@@ -8,6 +9,7 @@ import type {
 } from '../../domain/ports.js';
 import type { DurableStores } from '../compose.js';
 import { LocalSessionEvents } from '../local-events.js';
+import { SqliteAppSessions } from './app-sessions.js';
 import { SqliteAudit } from './audit.js';
 import { WalCheckpointer } from './checkpointer.js';
 import { openSqlite } from './db.js';
@@ -39,6 +41,7 @@ export class SqliteStorage implements DurableStores {
   readonly events = new LocalSessionEvents();
   readonly audit: AuditStore;
   readonly webSessions: WebSessionStore;
+  readonly appSessions: AppSessionStore;
   readonly oidc: SqliteOidcArtifacts;
 
   readonly #checkpointer: WalCheckpointer | null;
@@ -59,6 +62,7 @@ export class SqliteStorage implements DurableStores {
     this.sessions = new SqliteSessions(this.db, this.#writes);
     this.audit = new SqliteAudit(this.db, this.#writes);
     this.webSessions = new SqliteWebSessions(this.db, this.#writes);
+    this.appSessions = new SqliteAppSessions(this.db, this.#writes);
     this.oidc = new SqliteOidcArtifacts(this.db, this.#writes);
   }
 

@@ -180,4 +180,21 @@ export const migrations: readonly Migration[] = [
   ALTER TABLE qr_sessions ADD COLUMN page_context TEXT;
   ALTER TABLE qr_sessions ADD COLUMN error_code INTEGER;
   `,
+  // 10: app sessions (one per password login; an app token's `sid`), and the app session that
+  // approved a QR login, whose end withdraws the approval until the ticket is redeemed.
+  `
+  CREATE TABLE app_sessions (
+    id TEXT PRIMARY KEY,
+    pool_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    app_id TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    request_context TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX app_sessions_user ON app_sessions(user_id, created_at);
+  CREATE INDEX app_sessions_expiry ON app_sessions(expires_at);
+  ALTER TABLE qr_sessions ADD COLUMN approver_session_id TEXT;
+  `,
 ];

@@ -38,6 +38,7 @@ function toSession(r: Row): QrSessionRecord {
     checkCode: (r.check_code as number | null) ?? null,
     checkChoices: r.check_choices == null ? null : JSON.parse(r.check_choices as string),
     bindingHash: (r.binding_hash as string | null) ?? null,
+    approverSessionId: (r.approver_session_id as string | null) ?? null,
   };
 }
 
@@ -58,8 +59,8 @@ export class SqliteSessions implements QrSessionStore {
       insert: db.prepare(
         `INSERT INTO qr_sessions (random, app_id, pool_id, status, created_at, expires_at, custom_data, user_id,
           ticket, ticket_expires_at, ticket_used, seq, request_context, check_code, check_choices, binding_hash,
-          public_id, public_id_expires_at, with_custom_data, page_context, error_code)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          public_id, public_id_expires_at, with_custom_data, page_context, error_code, approver_session_id)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       get: db.prepare('SELECT * FROM qr_sessions WHERE random = ?'),
       byPublicId: db.prepare('SELECT * FROM qr_sessions WHERE public_id = ?'),
@@ -74,7 +75,8 @@ export class SqliteSessions implements QrSessionStore {
            user_id = CASE WHEN @setUser THEN @userId ELSE user_id END,
            ticket = CASE WHEN @setTicket THEN @ticket ELSE ticket END,
            ticket_expires_at = CASE WHEN @setTicket THEN @ticketExpiresAt ELSE ticket_expires_at END,
-           error_code = CASE WHEN @setError THEN @errorCode ELSE error_code END
+           error_code = CASE WHEN @setError THEN @errorCode ELSE error_code END,
+           approver_session_id = CASE WHEN @setApprover THEN @approverSessionId ELSE approver_session_id END
          WHERE random = @random AND status IN (@from0, @from1, @from2) AND expires_at > @now
            AND (@expectUserId IS NULL OR user_id = @expectUserId)
            AND (@guardCheckCode = 0 OR check_code IS NULL OR check_code = @checkCode)
@@ -134,6 +136,7 @@ export class SqliteSessions implements QrSessionStore {
         s.withCustomData ? 1 : 0,
         s.pageContext ? json(s.pageContext) : null,
         s.errorCode,
+        s.approverSessionId,
       );
     });
   }
@@ -178,6 +181,8 @@ export class SqliteSessions implements QrSessionStore {
       ticketExpiresAt: set.ticketExpiresAt ?? null,
       setError: 'errorCode' in set ? 1 : 0,
       errorCode: set.errorCode ?? null,
+      setApprover: 'approverSessionId' in set ? 1 : 0,
+      approverSessionId: set.approverSessionId ?? null,
     }) as Row | undefined;
   }
   async listOpen(scope: OpenCodesScope, now: number): Promise<string[]> {

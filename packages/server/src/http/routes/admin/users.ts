@@ -5,7 +5,7 @@ import type { Services } from '../../../services.js';
 import { ok } from '../../envelope.js';
 import { operation, type TypedApp } from '../../route.js';
 
-/** /api/admin/users: the users of a pool, and where they are signed in through QR logins. */
+/** /api/admin/users: the users of a pool, and where they are signed in (devices, and websites by QR). */
 export default function adminUserRoutes(app: TypedApp, s: Services): void {
   app.route({
     ...operation(routes.adminListUsers),
@@ -63,6 +63,24 @@ export default function adminUserRoutes(app: TypedApp, s: Services): void {
     handler: async (request) => {
       const user = (await s.directory.getUser(request.params.id)) ?? fail('NOT_FOUND');
       return ok({ revoked: await s.webSessions.revokeAll(user.id) });
+    },
+  });
+
+  // ... and on which devices they signed in with a password.
+  app.route({
+    ...operation(routes.adminListUserAppSessions),
+    handler: async (request) => {
+      const user = (await s.directory.getUser(request.params.id)) ?? fail('NOT_FOUND');
+      return ok(await s.appSessions.list(user.id));
+    },
+  });
+
+  // Everything at once: a stolen phone, a compromised account.
+  app.route({
+    ...operation(routes.adminRevokeUserSessions),
+    handler: async (request) => {
+      const user = (await s.directory.getUser(request.params.id)) ?? fail('NOT_FOUND');
+      return ok(await s.sessionTokens.endAll(user.id));
     },
   });
 }
