@@ -5,29 +5,13 @@
  * With --check it writes nothing and fails if anything is out of date (CI).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { errorMessage } from '../packages/protocol/src/error-messages.js';
-import { ErrorCodes, type ErrorName } from '../packages/protocol/src/errors.js';
-import { LANGS } from '../packages/protocol/src/i18n.js';
+import { errorTableMarkdown } from '../packages/protocol/src/openapi.js';
 import { configMarkdown } from '../packages/server/src/config/load.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const check = process.argv.includes('--check');
 
-/** A table cell: `<` and `>` as entities (a message may say `<admin token>`), pipes escaped. */
-const cell = (text: string) => text.replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|');
-
-function errorTable(): string {
-  const rows = (Object.entries(ErrorCodes) as [ErrorName, (typeof ErrorCodes)[ErrorName]][])
-    .sort(([, a], [, b]) => a.code - b.code)
-    .map(
-      ([name, e]) =>
-        `| ${e.code} | ${e.status} | \`${name}\` | ${LANGS.map((lang) => cell(errorMessage(name, lang))).join(' | ')} |`,
-    );
-  const head = `| code | HTTP | name | ${LANGS.map((lang) => `message (${lang})`).join(' | ')} |`;
-  return [head, `|${' --- |'.repeat(3 + LANGS.length)}`, ...rows].join('\n');
-}
-
-const tables: Record<string, string> = { errors: errorTable(), configuration: configMarkdown() };
+const tables: Record<string, string> = { errors: errorTableMarkdown(), configuration: configMarkdown() };
 
 const files: Record<string, string> = {
   'docs/errors.md': `# Error codes

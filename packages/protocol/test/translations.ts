@@ -12,6 +12,17 @@ const HAN = /\p{Script=Han}/u;
 
 type Leaf = string | ((...args: never[]) => unknown);
 
+/** A function's source with its `\uXXXX` escapes read (the TypeScript loader writes non-ASCII so). */
+function sourceOf(fn: Leaf): string {
+  return fn
+    .toString()
+    .replace(
+      /\\u\{([0-9a-f]+)\}|\\u([0-9a-f]{4})/gi,
+      (_m, braced: string | undefined, four: string | undefined) =>
+        String.fromCodePoint(Number.parseInt(braced ?? four ?? '0', 16)),
+    );
+}
+
 /** The texts of a (possibly nested) catalogue, by dotted path. */
 function leaves(value: unknown, path = '', out = new Map<string, Leaf>()): Map<string, Leaf> {
   if (typeof value === 'string' || typeof value === 'function') out.set(path, value as Leaf);
@@ -56,7 +67,7 @@ export function translationProblems(
         continue;
       }
       kinds.add(typeof text);
-      const words = typeof text === 'function' ? text.toString() : text;
+      const words = typeof text === 'function' ? sourceOf(text) : text;
       if (typeof text === 'string' && text.trim() === '') {
         problems.push(`${surface}: ${lang} ${key} is empty`);
       } else if (lang === 'zh-CN' && !HAN.test(words) && !untranslatable.has(key)) {

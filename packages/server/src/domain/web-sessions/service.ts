@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { Lang } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
 import type { DirectoryService } from '../directory/service.js';
 import { fail } from '../errors.js';
 import type { CountryLookup } from '../geo.js';
+import { detail, words } from '../messages.js';
 import type { AppRecord, RequestContext, WebSessionRecord, WebSessionStore } from '../ports.js';
 import { ConflictError } from '../ports.js';
 import { describeRequest, type RequestDescription } from '../qr-login/request-description.js';
@@ -91,21 +93,22 @@ export class WebSessionService {
         session.expiresAt <= now ||
         session.userId !== claims.sub
       ) {
-        return fail('INVALID_TOKEN', 'The token is invalid, has expired, or its session was revoked.');
+        return fail('INVALID_TOKEN', detail('sessionRevoked'));
       }
     }
     return claims;
   }
 
-  async list(userId: string): Promise<WebSessionView[]> {
+  /** The user's live web sessions, places and missing applications named in `lang`. */
+  async list(userId: string, lang: Lang = 'en-US'): Promise<WebSessionView[]> {
     const live = await this.store.listLive(userId, this.clock.now());
     const views: WebSessionView[] = [];
     for (const w of live) {
       const app = await this.directory.getApp(w.appId);
       views.push({
         id: w.id,
-        app: { id: w.appId, name: app?.name ?? 'Deleted application' },
-        ...describeRequest(w.requestContext, this.geo),
+        app: { id: w.appId, name: app?.name ?? words.deletedApp[lang] },
+        ...describeRequest(w.requestContext, this.geo, lang),
         createdAt: new Date(w.createdAt).toISOString(),
         expiresAt: new Date(w.expiresAt).toISOString(),
       });

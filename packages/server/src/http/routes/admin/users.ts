@@ -3,6 +3,7 @@ import { userView } from '../../../domain/directory/views.js';
 import { fail } from '../../../domain/errors.js';
 import type { Services } from '../../../services.js';
 import { ok } from '../../envelope.js';
+import { answerLang } from '../../lang.js';
 import { operation, type TypedApp } from '../../route.js';
 
 /** /api/admin/users: the users of a pool, and where they are signed in through QR logins. */
@@ -52,9 +53,9 @@ export default function adminUserRoutes(app: TypedApp, s: Services): void {
   // Remediation: an admin can see where a user is signed in through QR logins and end it all.
   app.route({
     ...operation(routes.adminListUserWebSessions),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const user = (await s.directory.getUser(request.params.id)) ?? fail('NOT_FOUND');
-      return ok(await s.webSessions.list(user.id));
+      return ok(await s.webSessions.list(user.id, answerLang(request, reply)));
     },
   });
 
