@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { ScanloginError } from '@scanlogin/app-sdk';
 import { ErrorCodes, LANGS } from '@scanlogin/protocol';
-import { translationProblems } from '../../../packages/protocol/test/translations.js';
+import { translationProblems, wordsInCode } from '../../../packages/protocol/test/translations.js';
 import { ago, confirmView, expiryLine, historyView, proximityWarning } from '../src/format.js';
 import { CATALOGUES, pickLang, textsFor } from '../src/i18n.js';
 import { describeProblem } from '../src/messages.js';
@@ -130,21 +130,8 @@ describe('no screen writes words of its own', () => {
   const code = files(src).filter((f) => !relative(src, f).startsWith('texts'));
 
   it('keeps every sentence in the catalogues', () => {
-    const found: string[] = [];
-    for (const file of code) {
-      const text = readFileSync(file, 'utf8')
-        .replace(/\/\*[\s\S]*?\*\//g, '')
-        .replace(/^\s*\/\/.*$/gm, '')
-        .replace(/\s\/\/ .*$/gm, '');
-      // A quoted run of words ("Sign out", 'just now') or one capitalised word ('Denied').
-      const literal = /(['"`])([A-Za-z][a-z]*(?: [A-Za-z,.'’…:!?]+)+|[A-Z][a-z]{2,}[.!?…]?)\1/g;
-      for (const m of text.matchAll(literal)) {
-        const before = text.slice(Math.max(0, (m.index ?? 0) - 12), m.index);
-        if (/className = $/.test(before)) continue; // CSS classes are no words
-        found.push(`${relative(src, file)}: ${m[0]}`);
-      }
-    }
-    assert.deepEqual(found, [], 'user-visible text outside ./texts/');
+    const sources = new Map(code.map((file) => [relative(src, file), readFileSync(file, 'utf8')]));
+    assert.deepEqual(wordsInCode(sources), [], 'user-visible text outside ./texts/');
   });
 });
 

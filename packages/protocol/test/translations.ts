@@ -80,3 +80,30 @@ export function translationProblems(
   }
   return problems;
 }
+
+/** A quoted run of words ("Sign out", 'just now') or one capitalised word ('Denied'). */
+const WORDS_LITERAL = /(['"`])([A-Za-z][a-z]*(?: [A-Za-z,.'’…:!?]+)+|[A-Z][a-z]{2,}[.!?…]?)\1/g;
+
+/**
+ * Sentences written in code rather than taken from a catalogue: each string
+ * literal of `sources` (file name → source text, comments ignored) that reads
+ * like words, named `file: 'literal'`. A literal right after `className =`
+ * is CSS, and `allowed` lists the others that are no words (each with its
+ * reason in the test that passes it).
+ */
+export function wordsInCode(sources: ReadonlyMap<string, string>, allowed: Iterable<string> = []): string[] {
+  const ok = new Set(allowed);
+  const found: string[] = [];
+  for (const [file, source] of sources) {
+    const code = source
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '')
+      .replace(/\s\/\/ .*$/gm, '');
+    for (const m of code.matchAll(WORDS_LITERAL)) {
+      const before = code.slice(Math.max(0, (m.index ?? 0) - 12), m.index);
+      if (/className = $/.test(before) || ok.has(m[2] ?? '')) continue;
+      found.push(`${file}: ${m[0]}`);
+    }
+  }
+  return found;
+}
