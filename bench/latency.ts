@@ -12,6 +12,13 @@ import { build, iifePath } from '../packages/web-sdk/build.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 60);
 
+/** What the bench page below puts on `window`. */
+interface BenchPage {
+  start(appId: string, host: string, transport: string): Promise<string>;
+  done: number | null;
+  handle?: { destroy(): void };
+}
+
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, i)]!;
@@ -61,7 +68,7 @@ async function measure(transport: 'sse' | 'polling'): Promise<Samples> {
   const samples: Samples = { fromReturn: [], fromSend: [] };
   for (let i = 0; i < RUNS; i++) {
     const random = await page.evaluate(
-      ([a, h, t]) => (window as any).start(a, h, t),
+      ([a, h, t]) => (window as unknown as BenchPage).start(a, h, t),
       [app.id, s.url, transport],
     );
     assertOk(await appAction(s, 'scanned', random, token));
@@ -70,14 +77,14 @@ async function measure(transport: 'sse' | 'polling'): Promise<Samples> {
     const sent = Date.now();
     assertOk(await appAction(s, 'confirm', random, token));
     const returned = Date.now();
-    const done = await page.waitForFunction(() => (window as any).done, null, {
+    const done = await page.waitForFunction(() => (window as unknown as BenchPage).done, null, {
       timeout: 10_000,
       polling: 1,
     });
-    const at = await done.jsonValue();
+    const at = Number(await done.jsonValue());
     samples.fromReturn.push(at - returned);
     samples.fromSend.push(at - sent);
-    await page.evaluate(() => (window as any).handle?.destroy());
+    await page.evaluate(() => (window as unknown as BenchPage).handle?.destroy());
   }
   await page.close();
   samples.fromReturn.sort((a, b) => a - b);

@@ -32,6 +32,15 @@ import { request } from './lib/http.js';
 import { type LoadJob, type MeasuredLoad, runLoad } from './lib/load.js';
 import { machineInfo } from './lib/machine.js';
 import {
+  bareSignedInBrowser,
+  CODE_REDEMPTION_BODY,
+  deviceCodes,
+  devicePollBody,
+  ourDeviceClient,
+  ourSignedInBrowser,
+  type SignedInBrowser,
+} from './lib/oidc.js';
+import {
   freePort,
   ROOT,
   removeTempDirs,
@@ -248,6 +257,7 @@ function ourJobs(server: Server, t: Tenant): Job[] {
         );
       },
     },
+    ...ourOidcJobs(server, t),
     {
       id: 'login',
       name: '4. app login (argon2id, slow by design)',
@@ -268,6 +278,138 @@ function ourJobs(server: Server, t: Tenant): Job[] {
     },
   ];
 }
+
+/**
+ * A code redemption job (POST token endpoint, authorization_code + PKCE), each
+ * code once, sized from a 1 s probe like the ticket exchange: the codes of one
+ * browser signed in once, made right before the run (they live 60 s).
+ */
+function codeRedemptionJob(
+  spec: Pick<Job, 'id' | 'name' | 'endpoint' | 'note'>,
+  base: string,
+  tokenPath: string,
+  auth: string,
+  pid: number,
+  signIn: () => Promise<SignedInBrowser>,
+): Job {
+  let browser: SignedInBrowser;
+  let rate = 0;
+  const job = {
+    ...baseJob(base),
+    method: 'POST' as const,
+    path: tokenPath,
+    headers: { authorization: auth, ...FORM_TYPE },
+    body: CODE_REDEMPTION_BODY,
+    once: true,
+  };
+  return {
+    ...spec,
+    expected: 200,
+    prepare: async () => {
+      browser = await signIn();
+      const probe = await runLoad(
+        { ...job, items: await browser.codes(2000), durationSec: 1, warmupSec: 0 },
+        pid,
+      );
+      rate = probe.rps;
+    },
+    run: async () => {
+      const needed = Math.ceil(rate * S.duration * 1.3) + 500;
+      const warm = Math.ceil(rate * S.warmup * 1.3) + 200;
+      const codes = await browser.codes(needed + warm);
+      return runLoad({ ...job, items: codes.slice(warm), warmupItems: codes.slice(0, warm) }, pid);
+    },
+  };
+}
+
+/**
+ * A pending device poll job: device codes made beforehand, polled round-robin.
+ * Enough codes that each is polled about once every two seconds, so ours (which
+ * paces polls, RFC 8628 slow_down) answers authorization_pending like the
+ * reference; sized from a 1 s probe.
+ */
+function devicePollJob(
+  spec: Pick<Job, 'id' | 'name' | 'endpoint' | 'note'>,
+  base: string,
+  authPath: string,
+  tokenPath: string,
+  pid: number,
+  clientId: () => Promise<string>,
+  fixedCodes?: number,
+): Job {
+  let client = '';
+  let rate = 0;
+  const job = () => ({
+    ...baseJob(base),
+    method: 'POST' as const,
+    path: tokenPath,
+    headers: FORM_TYPE,
+    body: devicePollBody(client),
+  });
+  return {
+    ...spec,
+    expected: 400,
+    prepare: async () => {
+      client = await clientId();
+      // What a pending poll answers, checked once: a refused client or a bad code would also be a 400.
+      const [sample] = (await deviceCodes(base, authPath, client, 1)) as [string];
+      const answer = await request(base, 'POST', tokenPath, {
+        form: { client_id: client, grant_type: DEVICE_GRANT, device_code: sample },
+      });
+      if (answer.body?.error !== 'authorization_pending') {
+        throw new Error(
+          `${spec.id}: a pending poll answered ${answer.status} ${JSON.stringify(answer.body)}`,
+        );
+      }
+      if (fixedCodes) return;
+      const probe = await runLoad(
+        { ...job(), items: await deviceCodes(base, authPath, client, 3000), durationSec: 1, warmupSec: 0 },
+        pid,
+      );
+      rate = probe.rps;
+    },
+    run: async () => {
+      const n = fixedCodes ?? Math.max(1000, Math.ceil(rate * 2));
+      return runLoad({ ...job(), items: await deviceCodes(base, authPath, client, n) }, pid);
+    },
+  };
+}
+
+/** Our OpenID Connect scenarios: the token endpoint redeeming a code, and a device's pending poll. */
+function ourOidcJobs(server: Server, t: Tenant): Job[] {
+  const pid = server.child.pid;
+  return [
+    codeRedemptionJob(
+      {
+        id: 'oidc-token',
+        name: '9a. OpenID token endpoint: code redemption (signs an ID token)',
+        endpoint: 'POST /oidc/token (authorization_code + PKCE)',
+        note: 'each request redeems a fresh code (HTTP Basic app secret, PKCE S256, an ES256 ID token and a refresh token); the codes come from one browser signed in once by a QR scan, then one authorization request per code',
+      },
+      server.base,
+      '/oidc/token',
+      backendAuth(t),
+      pid,
+      () => ourSignedInBrowser(t),
+    ),
+    devicePollJob(
+      {
+        id: 'oidc-device-poll',
+        name: '9b. OpenID device poll, pending (paced)',
+        endpoint: 'POST /oidc/token (device_code grant)',
+        note: 'a public client polls device codes made beforehand, each about once every 2 s (the interval is 1 s): authorization_pending, with our pacing counted on every poll',
+      },
+      server.base,
+      '/oidc/device/auth',
+      '/oidc/token',
+      pid,
+      () => ourDeviceClient(t),
+    ),
+  ];
+}
+
+/** Our OpenID scenarios and the reference doing the same on bare oidc-provider. */
+const BARE_PAIR: Record<string, string> = { 'oidc-token': 'oidc-code', 'oidc-device-poll': 'oidc-poll' };
 
 interface Ref {
   child: ReturnType<typeof spawnNode>;
@@ -341,6 +483,18 @@ async function referenceJobs(ceiling: Ref, oidc: Ref) {
           oidc.child.pid,
         ),
     },
+    codeRedemptionJob(
+      {
+        id: 'oidc-code',
+        name: 'oidc-provider code redemption',
+        endpoint: `POST ${tokenPath} (authorization_code + PKCE, ES256 ID token)`,
+      },
+      oidc.base,
+      tokenPath,
+      `Basic ${Buffer.from('bench-code:bench-code-secret').toString('base64')}`,
+      oidc.child.pid,
+      () => bareSignedInBrowser(oidc.base),
+    ),
     {
       id: 'oidc-auth',
       name: 'oidc-provider device authorization',
@@ -510,11 +664,14 @@ async function measureMode(mode: Mode, infra: ClusterInfra | null) {
       ceiling: rows.get('ceiling')!,
       oidcPoll: rows.get('oidc-poll')!,
       oidcAuth: rows.get('oidc-auth')!,
+      oidcCode: rows.get('oidc-code')!,
       oidcPollAnswer: refs.answers.poll,
       oidcAuthAnswer: refs.answers.auth,
       bareSse: push.bare,
     },
-    loads: ['gene', 'poll-one', 'poll-many', 'exchange', 'login'].map((id) => rows.get(id)!),
+    loads: ['gene', 'poll-one', 'poll-many', 'exchange', 'login', 'oidc-token', 'oidc-device-poll'].map(
+      (id) => rows.get(id)!,
+    ),
     sse: { sequential: push.sequential, burst: push.burst },
     held,
     sessions,
@@ -768,6 +925,18 @@ async function quickLook(ids: string[]): Promise<void> {
       `${j.name}: ${rate(rps(j.id))} req/s = ${ratio(rps(j.id) / rps('ceiling'))} ceiling, ` +
         `${ratio(rps(j.id) / rps('oidc-auth'))} oidc device auth, ${ratio(rps(j.id) / rps('oidc-poll'))} oidc pending poll`,
     );
+    const unexpected = Object.entries(rows.get(j.id)!.result.statusCounts).filter(
+      ([st]) => st !== String(j.expected),
+    );
+    if (unexpected.length)
+      log(`  answers other than ${j.expected}: ${JSON.stringify(Object.fromEntries(unexpected))}`);
+    // The OpenID scenarios beside the same endpoint of bare oidc-provider: the cost of our adapter and sign-in.
+    const bare = BARE_PAIR[j.id];
+    if (bare) {
+      log(
+        `  beside bare oidc-provider (${rows.get(bare)!.name}: ${rate(rps(bare))} req/s): ${ratio(rps(j.id) / rps(bare))}`,
+      );
+    }
   }
   if (!flag('prof')) return;
   for (const id of ids)

@@ -22,6 +22,10 @@ const steps = {
   companion: () => run(process.execPath, ['build.mjs', '--quiet'], 'apps/companion'),
   server: () => {
     tsc('packages/server');
+    // The OpenID sign-in pages' scripts and styles are plain files beside the code that serves them.
+    cpSync(join(root, 'packages/server/src/oidc/assets'), join(root, 'packages/server/dist/oidc/assets'), {
+      recursive: true,
+    });
     // The service serves the companion (COMPANION=bundled): its build ships inside the package.
     const target = join(root, 'packages/server/companion');
     rmSync(target, { recursive: true, force: true });
@@ -37,7 +41,8 @@ const needs = {
   'app-sdk': ['protocol'],
   'web-sdk': ['protocol'],
   companion: ['app-sdk'],
-  server: ['protocol', 'companion'],
+  // The web SDK's browser bundle is what the OpenID sign-in page shows its QR code with.
+  server: ['protocol', 'companion', 'web-sdk'],
   demo: ['server', 'verify', 'web-sdk'],
 };
 

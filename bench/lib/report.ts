@@ -64,6 +64,8 @@ export interface ModeRefs {
   ceiling: LoadRow;
   oidcPoll: LoadRow;
   oidcAuth: LoadRow;
+  /** Bare oidc-provider redeeming authorization codes (beside our OpenID token endpoint); absent in older runs. */
+  oidcCode?: LoadRow;
   oidcPollAnswer: string;
   oidcAuthAnswer: string;
   bareSse: { sequential: SseStats; broadcast: SseStats };
@@ -339,12 +341,9 @@ function modeSection(r: BenchResults, m: ModeResults): string {
 
   const refTable = table(
     ['reference', 'endpoint', ...LOAD_HEAD, 'answers'],
-    [m.refs.ceiling, m.refs.oidcAuth, m.refs.oidcPoll].map((l) => [
-      l.name,
-      `\`${l.endpoint}\``,
-      ...loadCells(l),
-      answerCell(l),
-    ]),
+    [m.refs.ceiling, m.refs.oidcAuth, m.refs.oidcPoll, ...(m.refs.oidcCode ? [m.refs.oidcCode] : [])].map(
+      (l) => [l.name, `\`${l.endpoint}\``, ...loadCells(l), answerCell(l)],
+    ),
   );
 
   return [
@@ -510,11 +509,13 @@ ${table(
 
 - Fastify ceiling (bench/refs/fastify-ceiling.ts): a plain Fastify ${m.packages.fastify} route answering
   \`{"code":200,"message":"ok","data":{"status":0}}\`; no schema, hooks or logging.
-- oidc-provider ${m.packages['oidc-provider']} (bench/refs/oidc-device.ts): the device authorization grant on its default
-  in-memory adapter, one public client (token_endpoint_auth_method \`none\`). Its pending token poll is measured
-  on ${s.oidcPollCodes} device codes polled round-robin (made fresh before each run: the in-memory adapter is an
-  LRU of 1,000 entries that the device-authorization run fills). It answers \`authorization_pending\`, never
-  \`slow_down\`: this version does not throttle polling itself.
+- oidc-provider ${m.packages['oidc-provider']} (bench/refs/oidc-device.ts), bare (the library our OpenID provider is
+  built on, without our storage, sign-in or rules), on an unbounded in-memory Map adapter and one ES256 key:
+  the device authorization grant for one public client (token_endpoint_auth_method \`none\`), its pending token
+  poll measured on ${s.oidcPollCodes} device codes polled round-robin (made fresh before each run); it answers
+  \`authorization_pending\`, never \`slow_down\` (this version does not pace polling itself; ours does). And the
+  authorization code grant with PKCE for one confidential client (its login interaction answers at once): the
+  code redemption, beside ours (scenario 9a).
 - Bare SSE (bench/refs/bare-sse.ts): node:http holding event streams; a trigger writes one same-sized frame.
 
 ${r.modes.map((mode) => modeSection(r, mode)).join('\n')}

@@ -33,6 +33,9 @@ export const RAISED_LIMITS: Record<string, string> = {
   RATE_CHECK_PER_CODE: '1000000',
   RATE_APP_PER_USER: '1000000',
   RATE_LOGIN_PER_IP: '1000000',
+  // Not a limit but the device grant's pace (RFC 8628 interval): the shortest allowed, so the device
+  // poll scenario needs fewer codes to poll each no faster than allowed.
+  DEVICE_POLL_INTERVAL: '1',
 };
 
 /** A storage mode: its name and the extra environment that selects it. */

@@ -4,7 +4,7 @@
  * the language asked for (the service names places in it too: the app tells
  * it the language). Times and durations are Intl's words. Pure: no DOM.
  */
-import type { QrLoginRecord, RequestContext, WebSession } from '@scanlogin/app-sdk';
+import type { DeviceRequestContext, QrLoginRecord, RequestContext, WebSession } from '@scanlogin/app-sdk';
 import { formatRelative, type Lang, textsFor } from './i18n.js';
 
 /** What the confirm screen shows, each value ready for `textContent`. */
@@ -228,4 +228,55 @@ export function signOutEverywhereQuestion(count: number, lang: Lang): string | n
 export function signedOutLine(count: number, lang: Lang, site?: string): string {
   const t = textsFor(lang).lines;
   return site ? t.signedOutOf(site) : t.signedOutCount(count);
+}
+
+/** What the device confirm screen shows about a device's sign-in request (RFC 8628), ready for `textContent`. */
+export interface DeviceView {
+  appName: string;
+  logo: string | null;
+  initial: string;
+  userCode: string;
+  /** As the device described itself (its User-Agent): a claim, not a proof. */
+  device: string;
+  where: string;
+  time: string;
+  expiresAt: number | null;
+  scopes: string;
+  proximityWarning: string | null;
+  /** The pool wants the password before a request from far away is approved. */
+  stepUpRequired: boolean;
+}
+
+export function deviceView(
+  d: DeviceRequestContext,
+  nowMs: number,
+  pageOrigin: string,
+  lang: Lang,
+): DeviceView {
+  const t = textsFor(lang).lines;
+  const words: Readonly<Record<string, string>> = t.scopes;
+  const appName = d.app?.name?.trim() || t.unknownApplication;
+  const scopes = (d.scopes ?? []).map((s) => words[s] ?? s);
+  const p = d.proximity;
+  let warning: string | null = null;
+  if (p?.mismatch) {
+    const parts = [
+      d.place || d.ip ? t.deviceAskedFrom(d.place || d.ip || '') : null,
+      p.phonePlace ? t.phoneIn(p.phonePlace) : null,
+    ].filter((f): f is string => f !== null);
+    warning = t.deviceFarWarning(parts);
+  }
+  return {
+    appName,
+    logo: safeLogo(d.app?.logo, pageOrigin),
+    initial: appName.slice(0, 1).toUpperCase(),
+    userCode: d.userCode,
+    device: d.browser || d.os ? deviceLine(d.browser, d.os, lang) : t.deviceUnknown,
+    where: placeLine(d.ip, d.place, lang),
+    time: timeLine(d.createdAt, nowMs, lang),
+    expiresAt: parseTime(d.expiresAt),
+    scopes: scopes.length ? t.scopeList(scopes) : t.onlyIdentity,
+    proximityWarning: warning,
+    stepUpRequired: d.stepUpRequired === true,
+  };
 }

@@ -10,7 +10,9 @@
 import { Account } from './account.js';
 import { pickLang, textsFor } from './i18n.js';
 import type { App, Go } from './screens/app.js';
+import { codeScreen } from './screens/code.js';
 import { confirmScreen } from './screens/confirm.js';
+import { deviceScreen } from './screens/device.js';
 import { homeScreen } from './screens/home.js';
 import { resultScreen } from './screens/result.js';
 import { scanScreen } from './screens/scan.js';
@@ -42,11 +44,17 @@ const sites = sitesScreen(app);
 const scan = scanScreen(app);
 const confirm = confirmScreen(app);
 const stepUp = stepUpScreen(app, confirm.deny);
+const code = codeScreen(app);
+const device = deviceScreen(app);
 
 Object.assign(go, {
   home: home.show,
   signIn: signIn.signOut,
   scan: () => void scan.start(),
+  code: code.show,
+  resolveCode: (c: string) => void code.resolve(c),
+  scanText: (text: string) => void scan.handleCode(text),
+  device: device.show,
   sites: sites.show,
   stepUp: stepUp.show,
   confirm: confirm.show,

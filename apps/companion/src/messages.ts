@@ -11,7 +11,7 @@ import { formatDuration, type Lang, type Texts, textsFor } from './i18n.js';
 export type NextStep = 'scan-again' | 'retry' | 'sign-in' | 'home';
 
 /** Where the app was when the failure happened; a few codes read differently per step. */
-export type Stage = 'sign-in' | 'scan' | 'decide' | 'history' | 'sites';
+export type Stage = 'sign-in' | 'scan' | 'decide' | 'history' | 'sites' | 'code' | 'device';
 
 export type ProblemId =
   | 'expired'
@@ -30,6 +30,9 @@ export type ProblemId =
   | 'unsigned-code'
   | 'insecure-page'
   | 'already-signed-out'
+  | 'wrong-code'
+  | 'code-expired'
+  | 'device-closed'
   | 'network'
   | 'timeout'
   | 'signed-out'
@@ -110,7 +113,12 @@ export function describeProblem(err: unknown, stage: Stage, lang: Lang): Problem
   }
 
   // The sign-in, history and websites screens have no code to scan again.
-  const again: NextStep[] = stage === 'scan' || stage === 'decide' ? ['retry', 'scan-again'] : ['retry'];
+  const again: NextStep[] =
+    stage === 'scan' || stage === 'decide'
+      ? ['retry', 'scan-again']
+      : stage === 'code' || stage === 'device'
+        ? ['retry', 'home']
+        : ['retry'];
   const requestId = err.requestId ? words.requestId(err.requestId) : '';
   switch (err.kind) {
     case 'network':
@@ -149,6 +157,12 @@ export function describeProblem(err: unknown, stage: Stage, lang: Lang): Problem
       return stage === 'decide'
         ? problem('used-or-cancelled', t.closedWhileDeciding, ['scan-again', 'home'])
         : problem('used-or-cancelled', t.usedOrCancelled, ['scan-again', 'home']);
+    case 'USER_CODE_NOT_FOUND':
+      return problem('wrong-code', t.wrongCode, ['retry', 'home']);
+    case 'USER_CODE_EXPIRED':
+      return problem('code-expired', t.codeExpired, ['home']);
+    case 'DEVICE_REQUEST_CLOSED':
+      return problem('device-closed', t.deviceClosed, ['home']);
     case 'WEB_SESSION_NOT_FOUND':
       return problem('already-signed-out', t.alreadySignedOut, ['retry']);
     case 'LOGIN_REQUIRED':
@@ -163,7 +177,9 @@ export function describeProblem(err: unknown, stage: Stage, lang: Lang): Problem
         'too-many-attempts',
         {
           title: t.tooManyAttempts.title,
-          detail: t.tooManyAttempts.detail(waitText(err.retryAfterSeconds, lang)),
+          detail: (stage === 'code' ? t.tooManyAttempts.codes : t.tooManyAttempts.detail)(
+            waitText(err.retryAfterSeconds, lang),
+          ),
         },
         ['retry'],
       );

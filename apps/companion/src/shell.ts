@@ -12,9 +12,11 @@ export const SCREENS = [
   'home',
   'sites',
   'scan',
+  'code',
   'busy',
   'stepup',
   'confirm',
+  'device',
   'result',
 ] as const;
 export type Screen = (typeof SCREENS)[number];

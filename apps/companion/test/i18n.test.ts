@@ -33,8 +33,8 @@ describe('companion catalogues', () => {
   it('have every text in every language (a failure names each missing one)', () => {
     const problems = translationProblems('companion', CATALOGUES, {
       // These only arrange words that are already Chinese (a place, a time, a title and its
-      // detail) with Chinese brackets or a full stop.
-      untranslatable: ['lines.placeAt', 'lines.timeAgo', 'problemLine'],
+      // detail, the scopes) with Chinese brackets, a full stop or the enumeration comma.
+      untranslatable: ['lines.placeAt', 'lines.timeAgo', 'problemLine', 'lines.scopeList'],
     });
     assert.deepEqual(problems, []);
   });
@@ -101,7 +101,7 @@ describe("index.html's static texts", () => {
       }
       found++;
     }
-    assert.equal(found, 3, 'the greeting, the step-up request and the confirm title');
+    assert.equal(found, 4, 'the greeting, the step-up request, the confirm title and the device title');
   });
 
   it('leave no English outside a translated element', () => {
@@ -146,10 +146,11 @@ describe('the confirm screen in Chinese', () => {
     place: '英国',
     browser: 'Chrome 131',
     os: 'Windows',
-    reportedByBrowser: true,
+    reportedByBrowser: true as const,
+    checkCodeChoices: null,
     createdAt: '2026-03-01T12:00:00Z',
     expiresAt: '2026-03-01T12:02:00Z',
-    proximity: { verdict: 'mismatch', phonePlace: '美国', mismatch: true, policy: 'warn' },
+    proximity: { verdict: 'mismatch' as const, phonePlace: '美国', mismatch: true, policy: 'warn' as const },
   };
 
   it('reads every line in Chinese, warnings and places included', () => {
@@ -167,7 +168,7 @@ describe('the confirm screen in Chinese', () => {
     assert.equal(ago(now - 5 * 60_000, now, 'zh-CN'), '5分钟前');
 
     const bare = confirmView(
-      { ...ctx, origin: null, place: null, proximity: undefined },
+      { ...ctx, origin: null, place: null, proximity: { ...ctx.proximity, mismatch: false } },
       now,
       'https://x',
       'zh-CN',
@@ -175,7 +176,7 @@ describe('the confirm screen in Chinese', () => {
     assert.equal(bare.origin, '未知网站（浏览器未提供）');
     assert.equal(bare.where, '81.2.69.160（位置未知）');
     assert.equal(bare.proximityWarning, null);
-    assert.equal(proximityWarning({ ...ctx, place: null, ip: null }, 'zh-CN')?.includes('美国'), true);
+    assert.equal(proximityWarning({ ...ctx, place: null, ip: '' }, 'zh-CN')?.includes('美国'), true);
     assert.match(confirmView(null, now, 'https://x', 'zh-CN').where, /此服务未提供/);
   });
 
@@ -193,6 +194,7 @@ describe('the confirm screen in Chinese', () => {
         browser: null,
         os: null,
         deviceIp: '127.0.0.1',
+        userId: 'u',
       },
       now,
       'zh-CN',

@@ -8,6 +8,7 @@ import {
   parseQrPayload,
   QrPayloadError,
   type QrPayloadErrorReason,
+  type RequestContext,
   ScanloginError,
 } from '@scanlogin/app-sdk';
 import { ErrorCodes, type ErrorName } from '@scanlogin/protocol';
@@ -160,7 +161,7 @@ describe('describeProblem', () => {
 
 describe('confirm screen lines', () => {
   const now = Date.parse('2026-03-01T12:00:30Z');
-  const ctx = {
+  const ctx: RequestContext = {
     random: 'r',
     app: { id: 'a', name: 'Demo website', logo: null },
     origin: 'http://127.0.0.1:3001',
@@ -171,7 +172,11 @@ describe('confirm screen lines', () => {
     reportedByBrowser: true,
     createdAt: '2026-03-01T12:00:00Z',
     expiresAt: '2026-03-01T12:02:00Z',
+    proximity: { verdict: 'same-network', phonePlace: 'Berlin, Germany', mismatch: false, policy: 'warn' },
+    checkCodeChoices: null,
   };
+  /** An answer the types forbid, from an older or broken service: the screen must not trust it. */
+  const malformed = (extra: object) => ({ ...ctx, ...extra }) as unknown as RequestContext;
 
   it('shows the place when known and says so when not', () => {
     assert.equal(placeLine('203.0.113.9', 'Berlin, Germany', 'en-US'), 'Berlin, Germany (203.0.113.9)');
@@ -211,14 +216,14 @@ describe('confirm screen lines', () => {
   it('reads check-code choices and the distance warning', () => {
     assert.deepEqual(checkChoicesOf({ ...ctx, checkCodeChoices: [12, 47, 80] }), [12, 47, 80]);
     assert.equal(checkChoicesOf({ ...ctx, checkCodeChoices: null }), null);
-    assert.equal(checkChoicesOf({ ...ctx, checkCodeChoices: ['12'] }), null);
+    assert.equal(checkChoicesOf(malformed({ checkCodeChoices: ['12'] })), null);
     assert.equal(checkChoicesOf(ctx), null);
     assert.equal(
       confirmView({ ...ctx, checkCodeChoices: [1, 2, 3] }, now, 'https://x', 'en-US').checkChoices?.length,
       3,
     );
 
-    const far = {
+    const far: RequestContext = {
       ...ctx,
       place: 'United Kingdom',
       proximity: { verdict: 'mismatch', phonePlace: 'United States', mismatch: true, policy: 'warn' },
@@ -256,6 +261,7 @@ describe('confirm screen lines', () => {
         at: '2026-03-01T11:59:00Z',
         outcome: 'denied',
         random: 'r',
+        userId: 'u',
         app: { id: 'a', name: 'Demo website' },
         origin: 'http://127.0.0.1:3001',
         ip: '127.0.0.1',

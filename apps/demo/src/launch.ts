@@ -59,6 +59,24 @@ if (server.firstStart?.app) {
 }
 
 const demoPort = Number(process.env.DEMO_PORT ?? 3001);
+const demoHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+// The demo page's origins follow DEMO_PORT: the seeded app allows only the default port's
+// (DEMO_ORIGINS), and a page on another port could not load a code. Added, never removed, so
+// origins an operator gave the app stay.
+{
+  const demoOrigins = [
+    ...new Set([
+      `http://localhost:${demoPort}`,
+      `http://127.0.0.1:${demoPort}`,
+      `http://${demoHost}:${demoPort}`,
+    ]),
+  ];
+  const app = await services.directory.getApp(creds.appId);
+  const missing = demoOrigins.filter((o) => !app?.allowedOrigins.includes(o));
+  if (app && missing.length > 0) {
+    await services.directory.updateApp(app.id, { allowedOrigins: [...app.allowedOrigins, ...missing] });
+  }
+}
 const demo = await startDemo({
   appHost: config.publicUrl,
   serviceUrl,
@@ -70,7 +88,6 @@ const demo = await startDemo({
   sdkBundlePath: join(root, 'packages/web-sdk/dist/scanlogin.iife.js'),
 });
 
-const demoHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
 const scheme = server.tls ? 'https' : 'http';
 const port = new URL(server.url).port;
 // On 0.0.0.0 a phone reaches the service at one of the machine's LAN addresses.

@@ -20,11 +20,15 @@ after(() => {
 });
 
 /** Starts the launcher and resolves with everything it printed once it is ready. */
-async function start(port: number, demoPort: number): Promise<{ out: string; child: ChildProcess }> {
+async function start(
+  port: number,
+  demoPort: number,
+  dir = dataDir,
+): Promise<{ out: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', launch], {
     env: {
       ...process.env,
-      DATA_DIR: dataDir,
+      DATA_DIR: dir,
       PORT: String(port),
       DEMO_PORT: String(demoPort),
       LOG_LEVEL: 'silent',
@@ -74,4 +78,38 @@ it('the secret printed on first start keeps working, also after a restart', asyn
   assert.ok(!second.out.includes('demo app secret'), 'credentials are printed once');
   assert.equal(await secretWorks(port, appId, secret), 2246);
   await stop(second.child);
+});
+
+/** What the service answers a page of `origin` asking the demo app for a code. */
+async function geneFrom(port: number, appId: string, origin: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v2/qrcode/gene`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-authing-app-id': appId, origin },
+    body: '{}',
+  });
+  return ((await res.json()) as { code: number }).code;
+}
+
+it('the demo page may load codes on whatever DEMO_PORT it runs, also after a restart on another', async () => {
+  const own = mkdtempSync(join(tmpdir(), 'scanlogin-launch-port-'));
+  try {
+    const [port, demoPort, otherPort] = [await freePort(), await freePort(), await freePort()];
+    const first = await start(port, demoPort, own);
+    const appId = /demo app id\s+(\S+)/.exec(first.out)?.[1];
+    assert.ok(appId, first.out);
+    assert.equal(await geneFrom(port, appId, `http://localhost:${demoPort}`), 200);
+    assert.equal(await geneFrom(port, appId, `http://127.0.0.1:${demoPort}`), 200);
+    assert.notEqual(
+      await geneFrom(port, appId, `http://127.0.0.1:${otherPort}`),
+      200,
+      'other origins stay refused',
+    );
+    await stop(first.child);
+
+    const second = await start(port, otherPort, own);
+    assert.equal(await geneFrom(port, appId, `http://127.0.0.1:${otherPort}`), 200);
+    await stop(second.child);
+  } finally {
+    rmSync(own, { recursive: true, force: true });
+  }
 });

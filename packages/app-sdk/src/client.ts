@@ -1,4 +1,9 @@
-import { type AppActionResult, ErrorCodes } from '@scanlogin/protocol';
+import {
+  type AppActionResult,
+  type CodeResolution,
+  type DeviceDecision,
+  ErrorCodes,
+} from '@scanlogin/protocol';
 import { isScanloginError, ScanloginError } from './errors.js';
 import { type ParsedQr, parseQrPayload } from './payload.js';
 import { type CallOptions, type FetchLike, type Request, send, type TransportConfig } from './transport.js';
@@ -238,6 +243,41 @@ export class ScanloginApp {
       if (!(isScanloginError(err) && err.code === ErrorCodes.ROUTE_NOT_FOUND.code)) throw err;
     }
     return { qr, verification, scanned, context };
+  }
+
+  /**
+   * What a code the user typed stands for (`POST /api/v2/codes/resolve`;
+   * letters of `BCDFGHJKLMNPQRSTVWXZ`, case, spaces and dashes ignored): a
+   * sign-in page's QR code, for which `payload` is the code's text (go on
+   * with `scan(payload)`, as after scanning it), or a device's sign-in request
+   * (RFC 8628 user code) with what the service saw of the device, for the
+   * confirm screen; then `approveDevice` or `denyDevice`. Wrong codes are
+   * throttled: after several, `TOO_MANY_LOGIN_ATTEMPTS` (2003) with a wait.
+   */
+  resolveCode(code: string, opts: CallOptions = {}): Promise<CodeResolution> {
+    return this.#send<CodeResolution>(
+      { method: 'POST', path: '/api/v2/codes/resolve', body: { code } },
+      opts,
+      true,
+    );
+  }
+
+  /**
+   * Approves a device's request. `password` when the request's context says
+   * `stepUpRequired` (the pool's proximity policy, for a device far away).
+   */
+  approveDevice(userCode: string, opts: CallOptions & { password?: string } = {}): Promise<DeviceDecision> {
+    const body = { userCode, ...(opts.password === undefined ? {} : { password: opts.password }) };
+    return this.#send<DeviceDecision>({ method: 'POST', path: '/api/v2/device/approve', body }, opts, true);
+  }
+
+  /** Refuses a device's request: the device's next poll gets `access_denied`. */
+  denyDevice(userCode: string, opts: CallOptions = {}): Promise<DeviceDecision> {
+    return this.#send<DeviceDecision>(
+      { method: 'POST', path: '/api/v2/device/deny', body: { userCode } },
+      opts,
+      true,
+    );
   }
 
   async #action(

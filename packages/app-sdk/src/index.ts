@@ -12,7 +12,13 @@
  * @packageDocumentation
  */
 
-export type { AppActionResult, ErrorName } from '@scanlogin/protocol';
+export type {
+  AppActionResult,
+  CodeResolution,
+  DeviceDecision,
+  DeviceRequestContext,
+  ErrorName,
+} from '@scanlogin/protocol';
 export { QrStatus } from '@scanlogin/protocol';
 export { ScanloginApp } from './client.js';
 export type { ClientErrorName, ScanloginErrorKind, ScanloginErrorName } from './errors.js';

@@ -1,4 +1,11 @@
-import type { AppActionResult } from '@scanlogin/protocol';
+import type {
+  AppActionResult,
+  AuditEntry,
+  PoolPublicConfig,
+  RequestContextView,
+  UserWithToken,
+  WebSession,
+} from '@scanlogin/protocol';
 import type { ParsedQr } from './payload.js';
 import type { FetchLike } from './transport.js';
 import type { QrPayloadVerifier, QrVerification } from './verify.js';
@@ -37,60 +44,22 @@ export interface ScanloginAppOptions {
   clockToleranceMs?: number;
 }
 
-/** The signed-in user, as `login` returns it (Authing's field names; more fields may follow). */
-export interface AppUser {
-  id: string;
-  userPoolId: string;
-  username: string | null;
-  email: string | null;
-  phone: string | null;
-  nickname: string | null;
-  photo: string | null;
-  /** The app token; the SDK sends it as `Authorization: Bearer <token>`. */
-  token: string;
-  /** When the token expires (ISO 8601). */
-  tokenExpiredAt?: string;
-  [field: string]: unknown;
-}
+/**
+ * The signed-in user, as `login` returns it: the protocol's `UserWithToken`
+ * (Authing's field names). Authing's hosted service sends more fields; they
+ * are kept.
+ */
+export type AppUser = UserWithToken & { [field: string]: unknown };
 
 /** `data` of `GET /api/v2/.well-known`: the pool's public configuration. */
-export interface PoolConfig {
-  userPoolId: string;
-  name: string;
-  /** PEM public key; a password RSA-encrypted with it (PKCS#1 v1.5, base64) may be passed to `login`. */
-  publicKey: string;
-  [field: string]: unknown;
-}
+export type PoolConfig = PoolPublicConfig;
 
 /**
  * What the service observed when the website created the code, for the
- * confirm screen ("Log in to <app> on <browser> near <place>?"). Every field
- * is optional: servers add what they know, and older ones send less.
+ * confirm screen ("Log in to <app> on <browser> near <place>?"): the
+ * protocol's `RequestContextView`.
  */
-export interface RequestContext {
-  /** The code's id. */
-  random?: string;
-  /** The application the website belongs to. */
-  app?: { id?: string; name?: string | null; logo?: string | null; [field: string]: unknown } | null;
-  /** The web origin the code was requested from, when the browser sent one. */
-  origin?: string | null;
-  /** The requesting IP address, as the service saw it (empty or null when unknown). */
-  ip?: string | null;
-  /** An approximate place derived from the IP address; `null` when the service has no geolocation. */
-  place?: string | null;
-  browser?: string | null;
-  os?: string | null;
-  /**
-   * True when `browser` and `os` come from what the browser said about itself
-   * (its User-Agent) and so prove nothing; show them as such.
-   */
-  reportedByBrowser?: boolean;
-  /** When the code was created (ISO 8601). */
-  createdAt?: string | null;
-  /** When the code expires (ISO 8601). */
-  expiresAt?: string | null;
-  [field: string]: unknown;
-}
+export type RequestContext = RequestContextView;
 
 /** What `scan` gathered: everything a confirm screen needs. */
 export interface ScanResult {
@@ -103,36 +72,8 @@ export interface ScanResult {
   context: RequestContext | null;
 }
 
-/** A website signed in through one of the user's QR logins (`listWebSessions`). */
 /** One of the user's recent QR logins, as the history call returns it. */
-export interface QrLoginRecord {
-  id: string;
-  /** ISO 8601. */
-  at: string;
-  outcome: 'approved' | 'denied' | 'redeemed';
-  /** The QR code's public id. */
-  random: string;
-  app: { id: string; name: string };
-  /** What was observed of the browser that asked for the code. */
-  origin: string | null;
-  ip: string | null;
-  place: string | null;
-  browser: string | null;
-  os: string | null;
-  /** The phone's address at the decision. */
-  deviceIp: string | null;
-}
+export type QrLoginRecord = AuditEntry;
 
-export interface WebSession {
-  id: string;
-  app: { id: string; name: string };
-  /** The web origin of the page that asked for the code, when the browser sent one. */
-  origin: string | null;
-  ip: string | null;
-  place: string | null;
-  browser: string | null;
-  os: string | null;
-  /** ISO 8601. */
-  createdAt: string;
-  expiresAt: string;
-}
+/** A website signed in through one of the user's QR logins (`listWebSessions`). */
+export type { WebSession };

@@ -45,6 +45,10 @@ export const errorMessagesZhCN = {
   BINDING_MISMATCH: '只有请求该二维码的浏览器才能兑换它的 ticket。',
   QR_CODE_REPLACED: '该二维码已被新的二维码取代，请重新扫描页面上的二维码。',
   WEB_SESSION_NOT_FOUND: '该网站的登录状态不存在或已失效。',
+  USER_CODE_NOT_FOUND: '没有与此代码对应的登录请求，请核对设备或登录页面上显示的代码。',
+  USER_CODE_EXPIRED: '此代码已过期，请在设备上重新发起登录。',
+  DEVICE_REQUEST_CLOSED: '该登录请求已被确认或拒绝。',
+  SIGN_IN_EXPIRED: '此登录页面已过期，请返回网站重新登录。',
 
   ADMIN_AUTH_REQUIRED: '需要管理员凭证（Authorization: Bearer <管理员令牌>）。',
   NOT_FOUND: '请求的对象不存在。',
@@ -52,6 +56,7 @@ export const errorMessagesZhCN = {
 
   INTERNAL: '服务器内部错误，请求 ID 已记录在日志中。',
   STORAGE_UNAVAILABLE: '存储服务暂时不可用，请稍后重试。',
+  NOT_READY: '服务尚未就绪（正在启动，或尚未加载签名密钥），请稍后重试。',
 } as const satisfies Record<ErrorName, string>;
 
 /** Where each language's messages are (a language missing here is a type error). */

@@ -121,6 +121,28 @@ export const ErrorCodes = {
     message: 'There is no such active web session.',
   },
 
+  // OpenID Connect sign-in and the device grant (RFC 8628).
+  USER_CODE_NOT_FOUND: {
+    code: 2256,
+    status: 404,
+    message: 'No sign-in request has this code; check the code shown on the device or the sign-in page.',
+  },
+  USER_CODE_EXPIRED: {
+    code: 2257,
+    status: 410,
+    message: 'This code has expired; start the sign-in again on the device.',
+  },
+  DEVICE_REQUEST_CLOSED: {
+    code: 2258,
+    status: 409,
+    message: 'This sign-in request was already approved or denied.',
+  },
+  SIGN_IN_EXPIRED: {
+    code: 2259,
+    status: 410,
+    message: 'This sign-in page has expired; go back to the website and sign in again.',
+  },
+
   // Management.
   ADMIN_AUTH_REQUIRED: {
     code: 3000,
@@ -136,6 +158,11 @@ export const ErrorCodes = {
     code: 5030,
     status: 503,
     message: 'A storage backend is unavailable; retry shortly.',
+  },
+  NOT_READY: {
+    code: 5031,
+    status: 503,
+    message: 'The service is not ready to serve yet (starting, or no signing key loaded); retry shortly.',
   },
 } as const satisfies Record<string, { code: number; status: number; message: string }>;
 

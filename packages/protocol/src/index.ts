@@ -62,6 +62,14 @@ export {
   Timestamp,
 } from './schemas/common.js';
 export {
+  CodeResolution,
+  DeviceApproveBody,
+  DeviceDecision,
+  DeviceDenyBody,
+  DeviceRequestContext,
+  ResolveCodeBody,
+} from './schemas/device.js';
+export {
   AppActionResult,
   AuditEntry,
   BindingHeaders,

@@ -9,6 +9,10 @@
  * OpenAPI document. `response` holds the success answer and one error
  * envelope per HTTP status the operation can answer with, built from the
  * registry names in `errors` (plus the errors every operation can meet).
+ *
+ * Not here, on purpose: `GET /metrics`. It is served on its own listener
+ * (METRICS_PORT), never on the API's port, and speaks Prometheus' text
+ * format rather than this API's JSON; docs/deployment.md describes it.
  */
 import { type TSchema, Type } from '@sinclair/typebox';
 import { ErrorCodes, type ErrorName } from './errors.js';
@@ -31,6 +35,13 @@ import {
   UpdateUserBody,
 } from './schemas/admin.js';
 import { type ErrorEnvelopeSchema, envelopeOf, errorEnvelopeOf } from './schemas/common.js';
+import {
+  CodeResolution,
+  DeviceApproveBody,
+  DeviceDecision,
+  DeviceDenyBody,
+  ResolveCodeBody,
+} from './schemas/device.js';
 import {
   AppActionResult,
   AuditEntry,
@@ -71,7 +82,11 @@ export const tags = [
   { name: 'web-sessions', description: "The websites signed in through the user's QR logins." },
   { name: 'backend', description: "The website's backend: redeem a ticket, check a token." },
   { name: 'discovery', description: 'Public keys and metadata.' },
-  { name: 'operations', description: 'Health.' },
+  {
+    name: 'operations',
+    description:
+      'Health checks for load balancers and orchestrators. (Prometheus metrics are served on a separate listener, not on this port: see METRICS_PORT.)',
+  },
   { name: 'admin', description: 'The management API (admin token).' },
 ] as const;
 export type TagName = (typeof tags)[number]['name'];
@@ -453,6 +468,71 @@ export const routes = defineRoutes({
     success: { 200: envelopeOf(RequestContextView, 'The request as observed.') },
     errors: [...APP_USER_ERRORS, 'QR_NOT_FOUND', 'QR_OTHER_POOL', 'QR_WRONG_STATE', 'QR_SCANNED_BY_OTHER'],
   },
+  codesResolve: {
+    method: 'POST',
+    url: '/api/v2/codes/resolve',
+    summary: 'What a typed code stands for',
+    description:
+      "The phone's \"Enter a code\": an OAuth device's user code (RFC 8628) answers the device's request as its confirm screen shows it; the short code under a hosted sign-in page's QR code answers that code's text, to go on with as if scanned. Wrong codes are throttled per user (10) and per address (50) in 15 minutes; past that every try waits (2003 with Retry-After), the right code included.",
+    tags: APP,
+    security: APP_USER,
+    body: ResolveCodeBody,
+    success: { 200: envelopeOf(CodeResolution, "A device's request, or a sign-in page's code.") },
+    errors: [
+      ...APP_USER_ERRORS,
+      'USER_CODE_NOT_FOUND',
+      'USER_CODE_EXPIRED',
+      'DEVICE_REQUEST_CLOSED',
+      'QR_NOT_FOUND',
+      'QR_OTHER_POOL',
+      'APP_NOT_FOUND',
+      'POOL_NOT_FOUND',
+      'TOO_MANY_LOGIN_ATTEMPTS',
+    ],
+  },
+  deviceApprove: {
+    method: 'POST',
+    url: '/api/v2/device/approve',
+    summary: "Approve a device's sign-in",
+    description:
+      "Signs the device in as the user (its next poll gets the tokens). The pool's proximity policy applies: `deny` refuses and ends the request (2251), `step-up` needs `password` when the device seems far away (2250, 2252).",
+    tags: APP,
+    security: APP_USER,
+    body: DeviceApproveBody,
+    success: { 200: envelopeOf(DeviceDecision, 'Approved.') },
+    errors: [
+      ...APP_USER_ERRORS,
+      'USER_CODE_NOT_FOUND',
+      'USER_CODE_EXPIRED',
+      'DEVICE_REQUEST_CLOSED',
+      'QR_OTHER_POOL',
+      'APP_NOT_FOUND',
+      'POOL_NOT_FOUND',
+      'PROXIMITY_DENIED',
+      'STEP_UP_REQUIRED',
+      'STEP_UP_FAILED',
+      'TOO_MANY_LOGIN_ATTEMPTS',
+    ],
+  },
+  deviceDeny: {
+    method: 'POST',
+    url: '/api/v2/device/deny',
+    summary: "Deny a device's sign-in",
+    description: "Refuses the device's request: its next poll gets `access_denied`.",
+    tags: APP,
+    security: APP_USER,
+    body: DeviceDenyBody,
+    success: { 200: envelopeOf(DeviceDecision, 'Denied.') },
+    errors: [
+      ...APP_USER_ERRORS,
+      'USER_CODE_NOT_FOUND',
+      'USER_CODE_EXPIRED',
+      'DEVICE_REQUEST_CLOSED',
+      'QR_OTHER_POOL',
+      'APP_NOT_FOUND',
+      'POOL_NOT_FOUND',
+    ],
+  },
   qrcodeHistory: {
     method: 'GET',
     url: '/api/v2/qrcode/history',
@@ -569,24 +649,59 @@ export const routes = defineRoutes({
   openidConfiguration: {
     method: 'GET',
     url: '/.well-known/openid-configuration',
-    summary: 'Discovery metadata',
+    summary: 'OpenID Connect discovery',
     description:
-      'Enough OpenID Connect discovery for JWT libraries to find the keys; no envelope; cacheable for five minutes, readable cross-origin.',
+      "The OpenID provider's discovery document (node-oidc-provider's, no envelope): the issuer, the authorization, token, userinfo, device authorization, end-session, revocation and introspection endpoints (all under `/oidc/`, the provider's own, described by this document rather than by this table), PKCE S256, ES256, and the JWKS. Readable cross-origin (the origin is echoed, without credentials). RFC 8414's `/.well-known/oauth-authorization-server` serves the same.",
     tags: ['discovery'],
     security: NONE,
     publicCors: true,
     success: { 200: OpenIdConfiguration },
     errors: [],
   },
+  oauthAuthorizationServer: {
+    method: 'GET',
+    url: '/.well-known/oauth-authorization-server',
+    summary: 'OAuth authorization server metadata',
+    description: 'RFC 8414: the same document as `/.well-known/openid-configuration`.',
+    tags: ['discovery'],
+    security: NONE,
+    publicCors: true,
+    success: { 200: OpenIdConfiguration },
+    errors: [],
+  },
+
   health: {
     method: 'GET',
     url: '/health',
-    summary: 'Health',
-    description: 'For load balancers: 200 when the storage answers, 503 (envelope) when it does not.',
+    summary: 'Health (ready)',
+    description:
+      'The readiness check under its first name, for load balancers: the same answers as `/health/ready`.',
     tags: ['operations'],
     security: NONE,
-    success: { 200: envelopeOf(Health, 'The storage answers.') },
+    success: { 200: envelopeOf(Health, 'Ready to serve.') },
+    errors: ['NOT_READY'],
+  },
+  healthLive: {
+    method: 'GET',
+    url: '/health/live',
+    summary: 'Liveness',
+    description:
+      'For a liveness probe: 200 while the process answers HTTP. It asks no backend, so a database outage does not get instances restarted; readiness says whether to send traffic.',
+    tags: ['operations'],
+    security: NONE,
+    success: { 200: envelopeOf(Health, 'The process answers.') },
     errors: [],
+  },
+  healthReady: {
+    method: 'GET',
+    url: '/health/ready',
+    summary: 'Readiness',
+    description:
+      'For a readiness probe or a load balancer: 200 once the start is complete, a signing key is loaded and the storage answers (SQLite, or PostgreSQL and Redis); 503 otherwise, with 5031 (starting, no key) or 5030 (storage) and `Retry-After`.',
+    tags: ['operations'],
+    security: NONE,
+    success: { 200: envelopeOf(Health, 'Ready to serve.') },
+    errors: ['NOT_READY'],
   },
 
   // --- admin -------------------------------------------------------------------

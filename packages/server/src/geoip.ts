@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Reader } from 'mmdb-lib';
+import { ConfigError } from './config/load.js';
 import type { CountryLookup } from './domain/geo.js';
 
 /**
@@ -24,9 +25,26 @@ export function openCountryLookup(setting: string): CountryLookup | null {
   const cached = opened.get(file);
   if (cached) return cached;
   // mmdb-lib types its answers as MaxMind's city/country records; this database's records are flat.
-  const reader = new Reader(readFileSync(file)) as unknown as {
-    get(ip: string): { country_code?: string } | null;
-  };
+  let reader: { get(ip: string): { country_code?: string } | null };
+  try {
+    reader = new Reader(readFileSync(file)) as unknown as typeof reader;
+  } catch (err) {
+    // A setting to fix, said in one line: which file, and why it cannot serve.
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : code
+              ? (err as Error).message
+              : `not a MaxMind-format database (${(err as Error).message})`;
+    throw new ConfigError([
+      `GEOIP_DATABASE=${JSON.stringify(setting)}: cannot open ${file}: ${why}. Set the path of a .mmdb file, \`bundled\` or \`off\`.`,
+    ]);
+  }
   const lookup: CountryLookup = {
     country(ip) {
       try {

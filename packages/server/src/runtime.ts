@@ -11,7 +11,9 @@ import { KeyRing } from './domain/tokens/keys.js';
 import { TokenService } from './domain/tokens/tokens.js';
 import { WebSessionService } from './domain/web-sessions/service.js';
 import { openCountryLookup } from './geoip.js';
+import { OidcService } from './oidc/service.js';
 import type { Runtime } from './services.js';
+import { backendStartError } from './start-error.js';
 import { composeStorage } from './storage/compose.js';
 import { openEmbeddedStorage } from './storage/embedded.js';
 
@@ -28,10 +30,13 @@ export async function openStorage(config: Config): Promise<Storage> {
   ]);
   // STORAGE_TIMEOUT, when set, replaces every client-side limit (0: none); else the adapters' own.
   const limitMs = config.storageTimeout === '' ? null : Number(config.storageTimeout) * 1000;
+  // A backend that cannot be used at start is said in one line, by host and port, password hidden.
   const durable = await openPostgres(
     config.databaseUrl,
     limitMs === null ? {} : { connectionTimeoutMillis: limitMs, queryTimeoutMillis: limitMs },
-  );
+  ).catch((err: unknown) => {
+    throw backendStartError('PostgreSQL', 'DATABASE_URL', config.databaseUrl, err);
+  });
   try {
     const hot = await openRedis(config.redisUrl, {
       keyPrefix: config.redisKeyPrefix,
@@ -42,7 +47,7 @@ export async function openStorage(config: Config): Promise<Storage> {
     return composeStorage(durable, hot);
   } catch (err) {
     await durable.close();
-    throw err;
+    throw backendStartError('Redis', 'REDIS_URL', config.redisUrl, err);
   }
 }
 
@@ -52,6 +57,8 @@ export async function createRuntime(
   opts: { clock?: Clock; storage?: Storage } = {},
 ): Promise<Runtime> {
   const clock = opts.clock ?? systemClock;
+  // Before storage: a GeoIP file that cannot be read stops the start without touching the data.
+  const geo = openCountryLookup(config.geoipDatabase);
   const storage = opts.storage ?? (await openStorage(config));
   // Private keys are sealed before they reach storage when a key-encryption key is set.
   const sealer = new KeySealer(
@@ -92,7 +99,6 @@ export async function createRuntime(
     appTokenTtlSeconds: config.appTokenTtl,
     webTokenTtlSeconds: config.webTokenTtl,
   });
-  const geo = openCountryLookup(config.geoipDatabase);
   const webSessions = new WebSessionService(
     storage.webSessions,
     directory,
@@ -112,6 +118,7 @@ export async function createRuntime(
     geo,
   );
   const limiter = new RateLimiter(storage.counters, clock);
+  const oidc = await OidcService.create({ config, clock, storage, directory, keys, qr, webSessions, geo });
   const installation = new Installation(storage.directory, clock, config.adminToken);
   return {
     config,
@@ -125,6 +132,7 @@ export async function createRuntime(
     webSessions,
     geo,
     limiter,
+    oidc,
     ping: () => storage.ping(),
     close: () => storage.close(),
   };

@@ -9,6 +9,7 @@ import type { RateLimiter } from './domain/rate-limit.js';
 import type { KeyRing } from './domain/tokens/keys.js';
 import type { TokenService } from './domain/tokens/tokens.js';
 import type { WebSessionService } from './domain/web-sessions/service.js';
+import type { OidcService } from './oidc/service.js';
 
 /**
  * What the HTTP layer and the CLI are given: the domain services, never the
@@ -26,6 +27,8 @@ export interface Services {
   /** Country lookups for IP addresses; null when no database is available. */
   geo: CountryLookup | null;
   limiter: RateLimiter;
+  /** OpenID Connect provider and device grant, signing in with the QR login (src/oidc/). */
+  oidc: OidcService;
   /** Resolves when the storage answers; rejects (StorageUnavailableError) when it does not. */
   ping(): Promise<void>;
 }

@@ -27,6 +27,7 @@ import {
   type TestServer,
 } from './helpers.js';
 import { type Backend, backends } from './support/backends.js';
+import { deviceAuthorization, deviceDecision, resolveCode } from './support/oidc.js';
 
 const ALLOWED_ORIGIN = 'http://localhost:3001';
 const MISSING = '000000000000000000000000';
@@ -353,10 +354,11 @@ describe('CORS', () => {
     assert.equal(bare.headers.get('access-control-allow-origin'), tenantOrigin);
   });
 
-  test('public documents answer `*` without credentials', async () => {
+  test('public documents answer any origin without credentials', async () => {
     for (const path of ['/.well-known/jwks.json', '/.well-known/openid-configuration']) {
       const res = await fetch(`${s.url}${path}`, { headers: { origin: 'https://evil.test' } });
-      assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      // Our JWKS route answers `*`; the OpenID provider's discovery echoes the origin (Vary: Origin).
+      assert.ok(['*', 'https://evil.test'].includes(res.headers.get('access-control-allow-origin') ?? ''));
       assert.equal(res.headers.get('access-control-allow-credentials'), null);
     }
   });
@@ -430,8 +432,11 @@ describe('every registry code a route can produce comes back in the envelope wit
   });
   after(() => s.close());
 
-  /** Codes no route produces today; listed so that a new code must get a case here or a reason. */
-  const NOT_PRODUCED: Partial<Record<ErrorName, string>> = {};
+  /** Codes this running server cannot produce; a new code must get a case here or a reason. */
+  const NOT_PRODUCED = {
+    NOT_READY:
+      'only before the start completes or without a signing key; http-health.test.ts holds a start there and checks the envelope',
+  } satisfies Partial<Record<ErrorName, string>>;
 
   const GB = '81.2.69.160';
   const US = '8.8.8.8';
@@ -637,6 +642,23 @@ describe('every registry code a route can produce comes back in the envelope wit
         } finally {
           storage.ping = ping;
         }
+      },
+      USER_CODE_NOT_FOUND: () => resolveCode(s, alice, 'BCDF-GHJK'),
+      DEVICE_REQUEST_CLOSED: async () => {
+        const { user_code } = await deviceAuthorization(s, app, s.seed.app.secret);
+        assertOk(await deviceDecision(s, bob, 'deny', user_code));
+        return deviceDecision(s, bob, 'approve', user_code);
+      },
+      SIGN_IN_EXPIRED: () =>
+        call(s.url, 'POST', '/oidc/interaction/no-such-sign-in/qr', {
+          body: { ticket: 'x' },
+          headers: { origin: new URL(s.url).origin },
+        }),
+      // Last: it moves the clock past a device code's life.
+      USER_CODE_EXPIRED: async () => {
+        const { user_code, expires_in } = await deviceAuthorization(s, app, s.seed.app.secret);
+        clock.advance(expires_in * 1000 + 1000);
+        return resolveCode(s, alice, user_code);
       },
     };
 

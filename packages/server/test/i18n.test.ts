@@ -108,6 +108,17 @@ describe("the service's own words are in every language", () => {
     textHasNul: ['textHasNul'],
     textHasLoneSurrogate: ['textHasLoneSurrogate'],
     jsonTooDeep: ['jsonTooDeep'],
+    serviceStarting: ['serviceStarting'],
+    noSigningKey: ['noSigningKey'],
+    noCookieKey: ['noCookieKey'],
+    urisNotList: ['urisNotList', { what: 'redirect' }],
+    tooManyUris: ['tooManyUris', { what: 'postLogout', max: 10 }],
+    uriNotAllowed: ['uriNotAllowed', { what: 'redirect', value: '"ftp://x"' }],
+    signInStepNoQr: ['signInStepNoQr'],
+    signInStepNoConsent: ['signInStepNoConsent'],
+    signInStepNoCode: ['signInStepNoCode'],
+    shortCodeWaitingOnly: ['shortCodeWaitingOnly'],
+    tooManyWrongCodes: ['tooManyWrongCodes'],
   };
 
   it('has every detail, word and status in every language (a failure names each missing one)', () => {

@@ -47,7 +47,16 @@ import {
   startTestServer,
   type TestServer,
 } from './helpers.js';
-import { isDocsPage, registeredRoutes } from './support/routes.js';
+import {
+  authorizationRequest,
+  Browser,
+  deviceAuthorization,
+  interactionUid,
+  qrSignIn,
+  registerClient,
+  relyingParty,
+} from './support/oidc.js';
+import { isDocsPage, isOidcProviderRoute, registeredRoutes } from './support/routes.js';
 import { openSse } from './support/sse.js';
 
 registerFormats();
@@ -388,12 +397,58 @@ describe('the protocol route table against the running service', () => {
     assert.equal((await ok('qrcodeStepUp', { body, headers: far })).status, QrStatus.Scanned);
   });
 
+  test("a typed code: a device's request (RFC 8628), approved or denied; a sign-in page's short code", async () => {
+    const appId = s.seed.app.id;
+    const bob = (
+      await ok('loginAccount', { headers: app(appId), body: { account: 'bob', password: 'bob-demo-pass' } })
+    ).token;
+    const ask = () => deviceAuthorization(s, appId, s.seed.app.secret);
+    const first = await ask();
+    const seen = await ok('codesResolve', { headers: phone(bob), body: { code: first.user_code } });
+    assert.equal(seen.kind, 'device');
+    assert.equal(
+      (await ok('deviceApprove', { headers: phone(bob), body: { userCode: first.user_code } })).approved,
+      true,
+    );
+    await fails('deviceDeny', 'DEVICE_REQUEST_CLOSED', {
+      headers: phone(bob),
+      body: { userCode: first.user_code },
+    });
+    const second = await ask();
+    assert.equal(
+      (await ok('deviceDeny', { headers: phone(bob), body: { userCode: second.user_code } })).approved,
+      false,
+    );
+    await fails('codesResolve', 'USER_CODE_NOT_FOUND', { headers: phone(bob), body: { code: 'BCDF-GHJK' } });
+    // A sign-in page's short code resolves to the text of the code the page shows.
+    await registerClient(s, appId);
+    const rp = await relyingParty(s, appId, s.seed.app.secret);
+    const browser = new Browser();
+    const page = await browser.follow((await authorizationRequest(rp)).url, s.url);
+    await qrSignIn(s, browser, page.url, appId, async (_publicId, random) => {
+      const short = await browser.pageCall(s, `/oidc/interaction/${interactionUid(page.url)}/short-code`, {
+        random,
+      });
+      const resolved = await ok('codesResolve', {
+        headers: phone(bob),
+        body: { code: short.body.data.code },
+      });
+      assert.equal(resolved.kind, 'qr');
+      const publicId = JSON.parse(resolved.payload).random;
+      await ok('qrcodeScanned', { headers: phone(bob), body: { random: publicId } });
+      await ok('qrcodeConfirm', { headers: phone(bob), body: { random: publicId } });
+    });
+  });
+
   test('discovery and health', async () => {
     const jwks = await send('jwks');
     assert.equal(jwks.status, 200);
     assert.ok((jwks.body as Json).keys.length >= 1);
     assert.equal((await send('openidConfiguration')).status, 200);
+    assert.equal((await send('oauthAuthorizationServer')).status, 200);
     assert.deepEqual(await ok('health'), { status: 'ok' });
+    assert.deepEqual(await ok('healthReady'), { status: 'ok' });
+    assert.deepEqual(await ok('healthLive'), { status: 'ok' });
     const doc = await send('openApiDocument');
     assert.equal(doc.status, 200);
     assert.equal((doc.body as Json).openapi, '3.1.0');
@@ -801,8 +856,9 @@ describe('the protocol route table against the running service', () => {
   });
 
   test('the table lists exactly the routes the server registers', () => {
-    // The pages and assets of the rendered document (/docs) are not operations of the API.
-    const registered = registeredRoutes(s.app).filter((r) => !isDocsPage(r));
+    // The pages and assets of the rendered document (/docs) are not operations of the API, nor are the
+    // OpenID provider's own endpoints and sign-in pages (under /oidc/, described by its discovery).
+    const registered = registeredRoutes(s.app).filter((r) => !isDocsPage(r) && !isOidcProviderRoute(r));
     const inTable = Object.values(table)
       .map((r) => `${r.method} ${r.url}`)
       .sort();

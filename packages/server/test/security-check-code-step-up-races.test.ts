@@ -69,6 +69,7 @@ class HoldableReads {
       peekTicket: (ticket, now) => inner.peekTicket(ticket, now),
       consumeTicket: (ticket, appId, now) => inner.consumeTicket(ticket, appId, now),
       deleteExpired: (now) => inner.deleteExpired(now),
+      countWaiting: (now) => inner.countWaiting(now),
       ...(inner.waitingUntil ? { waitingUntil: (random, now) => inner.waitingUntil!(random, now) } : {}),
     };
     return { ...storage, sessions };

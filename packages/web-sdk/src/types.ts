@@ -1,4 +1,10 @@
-import type { CheckResult, GenerateResult, QrUserPreview } from '@scanlogin/protocol';
+import type {
+  CheckResult,
+  GenerateResult,
+  QrUserPreview,
+  RotateResult,
+  UserWithToken,
+} from '@scanlogin/protocol';
 import type { ScanloginError } from './errors.js';
 import type { Tips } from './i18n.js';
 
@@ -34,33 +40,22 @@ export interface Size {
 /** What the page learns of the user: `nickname` and `photo` before approval, the full user after. */
 export type QrUserInfo = QrUserPreview & Record<string, unknown>;
 
-/** The user an exchanged ticket returns, `token` included. */
-export type ExchangedUser = Record<string, unknown> & {
-  id?: string;
-  token?: string;
-  nickname?: string | null;
-  photo?: string | null;
-};
+/**
+ * The user an exchanged ticket returns, `token` included: the protocol's
+ * `UserWithToken`, every field optional because Authing's hosted service
+ * sends its own selection, and more fields kept as they come.
+ */
+export type ExchangedUser = Partial<UserWithToken> & Record<string, unknown>;
 
-/** `data` of the gene call: the protocol's, plus what newer services add. */
-export type GeneCodeResult = GenerateResult & {
-  /** The number to show on the page when the pool asks for a check code; null otherwise. */
-  checkCode?: number | null;
-  /**
-   * The browser binding: a secret minted for this code alone. The client keeps
-   * it and sends it with this code's requests (`x-scanlogin-binding`).
-   */
-  binding?: string;
-  /**
-   * Ours: for a code asked for with `rotate`, the seconds until its public id
-   * (the `random` in `payload`) must be replaced with `rotateCode`; null when
-   * no rotation is due before the code expires, absent from older services.
-   */
-  rotatesIn?: number | null;
-};
+/** Fields of ours that Authing's hosted service does not send: optional on the client. */
+type OursOnly = 'checkCode' | 'rotatesIn' | 'binding';
+
+/** `data` of the gene call: the protocol's `GenerateResult`, our own fields optional. */
+export type GeneCodeResult = Omit<GenerateResult, OursOnly> & Partial<Pick<GenerateResult, OursOnly>>;
 
 /** `data` of `rotateCode`: the same code (same `random`) with a new public id in `payload`. */
-export type RotateCodeResult = Omit<GeneCodeResult, 'binding'>;
+export type RotateCodeResult = Omit<RotateResult, 'checkCode' | 'rotatesIn'> &
+  Partial<Pick<RotateResult, 'checkCode' | 'rotatesIn'>>;
 
 /** `data` of the check call, as handed to `onResult`. */
 export type QrCodeStatus = CheckResult & { seq?: number };

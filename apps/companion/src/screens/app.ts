@@ -4,7 +4,7 @@
  * `go` is filled in once they all exist (main.ts), so a screen may lead to any
  * other without importing it.
  */
-import type { ScanResult } from '@scanlogin/app-sdk';
+import type { DeviceRequestContext, ScanResult } from '@scanlogin/app-sdk';
 import type { Account } from '../account.js';
 import type { Lang, Texts } from '../i18n.js';
 import type { NextStep, Stage } from '../messages.js';
@@ -27,6 +27,14 @@ export interface Go {
   /** Signs out and shows the sign-in screen, with a line to read out. */
   signIn(message?: string): void;
   scan(): void;
+  /** "Enter a code": a device's code, or a sign-in page's short code. */
+  code(): void;
+  /** What a typed (or linked) code stands for, then its confirm screen. */
+  resolveCode(code: string): void;
+  /** Goes on with a code's text as if it had been scanned (a short code's payload). */
+  scanText(text: string): void;
+  /** The confirm screen of a device's sign-in request. */
+  device(d: DeviceRequestContext): void;
   sites(): void;
   stepUp(r: ScanResult): void;
   confirm(r: ScanResult): void;

@@ -66,6 +66,7 @@ export function homeScreen(app: App) {
   }
 
   $('scan-start').addEventListener('click', () => app.go.scan());
+  $('code-start').addEventListener('click', () => app.go.code());
   $('sites-open').addEventListener('click', () => app.go.sites());
   ui.refresh.addEventListener('click', () => void loadHistory());
 

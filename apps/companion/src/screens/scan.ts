@@ -7,6 +7,7 @@ import { insecurePage } from '../messages.js';
 import { CameraError, CameraScanner, cameraProblemText, decodeImageFile } from '../scanner.js';
 import { $, setText, showError } from '../shell.js';
 import type { App } from './app.js';
+import { userCodeFromLink } from './code.js';
 
 /** The code's status while the phone must re-enter the password (a request from far away). */
 const STATUS_STEP_UP = 4;
@@ -60,6 +61,12 @@ export function scanScreen(app: App) {
       app.go.result({ tone: 'problem', ...insecurePage(app.lang) });
       return;
     }
+    // A TV's QR code (its sign-in link with the user code) opens the device's confirm screen.
+    const userCode = userCodeFromLink(text, location.origin);
+    if (userCode) {
+      app.go.resolveCode(userCode);
+      return;
+    }
     setText(ui.busyTitle, app.t.page.checking);
     app.show('busy');
     app.shell.announce(app.t.screens.codeRead);
@@ -107,5 +114,5 @@ export function scanScreen(app: App) {
     }
   });
 
-  return { start };
+  return { start, handleCode };
 }

@@ -62,6 +62,22 @@ export const enUS = {
     checkCodeLegend: 'Which number does the website show?',
     checkCodeHelp: 'Pick the number shown next to the code on the website, then tap Approve.',
     result: 'Result',
+    codeStart: 'Enter a code',
+    codeTitle: 'Enter a code',
+    codeIntro:
+      "Type the code a TV, console or terminal shows to sign it in, or the code under a website's QR code when you cannot scan it.",
+    codeLabel: 'Code',
+    codeHint: '8 letters, like BCDF-GHJK',
+    deviceTitle: 'Sign in to {app} on a device?',
+    deviceIntro:
+      'A device asked to sign in with your account. Check that it is yours and that it shows this code:',
+    device: 'Device',
+    reportedByDevice: '(as it reported itself)',
+    asksFor: 'It asks for',
+    deviceWarning:
+      'If you did not just start this on a device of your own, tap Deny. Someone may have sent you their code to get into your account.',
+    yourPassword: 'Your password',
+    deviceFarHint: '(this device is far away)',
   },
 
   /** The ways on from a result, on its buttons. */
@@ -168,6 +184,20 @@ export const enUS = {
       title: 'This code was already used or cancelled',
       detail: 'A code works only once. Refresh the login page on the website and scan its new code.',
     },
+    wrongCode: {
+      title: 'No request has this code',
+      detail:
+        'Check the code on the device or the sign-in page (8 letters, like BCDF-GHJK) and type it again. Codes last only a few minutes.',
+    },
+    codeExpired: {
+      title: 'This code has expired',
+      detail: 'Start the sign-in again on the device: it will show a new code.',
+    },
+    deviceClosed: {
+      title: 'This request was already answered',
+      detail:
+        'It was approved or denied before, so nothing was changed. If that was not you, sign out of the device from Signed-in websites.',
+    },
     alreadySignedOut: {
       title: 'Already signed out',
       detail: 'This website was signed out already (from another device, or its sign-in expired).',
@@ -181,6 +211,8 @@ export const enUS = {
     tooManyAttempts: {
       title: 'Too many attempts',
       detail: (wait: string) => `Signing in is paused for this account after several failures. ${wait}`,
+      /** After too many wrong codes typed on the "Enter a code" screen. */
+      codes: (wait: string) => `Typing codes is paused after several wrong ones. ${wait}`,
     },
     rateLimited: { title: 'Too many requests' },
     notSetUp: {
@@ -238,6 +270,20 @@ export const enUS = {
     signOutEverywhereQuestion: (count: number) =>
       `Sign out of ${count === 1 ? 'the 1 website' : `all ${count} websites`} listed here? Each will ask you to log in again; this phone stays signed in.`,
     signedOutOf: (site: string) => `Signed out of ${site}.`,
+    /** What an OpenID scope gives the device, by scope name. */
+    scopes: {
+      openid: 'your account id',
+      profile: 'your name and picture',
+      email: 'your email address',
+      phone: 'your phone number',
+      offline_access: 'staying signed in',
+    },
+    scopeList: (scopes: string[]) => scopes.join(', '),
+    onlyIdentity: 'only that it is you',
+    deviceUnknown: 'The device did not say what it is',
+    deviceAskedFrom: (where: string) => `the device asked from ${where}`,
+    deviceFarWarning: (facts: string[]) =>
+      `The device seems to be far from your phone${facts.length ? ` (${facts.join('; ')})` : ''}. Deny unless you are sure it is yours.`,
     signedOutCount: (count: number) =>
       count <= 0
         ? 'No website was signed in.'
@@ -278,6 +324,16 @@ export const enUS = {
       'Nobody was logged in. If someone asked you to scan this code, they may have been trying to get into your account.',
     stepUpAsk: 'Confirm it is you: enter your password, or deny.',
     enterPassword: 'Enter your password.',
+    codeShape: 'A code has 8 letters, like BCDF-GHJK.',
+    askDevice: (app: string, code: string) =>
+      `Sign in to ${app} on a device showing ${code}? If you did not just start this yourself, tap Deny.`,
+    devicePasswordNeeded: 'Enter your password to approve a device this far away.',
+    deviceApprovedTitle: 'Device signed in',
+    deviceApprovedDetail: (app: string, code: string) =>
+      `${app} is signed in on the device showing ${code}. You can sign it out from Signed-in websites.`,
+    deviceDeniedTitle: 'Request denied',
+    deviceDeniedDetail:
+      'The device was not signed in. If someone asked you to enter this code, they may have been trying to get into your account.',
   },
 
   /** Why the camera cannot be used. */

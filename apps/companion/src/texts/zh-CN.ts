@@ -59,6 +59,21 @@ export const zhCN: Texts = {
     checkCodeLegend: '网站上显示的是哪个数字？',
     checkCodeHelp: '请选择网站上二维码旁边显示的数字，然后点击“确认登录”。',
     result: '结果',
+    codeStart: '输入代码',
+    codeTitle: '输入代码',
+    codeIntro:
+      '输入电视、游戏机或终端上显示的代码，即可让它登录；无法扫码时，也可以输入网站二维码下方的代码。',
+    codeLabel: '代码',
+    codeHint: '8 个字母，例如 BCDF-GHJK',
+    deviceTitle: '要在设备上登录 {app} 吗？',
+    deviceIntro: '有设备请求用你的账号登录。请确认这是你自己的设备，并且它显示的是这个代码：',
+    device: '设备',
+    reportedByDevice: '（由设备自行报告）',
+    asksFor: '请求的权限',
+    deviceWarning:
+      '如果这不是你刚刚在自己的设备上发起的，请点击“拒绝”。可能有人把他们的代码发给你，想借此登录你的账号。',
+    yourPassword: '你的密码',
+    deviceFarHint: '（该设备离你很远）',
   },
 
   actions: {
@@ -155,6 +170,20 @@ export const zhCN: Texts = {
       title: '此二维码已被使用或已取消',
       detail: '每个二维码只能使用一次。请刷新网站的登录页面，扫描新的二维码。',
     },
+    wrongCode: {
+      title: '没有与此代码对应的请求',
+      detail:
+        '请核对设备或登录页面上显示的代码（8 个字母，例如 BCDF-GHJK），然后重新输入。代码只在几分钟内有效。',
+    },
+    codeExpired: {
+      title: '此代码已过期',
+      detail: '请在设备上重新发起登录，设备会显示新的代码。',
+    },
+    deviceClosed: {
+      title: '此请求已处理',
+      detail:
+        '该请求之前已被确认或拒绝，因此没有做任何更改。如果不是你本人操作，请在“已登录的网站”中将该设备退出登录。',
+    },
     alreadySignedOut: {
       title: '已经退出登录',
       detail: '该网站已经退出登录（在其他设备上退出，或登录已过期）。',
@@ -168,6 +197,7 @@ export const zhCN: Texts = {
     tooManyAttempts: {
       title: '尝试次数过多',
       detail: (wait) => `该账号多次登录失败，已暂停登录。${wait}`,
+      codes: (wait) => `输错代码的次数过多，已暂停输入。${wait}`,
     },
     rateLimited: { title: '请求过于频繁' },
     notSetUp: {
@@ -218,6 +248,19 @@ export const zhCN: Texts = {
     signOutEverywhereQuestion: (count) =>
       `${count === 1 ? '要退出此处列出的这个网站吗？' : `要退出此处列出的全部 ${count} 个网站吗？`}退出后需要重新登录；这台手机仍保持登录。`,
     signedOutOf: (site) => `已退出 ${site}。`,
+    scopes: {
+      openid: '你的账号 ID',
+      profile: '你的名字和头像',
+      email: '你的邮箱地址',
+      phone: '你的手机号',
+      offline_access: '保持登录状态',
+    },
+    scopeList: (scopes) => scopes.join('、'),
+    onlyIdentity: '仅确认是你本人',
+    deviceUnknown: '设备未说明自己是什么设备',
+    deviceAskedFrom: (where) => `设备的请求来自${where}`,
+    deviceFarWarning: (facts) =>
+      `该设备似乎离你的手机很远${facts.length ? `（${facts.join('；')}）` : ''}。除非确定是你自己的设备，否则请拒绝。`,
     signedOutCount: (count) => (count <= 0 ? '没有已登录的网站。' : `已退出 ${count} 个网站。`),
   },
 
@@ -248,6 +291,15 @@ export const zhCN: Texts = {
     deniedDetail: '没有任何人登录。如果是别人让你扫描这个二维码，对方可能想登录你的账号。',
     stepUpAsk: '请确认是你本人：输入密码，或点击“拒绝”。',
     enterPassword: '请输入密码。',
+    codeShape: '代码由 8 个字母组成，例如 BCDF-GHJK。',
+    askDevice: (app, code) =>
+      `要在显示 ${code} 的设备上登录 ${app} 吗？如果这不是你刚刚亲自发起的，请点击“拒绝”。`,
+    devicePasswordNeeded: '该设备离你很远，确认登录前请输入密码。',
+    deviceApprovedTitle: '设备已登录',
+    deviceApprovedDetail: (app, code) =>
+      `${app} 已在显示 ${code} 的设备上登录。你可以在“已登录的网站”中将其退出登录。`,
+    deviceDeniedTitle: '已拒绝请求',
+    deviceDeniedDetail: '该设备没有登录。如果有人让你输入这个代码，他们可能想登录你的账号。',
   },
 
   camera: {

@@ -93,6 +93,30 @@ const qrSettingsProperties = {
   ),
 };
 
+/** The app as an OpenID Connect client (client id = app id, secret = app secret). */
+const RedirectUris = (description: string, example: string) =>
+  Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 20, description, examples: [[example]] });
+const oidcClientProperties = {
+  redirectUris: Type.Optional(
+    RedirectUris(
+      'Where the OpenID provider may send the browser back with a code (exact match): absolute https:// URLs, or http://localhost / 127.0.0.1 for development; no fragment.',
+      'https://shop.example.com/auth/callback',
+    ),
+  ),
+  postLogoutRedirectUris: Type.Optional(
+    RedirectUris(
+      'Where RP-initiated logout may send the browser afterwards; the same rules.',
+      'https://shop.example.com/',
+    ),
+  ),
+  publicClient: Type.Optional(
+    Type.Boolean({
+      description:
+        'A client without a secret (a TV, a CLI, a single-page app): token endpoint authentication `none`, PKCE required.',
+    }),
+  ),
+};
+
 const appProperties = {
   name: Type.String({ minLength: 1, maxLength: 100, examples: ['Shop'] }),
   logo: Type.Optional(Nullable(Type.String({ maxLength: 2048 }), { description: 'URL of a logo.' })),
@@ -104,6 +128,7 @@ const appProperties = {
     }),
   ),
   ...qrSettingsProperties,
+  ...oidcClientProperties,
 };
 
 export const ListAppsQuery = Type.Object({
@@ -137,6 +162,11 @@ const appViewProperties = {
   returnFullUserInfo: Type.Boolean(),
   allowExchangeUserInfoFromBrowser: Type.Boolean(),
   createdAt: Timestamp('When the app was created.'),
+  redirectUris: Type.Array(Type.String(), { description: 'OpenID Connect redirect URIs.' }),
+  postLogoutRedirectUris: Type.Array(Type.String(), {
+    description: 'OpenID Connect post-logout redirect URIs.',
+  }),
+  publicClient: Type.Boolean({ description: 'An OpenID Connect client without a secret.' }),
 };
 
 export const App = Type.Object(appViewProperties, { title: 'App' });

@@ -42,18 +42,50 @@ export const Jwks = Type.Object(
 );
 export type Jwks = Static<typeof Jwks>;
 
-/** `GET /.well-known/openid-configuration`: enough discovery for JWT libraries to find the keys (no envelope). */
+/**
+ * `GET /.well-known/openid-configuration`: the OpenID provider's discovery
+ * document (OpenID Connect Discovery 1.0, RFC 8414, RFC 8628), no envelope.
+ * Fields the provider may add in a later version are allowed.
+ */
+const Strings = (description?: string) => Type.Array(Type.String(), description ? { description } : {});
+const Url = (description: string, example: string) => Type.String({ description, examples: [example] });
 export const OpenIdConfiguration = Type.Object(
   {
-    issuer: Type.String({ examples: ['https://login.example.com'] }),
-    jwks_uri: Type.String({ examples: ['https://login.example.com/.well-known/jwks.json'] }),
-    response_types_supported: Type.Array(Type.String()),
-    subject_types_supported: Type.Array(Type.String()),
-    id_token_signing_alg_values_supported: Type.Array(Type.String()),
-    token_endpoint_auth_methods_supported: Type.Array(Type.String()),
-    claims_supported: Type.Array(Type.String()),
+    issuer: Url('`PUBLIC_URL`.', 'https://login.example.com'),
+    authorization_endpoint: Url('Authorization code + PKCE.', 'https://login.example.com/oidc/auth'),
+    token_endpoint: Url('Codes, refresh tokens, device codes.', 'https://login.example.com/oidc/token'),
+    userinfo_endpoint: Url("Claims of the access token's user.", 'https://login.example.com/oidc/me'),
+    device_authorization_endpoint: Url('RFC 8628.', 'https://login.example.com/oidc/device/auth'),
+    end_session_endpoint: Url('RP-initiated logout.', 'https://login.example.com/oidc/session/end'),
+    revocation_endpoint: Url('RFC 7009.', 'https://login.example.com/oidc/token/revocation'),
+    introspection_endpoint: Url('RFC 7662.', 'https://login.example.com/oidc/token/introspection'),
+    pushed_authorization_request_endpoint: Type.Optional(
+      Url('RFC 9126.', 'https://login.example.com/oidc/request'),
+    ),
+    jwks_uri: Url(
+      'The key ring (the same keys as our tokens).',
+      'https://login.example.com/.well-known/jwks.json',
+    ),
+    scopes_supported: Strings(),
+    claims_supported: Strings(),
+    claim_types_supported: Type.Optional(Strings()),
+    claims_parameter_supported: Type.Optional(Type.Boolean()),
+    grant_types_supported: Strings(),
+    response_types_supported: Strings('The authorization code flow only: `code`.'),
+    response_modes_supported: Strings(),
+    subject_types_supported: Strings(),
+    id_token_signing_alg_values_supported: Strings('ES256.'),
+    token_endpoint_auth_methods_supported: Strings(),
+    code_challenge_methods_supported: Strings('S256.'),
+    authorization_response_iss_parameter_supported: Type.Optional(Type.Boolean()),
+    request_uri_parameter_supported: Type.Optional(Type.Boolean()),
+    dpop_signing_alg_values_supported: Type.Optional(Strings()),
   },
-  { title: 'OpenIdConfiguration', description: 'OpenID Connect discovery metadata (partial), no envelope.' },
+  {
+    title: 'OpenIdConfiguration',
+    description: 'OpenID Connect discovery metadata, no envelope.',
+    additionalProperties: true,
+  },
 );
 export type OpenIdConfiguration = Static<typeof OpenIdConfiguration>;
 

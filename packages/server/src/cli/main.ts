@@ -1,193 +1,187 @@
 #!/usr/bin/env node
 
-import { firstStart, formatFirstStart } from '../bootstrap.js';
-import { ConfigError, flagsToEnv, loadConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import { userView } from '../domain/directory/views.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { configSchema, type Setting } from '../config/schema.js';
 import { ServiceError } from '../domain/errors.js';
-import { appView, poolView } from '../http/routes/admin/views.js';
 import { createRuntime } from '../runtime.js';
+import { StartError } from '../start-error.js';
+import { type Command, commandHelp, commandInput, findCommand, UsageError } from './commands.js';
 import { serveCommand } from './serve.js';
 
 const HELP = `scanlogin: self-hosted QR login
 
-usage: scanlogin <command> [options]     (options also come from env vars; see docs/configuration.md)
+usage: scanlogin [command] [options]
 
-  serve                                   run the service (default command)
-  migrate                                 apply database migrations and exit
-  init                                    create the default pool, demo data and admin token, then exit
-  pool list | pool create --name N
-  app list [--pool ID]
-  app create --pool ID --name N [--origins a,b] [--browser-exchange] [--full-user-info]
-  app update ID [--name N] [--origins a,b] [--browser-exchange true|false] [--qrcode-expires S] [--ticket-expires S]
-  app rotate-secret ID
-  user list --pool ID
-  user create --pool ID (--username U | --email E | --phone P) [--password P] [--nickname N] [--photo URL]
-  user block ID | user unblock ID | user set-password ID --password P
-  keys rotate                             sign new tokens with a fresh key
-  admin reset-token                       replace the admin credential and print it
+  serve                 run the service (the default command)
+  help | --help | -h    print this and exit
+  version | --version   print the version and exit
+
+Admin commands (they open the storage the settings name, act, and exit; output is JSON):
+
+${commandHelp()}
+
+Settings of the service are environment variables or flags of the same name, for any command:
+PORT=4000 or --port 4000, DATABASE_URL=... or --database-url ... (see docs/configuration.md).
 `;
 
-type Opts = Record<string, string>;
-
-function need(opts: Opts, name: string): string {
-  const v = opts[name.toUpperCase().replaceAll('-', '_')];
-  if (!v || v === 'true') throw new UsageError(`--${name} is required`);
-  return v;
-}
-const opt = (opts: Opts, name: string): string | undefined => opts[name.toUpperCase().replaceAll('-', '_')];
-const bool = (v: string | undefined) => (v === undefined ? undefined : v === 'true' || v === '1');
-const int = (v: string | undefined) => (v === undefined ? undefined : Number.parseInt(v, 10));
-
-class UsageError extends Error {}
-
-const print = (v: unknown): void => {
-  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
-};
-
-async function admin(config: Config, words: string[], opts: Opts): Promise<void> {
-  const s = await createRuntime(config);
-  try {
-    const [noun, verb, id] = words;
-    const key = `${noun} ${verb}`;
-    switch (key) {
-      case 'init ': {
-        const r = await firstStart(s);
-        process.stdout.write(r ? formatFirstStart(r, config.publicUrl) : 'Already initialised.\n');
-        return;
-      }
-      case 'migrate ':
-        process.stdout.write('Migrations applied.\n');
-        return;
-      case 'pool list':
-        return print((await s.directory.listPools()).map(poolView));
-      case 'pool create':
-        return print(poolView(await s.directory.createPool(need(opts, 'name'))));
-      case 'app list':
-        return print((await s.directory.listApps(opt(opts, 'pool'))).map(appView));
-      case 'app create': {
-        const { app, secret } = await s.directory.createApp({
-          poolId: need(opts, 'pool'),
-          name: need(opts, 'name'),
-          allowedOrigins: opt(opts, 'origins')?.split(',').filter(Boolean) ?? [],
-          qr: {
-            ...(opt(opts, 'browser-exchange') ? { allowExchangeUserInfoFromBrowser: true } : {}),
-            ...(opt(opts, 'full-user-info') ? { returnFullUserInfo: true } : {}),
-          },
-        });
-        return print({ ...appView(app), secret });
-      }
-      case 'app update': {
-        if (!id) throw new UsageError('app update needs an app id');
-        const qr: Record<string, unknown> = {};
-        const be = bool(opt(opts, 'browser-exchange'));
-        if (be !== undefined) qr.allowExchangeUserInfoFromBrowser = be;
-        const fu = bool(opt(opts, 'full-user-info'));
-        if (fu !== undefined) qr.returnFullUserInfo = fu;
-        const qe = int(opt(opts, 'qrcode-expires'));
-        if (qe !== undefined) qr.qrcodeExpiresAfter = qe;
-        const te = int(opt(opts, 'ticket-expires'));
-        if (te !== undefined) qr.ticketExpiresAfter = te;
-        const patch: Parameters<typeof s.directory.updateApp>[1] = { qr };
-        const name = opt(opts, 'name');
-        if (name) patch.name = name;
-        const origins = opt(opts, 'origins');
-        if (origins !== undefined) patch.allowedOrigins = origins.split(',').filter(Boolean);
-        return print(appView(await s.directory.updateApp(id, patch)));
-      }
-      case 'app rotate-secret': {
-        if (!id) throw new UsageError('app rotate-secret needs an app id');
-        const { app, secret } = await s.directory.rotateAppSecret(id);
-        return print({ ...appView(app), secret });
-      }
-      case 'user list':
-        return print((await s.directory.listUsers(need(opts, 'pool'))).map((u) => userView(u)));
-      case 'user create':
-        return print(
-          userView(
-            await s.directory.createUser({
-              poolId: need(opts, 'pool'),
-              username: opt(opts, 'username') ?? null,
-              email: opt(opts, 'email') ?? null,
-              phone: opt(opts, 'phone') ?? null,
-              password: opt(opts, 'password') ?? null,
-              nickname: opt(opts, 'nickname') ?? null,
-              photo: opt(opts, 'photo') ?? null,
-            }),
-          ),
-        );
-      case 'user block':
-      case 'user unblock':
-        if (!id) throw new UsageError(`user ${verb} needs a user id`);
-        return print(userView(await s.directory.updateUser(id, { blocked: verb === 'block' })));
-      case 'user set-password':
-        if (!id) throw new UsageError('user set-password needs a user id');
-        return print(userView(await s.directory.updateUser(id, { password: need(opts, 'password') })));
-      case 'keys rotate':
-        return print({ kid: await s.keys.rotate() });
-      case 'admin reset-token': {
-        if (s.installation.adminTokenConfigured) {
-          throw new UsageError('ADMIN_TOKEN is set in the configuration: change it there instead');
-        }
-        const token = await s.installation.newAdminToken();
-        process.stdout.write(`New admin token (shown once): ${token}\n`);
-        return;
-      }
-      default:
-        throw new UsageError(`unknown command: ${words.join(' ')}`);
-    }
-  } finally {
-    await s.close();
-  }
+/** The package's version, from its package.json (two levels up from src/cli/ and dist/cli/ alike). */
+function version(): string {
+  return (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
 }
 
-/** Flags that stand alone (booleans); every other flag takes the next word as its value. */
-const STANDALONE = new Set(['browser-exchange', 'full-user-info', 'help']);
+/** Every setting of the service as a flag (`DATA_DIR` → `data-dir`), with whether it stands alone. */
+const SETTING_FLAGS = new Map(
+  (Object.values(configSchema) as Setting[]).map((s) => [
+    s.env.toLowerCase().replaceAll('_', '-'),
+    { env: s.env, standalone: s.type === 'boolean' },
+  ]),
+);
 
-/** Splits argv into command words and `--flag value` options (keyed like env vars). */
-export function parseArgs(argv: string[]): { words: string[]; opts: Opts } {
+/** A flag that stands alone (meaning true) or one that takes the next word. */
+export type FlagKind = 'standalone' | 'value';
+
+export interface ParsedArgs {
+  words: string[];
+  /** Flags by name without dashes, as given (`--name=x` and `--name x` alike). */
+  flags: Record<string, string>;
+}
+
+/**
+ * Splits argv into command words and `--flag value` options. `-h` and `-V`
+ * / `-v` are the short help and version. A flag `flagKind` does not know is
+ * refused. One that stands alone (a boolean of the command or of the
+ * settings) may still take `true`/`false`; any other takes the next word,
+ * which must be there.
+ */
+export function parseArgs(argv: string[], flagKind: (name: string) => FlagKind | undefined): ParsedArgs {
   const words: string[] = [];
-  const flagArgs: string[] = [];
+  const flags: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
+    if (a === '-h') {
+      flags.help = 'true';
+      continue;
+    }
+    if (a === '-V' || a === '-v') {
+      flags.version = 'true';
+      continue;
+    }
+    if (a.startsWith('-') && !a.startsWith('--') && a !== '-') throw new UsageError(`unknown option ${a}`);
     if (!a.startsWith('--')) {
       words.push(a);
       continue;
     }
-    flagArgs.push(a);
-    const name = a.slice(2);
-    if (name.includes('=')) continue;
+    const body = a.slice(2);
+    const eq = body.indexOf('=');
+    const name = eq >= 0 ? body.slice(0, eq) : body;
+    const kind = flagKind(name);
+    if (!kind) throw new UsageError(`unknown option --${name}`);
+    if (eq >= 0) {
+      flags[name] = body.slice(eq + 1);
+      continue;
+    }
     const next = argv[i + 1];
-    // A standalone flag may still be given an explicit true/false (`--browser-exchange false`).
-    const takesNext = STANDALONE.has(name)
-      ? next === 'true' || next === 'false'
-      : next !== undefined && !next.startsWith('--');
-    flagArgs.push(takesNext ? argv[++i]! : 'true');
+    if (kind === 'standalone') {
+      flags[name] = next === 'true' || next === 'false' ? argv[++i]! : 'true';
+    } else if (next !== undefined && !next.startsWith('--')) {
+      flags[name] = argv[++i]!;
+    } else {
+      throw new UsageError(`--${name} needs a value`);
+    }
   }
-  return { words, opts: flagsToEnv(flagArgs) };
+  return { words, flags };
+}
+
+/** The flags a command accepts: its own options, the settings, help and version. */
+function checkFlags(command: Command | null, flags: Record<string, string>): void {
+  for (const name of Object.keys(flags)) {
+    if (name === 'help' || name === 'version') continue;
+    if (command?.options[name] || SETTING_FLAGS.has(name)) continue;
+    const where = command ? ` for ${command.words.join(' ')}` : '';
+    throw new UsageError(`unknown option --${name}${where}`);
+  }
+}
+
+/** The settings given as flags, keyed as environment variables. */
+function settingsOf(flags: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(flags)) {
+    const setting = SETTING_FLAGS.get(name);
+    if (setting) env[setting.env] = value;
+  }
+  return env;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { words, opts } = parseArgs(argv);
-  if (opts.HELP || words[0] === 'help') {
+  // Which flags exist depends on the command; words come first, so look it up from them.
+  const preview = findCommand(argv.filter((a) => !a.startsWith('-')));
+  const flagKind = (name: string): FlagKind | undefined => {
+    const option = preview?.command.options[name];
+    const setting = SETTING_FLAGS.get(name);
+    if (name === 'help' || name === 'version' || option?.kind === 'boolean' || setting?.standalone)
+      return 'standalone';
+    return option || setting ? 'value' : undefined;
+  };
+  const { words, flags } = parseArgs(argv, flagKind);
+
+  // Neither asking for help nor for the version reads a setting, opens storage or a port.
+  if (flags.help !== undefined || words[0] === 'help') {
     process.stdout.write(HELP);
     return;
   }
-  const config = loadConfig({ ...process.env, ...opts });
-  const command = words[0] ?? 'serve';
-  if (command === 'serve') return serveCommand(config);
-  await admin(config, command === 'migrate' || command === 'init' ? [command, ''] : words, opts);
+  if (flags.version !== undefined || words[0] === 'version') {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
+
+  if (words.length === 0 || (words[0] === 'serve' && words.length === 1)) {
+    checkFlags(null, flags);
+    return serveCommand(loadConfig({ ...process.env, ...settingsOf(flags) }));
+  }
+  const match = findCommand(words);
+  if (!match) throw new UsageError(`unknown command: ${words.join(' ')}`);
+  checkFlags(match.command, flags);
+  // Everything the command was given is checked before storage is opened.
+  const input = commandInput(match.command, match.rest, flags);
+  const config = loadConfig({ ...process.env, ...settingsOf(flags) });
+  const runtime = await createRuntime(config);
+  try {
+    await match.command.run(runtime, input, {
+      json: (v) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`),
+      text: (t) => process.stdout.write(t),
+    });
+  } finally {
+    await runtime.close();
+  }
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof UsageError) {
-    process.stderr.write(`${err.message}\n\n${err instanceof UsageError ? HELP : ''}`);
+  if (err instanceof UsageError) {
+    process.stderr.write(`${err.message}\n(scanlogin help lists the commands and their options)\n`);
     process.exit(2);
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  if (err instanceof StartError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
   }
   if (err instanceof ServiceError) {
     process.stderr.write(`error ${err.code}: ${err.message}\n`);
     process.exit(1);
   }
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // A bug, not a setting: one line, and the stack only when asked for.
+  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const stack = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
+  process.stderr.write(
+    stack && err instanceof Error && err.stack
+      ? `${err.stack}\n`
+      : `scanlogin failed: ${detail} (LOG_LEVEL=debug shows the stack)\n`,
+  );
   process.exit(1);
 });

@@ -3,9 +3,12 @@ import { dirname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type FirstStartReport, firstStart, formatFirstStart } from '../bootstrap.js';
 import type { Config } from '../config/schema.js';
+import { StorageUnavailableError } from '../domain/errors.js';
 import { buildHttp } from '../http/app.js';
+import { libraryNotices } from '../oidc/library.js';
 import { createRuntime } from '../runtime.js';
 import type { Runtime, Services } from '../services.js';
+import { listenStartError, StartError } from '../start-error.js';
 import { type ResolvedTls, resolveTls } from '../tls.js';
 import { secureDataDirectory } from './data-dir.js';
 import { claimDatabaseFile } from './file-owner.js';
@@ -49,27 +52,51 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     release();
     throw err;
   }
-  const report = await firstStart(services);
+  let started = false;
+  const app = await buildHttp(services, { https: tls, started: () => started });
+  let report: FirstStartReport | null;
+  try {
+    await opts.mount?.(app, services);
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (err) {
+      // The metrics listener (opened first) names its own port.
+      throw err instanceof StartError ? err : listenStartError(config.host, config.port, err);
+    }
+    // Seeded once the port is ours, and shown only then: the banner's secrets are shown once
+    // ever, so a start that fails after printing them would lose them for good.
+    report = await firstStart(services);
+  } catch (err) {
+    await app.close();
+    await services.close();
+    release();
+    throw err;
+  }
+  started = true;
+  // What a library printed while loading (oidc-provider asks for Node 22 on Node 20), in our log.
+  for (const notice of libraryNotices) app.log.warn(notice);
   if (report && !opts.quiet) process.stdout.write(formatFirstStart(report, config.publicUrl));
-  const app = await buildHttp(services, { https: tls });
-  await opts.mount?.(app, services);
-  await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 
-  // Expired sessions are invisible already (expiry is computed); this only reclaims space.
+  const housekeepingFailed = (what: string) => (err: unknown) => {
+    if (err instanceof StorageUnavailableError) app.metrics?.storageErrors.inc({ source: 'housekeeping' });
+    app.log.warn({ err: { message: String(err) } }, `${what} failed`);
+  };
+  // Expired sessions are invisible already (expiry is computed); this reclaims space, and counts
+  // the codes that ran out undecided (metrics).
   const sweep = setInterval(() => {
-    Promise.all([services.qr.deleteExpired(), services.webSessions.deleteExpired()]).catch((err) =>
-      app.log.warn({ err: { message: String(err) } }, 'sweep failed'),
-    );
+    Promise.all([
+      services.qr.deleteExpired(),
+      services.webSessions.deleteExpired(),
+      services.oidc.deleteExpired(),
+    ]).catch(housekeepingFailed('sweep'));
   }, 60_000);
   sweep.unref();
   // Rotations made through another instance (or the CLI) reach this one here.
   const keyReload = setInterval(() => {
-    services.keys
-      .reload()
-      .catch((err) => app.log.warn({ err: { message: String(err) } }, 'key reload failed'));
+    services.keys.reload().catch(housekeepingFailed('key reload'));
   }, config.keyReloadInterval * 1000);
   keyReload.unref();
 
@@ -92,6 +119,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 export async function serveCommand(config: Config): Promise<void> {
   const server = await startServer(config);
   server.app.log.info({ url: server.url, publicUrl: config.publicUrl }, 'scanlogin listening');
+  if (server.app.metricsUrl) server.app.log.info({ url: server.app.metricsUrl }, 'serving metrics');
   if (server.tls) {
     const { source, certPath, created, names } = server.tls;
     server.app.log.info({ source, certPath, created, names }, 'serving HTTPS');

@@ -2,7 +2,12 @@ import { type Config, configSchema, type Setting } from './schema.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    // One problem, one line; several, one line each under a heading.
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0]}`
+        : `Invalid configuration:\n  ${problems.join('\n  ')}`,
+    );
     this.name = 'ConfigError';
   }
 }

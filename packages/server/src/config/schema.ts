@@ -147,6 +147,43 @@ export const configSchema = {
     default: 'info',
     description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
   },
+  logFormat: {
+    env: 'LOG_FORMAT',
+    type: 'string',
+    pattern: /^(auto|json|pretty)$/,
+    default: 'auto',
+    description:
+      '`json`: one JSON object per line (for log collectors). `pretty`: readable, coloured lines. `auto`: pretty when the output is a terminal, JSON otherwise (a service manager, a container, a pipe).',
+  },
+  metricsPort: {
+    env: 'METRICS_PORT',
+    type: 'string',
+    optional: true,
+    pattern: /^[0-9]{1,5}$/,
+    check: (raw) => (Number(raw) <= 65535 ? null : 'expected a port from 0 to 65535'),
+    default: '',
+    defaultText: '(none: no metrics)',
+    description:
+      'Serve Prometheus metrics at GET /metrics on this port, a listener of its own: never on the public PORT, so a proxy that forwards PORT does not publish them. Unset: no metrics are collected.',
+  },
+  metricsHost: {
+    env: 'METRICS_HOST',
+    type: 'string',
+    default: '127.0.0.1',
+    description:
+      "Address of the metrics listener. Keep the loopback address when Prometheus runs on the same machine; `0.0.0.0` lets it scrape from elsewhere (a pod's IP in Kubernetes): then keep the port off the public network, or set METRICS_TOKEN.",
+  },
+  metricsToken: {
+    env: 'METRICS_TOKEN',
+    secret: true,
+    type: 'string',
+    optional: true,
+    pattern: /^\S{16,}$/,
+    default: '',
+    defaultText: '(none: no credential asked)',
+    description:
+      'When set, a scrape must send `Authorization: Bearer <token>` (Prometheus: `authorization: {credentials: ...}`); others get 401. At least 16 characters.',
+  },
   appTokenTtl: {
     env: 'APP_TOKEN_TTL',
     type: 'integer',
@@ -180,6 +217,22 @@ export const configSchema = {
     default: 60,
     description:
       'Seconds between reloads of the signing keys from storage (how other instances learn of a rotation).',
+  },
+  devicePollInterval: {
+    env: 'DEVICE_POLL_INTERVAL',
+    type: 'integer',
+    min: 1,
+    max: 60,
+    default: 5,
+    description:
+      'Seconds a device must wait between token polls in the OAuth device grant (RFC 8628 `interval`); a faster poll gets `slow_down` and 5 s more for that device.',
+  },
+  oidcRequirePkce: {
+    env: 'OIDC_REQUIRE_PKCE',
+    type: 'boolean',
+    default: true,
+    description:
+      'Require PKCE (S256) from every OpenID Connect client. Turn off only for confidential relying parties that cannot send it; public clients always need it.',
   },
   bodyLimit: {
     env: 'BODY_LIMIT',

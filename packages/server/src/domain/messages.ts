@@ -125,6 +125,13 @@ function fieldProblemZh({ field, keyword, params }: FieldProblem): string {
  * The details an error may carry instead of its registry message. Keys are
  * what the detail says; `fail(name, detail(key, params))` throws one.
  */
+/** The lists of addresses an OpenID client registers, named in a detail. */
+export type UriKind = 'redirect' | 'postLogout';
+const uriWords: Translated<Record<UriKind, string>> = {
+  'en-US': { redirect: 'redirect URIs', postLogout: 'post-logout redirect URIs' },
+  'zh-CN': { redirect: '回调地址', postLogout: '退出登录后的跳转地址' },
+};
+
 export const details = {
   appTokenOnly: say({
     'en-US': 'This token cannot approve QR logins; use the app token.',
@@ -210,6 +217,43 @@ export const details = {
     'en-US':
       'Text must be well-formed Unicode: a lone surrogate (U+D800 to U+DFFF without its pair) is not a character.',
     'zh-CN': '文本必须是格式正确的 Unicode：不成对的代理项（U+D800 至 U+DFFF）不是字符。',
+  }),
+  serviceStarting: say({ 'en-US': 'The service is starting.', 'zh-CN': '服务正在启动。' }),
+  noSigningKey: say({ 'en-US': 'No signing key is loaded.', 'zh-CN': '尚未加载签名密钥。' }),
+  noCookieKey: say({ 'en-US': 'No cookie key is stored.', 'zh-CN': '未找到 Cookie 密钥。' }),
+  urisNotList: say<{ what: UriKind }>({
+    'en-US': ({ what }) => `${uriWords['en-US'][what]} must be a list of URLs.`,
+    'zh-CN': ({ what }) => `${uriWords['zh-CN'][what]}必须是 URL 列表。`,
+  }),
+  tooManyUris: say<{ what: UriKind; max: number }>({
+    'en-US': ({ what, max }) => `At most ${max} ${uriWords['en-US'][what]}.`,
+    'zh-CN': ({ what, max }) => `${uriWords['zh-CN'][what]}最多 ${max} 个。`,
+  }),
+  uriNotAllowed: say<{ what: UriKind; value: string }>({
+    'en-US': ({ what, value }) =>
+      `Not an allowed ${uriWords['en-US'][what].replace(/s$/, '')}: ${value} (an absolute https:// URL without #fragment, or http://localhost / 127.0.0.1 for development).`,
+    'zh-CN': ({ what, value }) =>
+      `不允许的${uriWords['zh-CN'][what]}：${value}（须为不带 #片段 的 https:// 绝对地址；开发时可用 http://localhost 或 127.0.0.1）。`,
+  }),
+  signInStepNoQr: say({
+    'en-US': 'This sign-in step expects no QR login.',
+    'zh-CN': '当前登录步骤不需要扫码登录。',
+  }),
+  signInStepNoConsent: say({
+    'en-US': 'This sign-in step asks no consent.',
+    'zh-CN': '当前登录步骤不需要授权确认。',
+  }),
+  signInStepNoCode: say({
+    'en-US': 'This sign-in step shows no code.',
+    'zh-CN': '当前登录步骤不显示二维码。',
+  }),
+  shortCodeWaitingOnly: say({
+    'en-US': 'Only a waiting code of this sign-in page gets a short code.',
+    'zh-CN': '只有此登录页面上等待扫描的二维码才能获取短代码。',
+  }),
+  tooManyWrongCodes: say({
+    'en-US': 'Too many wrong codes; wait before trying again.',
+    'zh-CN': '输错代码的次数过多，请稍后再试。',
   }),
   jsonTooDeep: say({
     'en-US': 'JSON must not nest deeper than 64 levels.',

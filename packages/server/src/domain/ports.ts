@@ -7,6 +7,7 @@
  * tells whether an adapter keeps these contracts.
  */
 import type { DirectoryStore } from './directory/ports.js';
+import type { OidcArtifactStore } from './oidc/ports.js';
 import type { AuditStore, QrSessionStore, SessionEvents } from './qr-login/ports.js';
 import type { CounterStore } from './rate-limit.js';
 import type { KeyStore } from './tokens/ports.js';
@@ -14,6 +15,7 @@ import type { WebSessionStore } from './web-sessions/ports.js';
 
 export * from './directory/ports.js';
 export { ConflictError, StorageUnavailableError } from './errors.js';
+export * from './oidc/ports.js';
 export * from './qr-login/ports.js';
 export type { StoredStatus } from './qr-login/state-machine.js';
 export type { CounterState, CounterStore } from './rate-limit.js';
@@ -29,6 +31,8 @@ export interface Storage {
   events: SessionEvents;
   audit: AuditStore;
   webSessions: WebSessionStore;
+  /** What the OpenID provider keeps (oidc/ports.ts). */
+  oidc: OidcArtifactStore;
   /** Reports whether the backends answer (for /health). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -16,15 +16,17 @@ import { errorEnvelope } from './envelope.js';
 import { registerErrorHandling } from './errors.js';
 import { HeldRequests } from './held-requests.js';
 import { answerLang, DEFAULT_LANG } from './lang.js';
+import { registerMetrics } from './metrics.js';
 import { operation, type TypedApp } from './route.js';
 import adminAppRoutes from './routes/admin/apps.js';
 import adminAuditRoutes from './routes/admin/audit.js';
 import adminKeyRoutes from './routes/admin/keys.js';
 import adminPoolRoutes from './routes/admin/pools.js';
 import adminUserRoutes from './routes/admin/users.js';
-import healthRoute from './routes/health.js';
+import healthRoutes from './routes/health.js';
 import jwksRoute from './routes/jwks.js';
 import loginAccountRoute from './routes/login-account.js';
+import oidcRoutes from './routes/oidc/index.js';
 import openidConfigurationRoute from './routes/openid-configuration.js';
 import cancelRoute from './routes/qrcode-cancel.js';
 import checkRoute from './routes/qrcode-check.js';
@@ -71,7 +73,7 @@ const publicRoutes: Route[] = [
   jwksRoute,
   openidConfigurationRoute,
   tokenValidateRoute,
-  healthRoute,
+  oidcRoutes,
 ];
 const adminRoutes: Route[] = [
   adminPoolRoutes,
@@ -99,14 +101,54 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
   };
 }
 
-export async function buildHttp(
-  s: Services,
-  opts: { logger?: FastifyServerOptions['logger']; https?: { key: Buffer; cert: Buffer } | null } = {},
-) {
+export interface HttpOptions {
+  logger?: FastifyServerOptions['logger'];
+  https?: { key: Buffer; cert: Buffer } | null;
+  /**
+   * Whether the start is complete; until then readiness answers 503. The
+   * server listens before it makes the first-start data (see startServer).
+   */
+  started?: () => boolean;
+}
+
+/**
+ * Whether log lines are for people: LOG_FORMAT=pretty, or `auto` (the
+ * default) when the output is a terminal. A service manager, a container
+ * runtime or a pipe gets JSON, one object per line, for its collector.
+ */
+export function prettyLogs(format: string, stdoutIsTerminal = process.stdout.isTTY === true): boolean {
+  return format === 'pretty' || (format === 'auto' && stdoutIsTerminal);
+}
+
+/**
+ * The service's logger: `loggerOptions`, written as JSON or, for people, as
+ * readable lines through pino-pretty. The same serializers and redaction run
+ * first either way: the pretty printer formats what JSON would have carried.
+ * pino-pretty is loaded only then, so a JSON-logging process never loads it.
+ */
+export async function serviceLogger(
+  level: string,
+  format: string,
+  stdoutIsTerminal = process.stdout.isTTY === true,
+): Promise<FastifyServerOptions['logger']> {
+  const base = loggerOptions(level);
+  if (!base || !prettyLogs(format, stdoutIsTerminal)) return base;
+  const { default: pretty } = await import('pino-pretty');
+  const stream = pretty({
+    colorize: stdoutIsTerminal,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    singleLine: true,
+    sync: true,
+  });
+  return { ...(base as object), stream } as FastifyServerOptions['logger'];
+}
+
+export async function buildHttp(s: Services, opts: HttpOptions = {}) {
   const app = Fastify({
     // TLS (see ../tls.ts) changes only the server underneath; routes and hooks are the same.
     ...(opts.https ? { https: opts.https } : {}),
-    logger: opts.logger ?? loggerOptions(s.config.logLevel),
+    logger: opts.logger ?? (await serviceLogger(s.config.logLevel, s.config.logFormat)),
     // Fastify's per-request lines would log raw URLs; ours (onResponse below) logs route patterns.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: s.config.bodyLimit,
@@ -179,6 +221,9 @@ export async function buildHttp(
   app.decorate('shutdownSignal', shutdown.signal);
   app.decorate('heldRequests', new HeldRequests(s.config.heldPerIp));
   app.addHook('preClose', async () => shutdown.abort());
+  app.decorate('metrics', null);
+  app.decorate('metricsUrl', null);
+  if (s.config.metricsPort !== '') registerMetrics(app, s);
 
   registerErrorHandling(app);
   registerCors(app, s.directory);
@@ -194,6 +239,7 @@ export async function buildHttp(
   // Rendered for people; its pages and assets are not part of the API (so not in the document).
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
   for (const route of publicRoutes) route(app, s);
+  healthRoutes(app, s, opts.started ?? (() => true));
   const companionDir = companionDirOf(s.config.companion);
   if (companionDir) mountCompanion(app, companionDir);
   await app.register(async (scope) => {

@@ -3,11 +3,13 @@ import type {
   CounterStore,
   DirectoryStore,
   KeyStore,
+  OidcArtifactStore,
   QrSessionStore,
   SessionEvents,
   Storage,
   WebSessionStore,
 } from '../domain/ports.js';
+import { splitArtifacts } from './oidc-split.js';
 
 /** The durable half of storage: what must survive restarts and be read by every instance. */
 export interface DurableStores {
@@ -15,6 +17,8 @@ export interface DurableStores {
   keys: KeyStore;
   audit: AuditStore;
   webSessions: WebSessionStore;
+  /** The OpenID provider's long-lived artifacts (clients, sessions, grants, refresh tokens). */
+  oidc: OidcArtifactStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -24,6 +28,8 @@ export interface HotStores {
   sessions: QrSessionStore;
   counters: CounterStore;
   events: SessionEvents;
+  /** The OpenID provider's short-lived artifacts (codes, access tokens, interactions). */
+  oidc: OidcArtifactStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -38,6 +44,8 @@ export function composeStorage(durable: DurableStores, hot: HotStores): Storage 
     sessions: hot.sessions,
     counters: hot.counters,
     events: hot.events,
+    // One backend may serve both halves (the embedded file): then there is nothing to split.
+    oidc: durable.oidc === hot.oidc ? durable.oidc : splitArtifacts(durable.oidc, hot.oidc),
     async ping() {
       await Promise.all([durable.ping(), hot.ping()]);
     },

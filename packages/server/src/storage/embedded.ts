@@ -14,6 +14,8 @@ export function embeddedHotStores(sqlite: SqliteStorage, opts: { mirror?: boolea
     sessions: opts.mirror ? new WaitingCodesMirror(sqlite.sessions) : sqlite.sessions,
     events: sqlite.events,
     counters: new MemoryCounters(),
+    // The same store as the durable half's: one file keeps every kind of the provider's artifacts.
+    oidc: sqlite.oidc,
     ping: async () => {},
     close: async () => {},
   };

@@ -4,6 +4,7 @@ import type {
   PublicIdRotation,
   QrSessionRecord,
   QrSessionStore,
+  SweepResult,
   TransitionRequest,
 } from '../domain/ports.js';
 
@@ -74,8 +75,12 @@ export class WaitingCodesMirror implements QrSessionStore {
     return this.inner.consumeTicket(ticket, appId, now);
   }
 
-  async deleteExpired(now: number): Promise<number> {
+  async deleteExpired(now: number): Promise<SweepResult> {
     for (const [random, until] of this.#until) if (until <= now) this.#until.delete(random);
     return this.inner.deleteExpired(now);
+  }
+
+  countWaiting(now: number): Promise<number> {
+    return this.inner.countWaiting(now);
   }
 }

@@ -18,6 +18,7 @@ import {
   type UserRecord,
   type WebSessionRecord,
 } from '../../src/domain/ports.js';
+import { oidcArtifactCases } from './oidc-conformance.js';
 
 let n = 0;
 const id = (prefix: string) =>
@@ -645,12 +646,48 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
           ticketUsed: true,
         });
         for (const s of [live, dead, ticketLive, ticketUsed]) await st.sessions.createSession(s);
-        const removed = await st.sessions.deleteExpired(now);
-        assert.ok(removed >= 2);
+        const swept = await st.sessions.deleteExpired(now);
+        assert.ok(swept.removed >= 2);
+        assert.ok(swept.expiredUndecided >= 1, 'dead ran out undecided');
         assert.ok(await st.sessions.getSession(live.random));
         assert.ok(await st.sessions.getSession(ticketLive.random));
         assert.equal(await st.sessions.getSession(dead.random), null);
         assert.equal(await st.sessions.getSession(ticketUsed.random), null);
+        // Each code that ran out is counted by one sweep only.
+        assert.deepEqual(await st.sessions.deleteExpired(now), { removed: 0, expiredUndecided: 0 });
+      });
+
+      it('counts the codes waiting for a scan or a decision, and those that ran out undecided', async () => {
+        // Far past every other test's codes, so only these can be waiting then.
+        const now = T0 + 1_000_000_000;
+        const over = { createdAt: now - 1000, expiresAt: now + 1000 };
+        const before = await st.sessions.countWaiting(now);
+        const pending = session(over);
+        const scanned = session({ ...over, status: QrStatus.Scanned, userId: 'u' });
+        const stepUp = session({ ...over, status: QrStatus.StepUp, userId: 'u' });
+        const approved = session({ ...over, status: QrStatus.Authorized, userId: 'u' });
+        const refused = session({ ...over, status: QrStatus.Cancelled, userId: 'u' });
+        const ranOut = session({ createdAt: now - 2000, expiresAt: now });
+        for (const s of [pending, scanned, stepUp, approved, refused, ranOut]) {
+          await st.sessions.createSession(s);
+        }
+        assert.equal((await st.sessions.countWaiting(now)) - before, 3, 'pending, scanned and step-up');
+        // A scan keeps a code waiting; a decision ends its wait.
+        await st.sessions.transition(pending.random, {
+          from: QrStatus.Pending,
+          to: QrStatus.Scanned,
+          now,
+          set: { userId: 'u' },
+        });
+        assert.equal((await st.sessions.countWaiting(now)) - before, 3);
+        await st.sessions.transition(scanned.random, { from: QrStatus.Scanned, to: QrStatus.Cancelled, now });
+        assert.equal((await st.sessions.countWaiting(now)) - before, 2);
+        assert.equal(await st.sessions.countWaiting(now + 1000), 0, 'none waits past its expiry');
+        // The two left waiting run out; decided codes never count as expired.
+        const swept = await st.sessions.deleteExpired(now + 1000);
+        assert.ok(swept.expiredUndecided >= 3, 'pending, step-up and the one that ran out before');
+        assert.equal((await st.sessions.deleteExpired(now + 1000)).expiredUndecided, 0);
+        assert.equal((await st.sessions.countWaiting(now)) - before, 0);
       });
     });
 
@@ -796,6 +833,8 @@ export function storageConformance(name: string, open: () => Storage | Promise<S
         );
       });
     });
+
+    oidcArtifactCases(() => st.oidc);
 
     it('answers ping', async () => {
       await st.ping();

@@ -91,14 +91,14 @@ export async function startInstance(name: string, env: Record<string, string>): 
   for (;;) {
     const instance = launch(name, await freePort(), env);
     try {
-      // Started once it answers: its port opens last, after storage and seeding.
+      // Started once /health says so: the port opens after storage, and /health waits for the seeding.
       await untilHealthy(instance);
       return instance;
     } catch (err) {
       if (instance.running()) throw err;
       await instance.exited; // all its output is in once its streams have closed
       // The port was free when picked; on a busy machine something else may have taken it since.
-      if (instance.output().includes('EADDRINUSE')) continue;
+      if (instance.output().includes('the port is in use')) continue;
       throw new Error(`${name} exited during start:\n${instance.output()}`, { cause: err });
     }
   }

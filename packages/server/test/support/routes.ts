@@ -19,3 +19,10 @@ export function registeredRoutes(app: FastifyInstance): string[] {
 
 /** The rendered API document's pages and assets: not operations of the API. */
 export const isDocsPage = (route: string) => /^GET \/docs(\/|$)/.test(route);
+
+/**
+ * The OpenID provider's own endpoints (OAuth 2.0 and OpenID Connect, which its
+ * discovery document describes) and its sign-in pages, all under /oidc/: not
+ * operations of this API.
+ */
+export const isOidcProviderRoute = (route: string) => /^[A-Z]+ \/oidc\//.test(route);

@@ -70,6 +70,14 @@ export interface PublicIdRotation {
   now: number;
 }
 
+/** What one sweep of expired sessions did. */
+export interface SweepResult {
+  /** Sessions removed. */
+  removed: number;
+  /** Of the removed, codes that expired undecided (nobody approved or refused them in time). */
+  expiredUndecided: number;
+}
+
 export interface ConsumedTicket {
   random: string;
   appId: string;
@@ -100,8 +108,15 @@ export interface QrSessionStore {
   peekTicket(ticket: string, now: number): Promise<{ appId: string; random: string } | null>;
   /** Atomic single use: exactly one caller gets the record for a live ticket of `appId`. */
   consumeTicket(ticket: string, appId: string, now: number): Promise<ConsumedTicket | null>;
-  /** Removes sessions that nobody can use any more; returns how many. */
-  deleteExpired(now: number): Promise<number>;
+  /**
+   * Removes sessions that nobody can use any more. Says how many, and how
+   * many of them ran out while still waiting for a scan or a decision (status
+   * 0, 1 or 4): each such code is counted by exactly one sweep, whichever
+   * instance runs it.
+   */
+  deleteExpired(now: number): Promise<SweepResult>;
+  /** How many codes wait for a scan or a decision (status 0, 1 or 4) and have not expired at `now`. */
+  countWaiting(now: number): Promise<number>;
   /**
    * Optional fast path for polling, the hottest read: if this process knows
    * from memory that the code is still waiting untouched (status 0, seq 0)

@@ -25,6 +25,7 @@ import type {
   QrSessionStore,
   RequestContext,
   SessionEvents,
+  SweepResult,
   UserRecord,
 } from '../ports.js';
 import type { TokenService } from '../tokens/tokens.js';
@@ -115,6 +116,17 @@ export interface IssuedCode {
   rotatesIn: number | null;
 }
 
+/** How a QR login ended, as the service counts it: the audited outcomes, and codes that ran out. */
+export type QrLoginEnd = QrLoginOutcome | 'expired';
+
+/**
+ * Told how QR logins end as they end here (metrics): an approval or refusal
+ * where the phone's call landed, a redemption where the website's did, and
+ * codes that expired undecided where the sweep found them. Summed over the
+ * instances, each login is counted once. Must not throw.
+ */
+export type QrLoginListener = (end: QrLoginEnd, count: number) => void;
+
 /** The biggest customData we put into a QR code (bytes of JSON): keeps codes scannable. */
 export const MAX_CUSTOM_DATA_BYTES = 512;
 
@@ -123,6 +135,8 @@ export const MAX_CUSTOM_DATA_BYTES = 512;
  * inputs, storage sits behind the contracts, time comes from the clock.
  */
 export class QrLoginService {
+  readonly #listeners = new Set<QrLoginListener>();
+
   constructor(
     private readonly sessions: QrSessionStore,
     private readonly events: SessionEvents,
@@ -133,6 +147,16 @@ export class QrLoginService {
     private readonly webSessions: WebSessionService,
     private readonly geo: CountryLookup | null = null,
   ) {}
+
+  /** Calls `listener` at each end of a QR login from now on; the result stops that. */
+  onEnd(listener: QrLoginListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #ended(end: QrLoginEnd, count = 1): void {
+    if (count > 0) for (const listener of this.#listeners) listener(end, count);
+  }
 
   async generate(input: GenerateInput): Promise<IssuedCode> {
     const { app } = input;
@@ -453,7 +477,10 @@ export class QrLoginService {
     if (next) {
       this.events.publish(next);
       const outcome = AUDITED[action];
-      if (outcome) await this.#record(next, outcome, ip);
+      if (outcome) {
+        this.#ended(outcome);
+        await this.#record(next, outcome, ip);
+      }
       return { random: publicId, status: next.status, description: statusWords['en-US'][next.status] };
     }
     // The compare-and-set lost: explain why from what is stored now.
@@ -507,7 +534,11 @@ export class QrLoginService {
     const consumed = (await this.sessions.consumeTicket(ticket, app.id, now)) ?? fail('TICKET_INVALID');
     const user = (await this.directory.getUser(consumed.userId)) ?? fail('TICKET_INVALID');
     // The audit line goes with the web session, only once the user may have a token at all.
-    return this.#webUser(user, app, session, ticket, () => this.#record(session, 'redeemed', null));
+    const redeemed = await this.#webUser(user, app, session, ticket, () =>
+      this.#record(session, 'redeemed', null),
+    );
+    this.#ended('redeemed');
+    return redeemed;
   }
 
   async #record(s: QrSessionRecord, outcome: QrLoginOutcome, deviceIp: string | null): Promise<void> {
@@ -602,9 +633,16 @@ export class QrLoginService {
     return userView(user, { token: issued.token, exp: issued.claims.exp });
   }
 
-  /** Housekeeping: forget sessions nobody can use any more. */
-  deleteExpired(): Promise<number> {
-    return this.sessions.deleteExpired(this.clock.now());
+  /** Housekeeping: forget sessions nobody can use any more; codes that ran out undecided end here. */
+  async deleteExpired(): Promise<SweepResult> {
+    const result = await this.sessions.deleteExpired(this.clock.now());
+    this.#ended('expired', result.expiredUndecided);
+    return result;
+  }
+
+  /** How many codes wait for a scan or a decision now, on every instance sharing the storage. */
+  countWaiting(): Promise<number> {
+    return this.sessions.countWaiting(this.clock.now());
   }
 }
 

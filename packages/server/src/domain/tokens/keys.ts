@@ -19,6 +19,8 @@ interface LoadedKey {
   record: SigningKeyRecord;
   publicKey: KeyObject;
   publicJwk: PublicJwk;
+  /** Opened (unsealed) private JWK, kept for the embedded OpenID provider's key set. */
+  privateJwk: JsonWebKey;
   signer: JwtSigner;
 }
 
@@ -112,7 +114,8 @@ export class KeyRing {
       }
       const publicKey = createPublicKey({ key: JSON.parse(record.publicJwk), format: 'jwk' });
       const privateJwk = this.sealer.open(record.privateJwk, sealLabels.signingKey(record.kid));
-      const privateKey = createPrivateKey({ key: JSON.parse(privateJwk), format: 'jwk' });
+      const privateJwkParsed = JSON.parse(privateJwk) as JsonWebKey;
+      const privateKey = createPrivateKey({ key: privateJwkParsed, format: 'jwk' });
       const { x, y } = JSON.parse(record.publicJwk) as { x: string; y: string };
       const publicJwk: PublicJwk = {
         kty: 'EC',
@@ -123,7 +126,13 @@ export class KeyRing {
         alg: 'ES256',
         use: 'sig',
       };
-      keys.set(record.kid, { record, publicKey, publicJwk, signer: createSigner(record.kid, privateKey) });
+      keys.set(record.kid, {
+        record,
+        publicKey,
+        publicJwk,
+        privateJwk: privateJwkParsed,
+        signer: createSigner(record.kid, privateKey),
+      });
     }
     this.#keys = keys;
     this.#jwks = { keys: [...keys.values()].map((k) => k.publicJwk) };
@@ -172,6 +181,11 @@ export class KeyRing {
     return fresh.kid;
   }
 
+  /** Whether a key is loaded that can sign now (after `init`, unless every key was retired). */
+  get canSign(): boolean {
+    return this.#pickActive() !== null;
+  }
+
   get signer(): JwtSigner {
     const active = this.#pickActive();
     if (!active) throw new Error('KeyRing used before init()');
@@ -189,5 +203,23 @@ export class KeyRing {
 
   get jwks(): Jwks {
     return this.#jwks;
+  }
+
+  /**
+   * The private JWKs of the published keys, the one that signs now first:
+   * for the embedded OpenID provider, which signs with the first key of its
+   * set and publishes all of them (the same set as `jwks`).
+   */
+  privateJwks(): JsonWebKey[] {
+    const active = this.#pickActive();
+    const all = [...this.#keys.values()];
+    const ordered = active ? [active, ...all.filter((k) => k !== active)] : all;
+    return ordered.map((k) => ({
+      // The opened JWK: the stored one may be sealed (KEY_ENCRYPTION_KEY).
+      ...k.privateJwk,
+      kid: k.record.kid,
+      alg: 'ES256',
+      use: 'sig',
+    }));
   }
 }

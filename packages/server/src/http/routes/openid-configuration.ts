@@ -1,23 +1,23 @@
 import { routes } from '@scanlogin/protocol';
 import type { Services } from '../../services.js';
 import { operation, type TypedApp } from '../route.js';
+import { forwardToProvider } from './oidc/forward.js';
 
-/** GET /.well-known/openid-configuration: enough discovery metadata for JWT libraries to find the keys. */
+/**
+ * GET /.well-known/openid-configuration (and RFC 8414's oauth-authorization-server):
+ * the OpenID provider's own discovery document, so it names exactly what is
+ * served: the issuer (PUBLIC_URL), authorization, token, userinfo, device
+ * authorization, end-session, revocation and introspection endpoints, PKCE
+ * S256, ES256, and the JWKS at /.well-known/jwks.json (the same keys as our
+ * tokens). The table's schema describes it; the provider writes it.
+ */
 export default function openidConfigurationRoute(app: TypedApp, s: Services): void {
-  const doc = {
-    issuer: s.config.publicUrl,
-    jwks_uri: `${s.config.publicUrl}/.well-known/jwks.json`,
-    response_types_supported: ['none'],
-    subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['ES256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic'],
-    claims_supported: ['iss', 'sub', 'aud', 'iat', 'exp', 'jti', 'userpool_id', 'token_use', 'amr', 'sid'],
-  };
-  app.route({
-    ...operation(routes.openidConfiguration),
-    handler: async (_request, reply) => {
-      reply.header('cache-control', 'public, max-age=300');
-      return doc;
-    },
-  });
+  for (const r of [routes.openidConfiguration, routes.oauthAuthorizationServer]) {
+    app.route({
+      ...operation(r),
+      handler: (request, reply) => {
+        forwardToProvider(request, reply, s);
+      },
+    });
+  }
 }

@@ -37,7 +37,7 @@ export default function checkRoute(app: TypedApp, s: Services): void {
       const reader = { understandsStepUp: request.query.stepUp === '1', lang: requestLang(request) };
       if (!wait) return ok(await s.qr.check(random, proof, reader));
 
-      const release = app.heldRequests.acquire(request.ip);
+      const release = app.heldRequests.acquire(request.ip, 'long_poll');
       const watch = s.qr.watch(random);
       try {
         let view: CheckView = await s.qr.check(random, proof, reader);

@@ -26,7 +26,7 @@ export default function eventsRoute(app: TypedApp, s: Services): void {
       const proof = bindingProof(request);
       const reader = { understandsStepUp: request.query.stepUp === '1', lang: answerLang(request, reply) };
       await limitStatusReads(s, random, request.ip);
-      const release = app.heldRequests.acquire(request.ip);
+      const release = app.heldRequests.acquire(request.ip, 'event_stream');
       const watch = s.qr.watch(random);
       let view: CheckView;
       try {

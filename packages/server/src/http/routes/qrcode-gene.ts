@@ -28,7 +28,8 @@ export default function geneRoute(app: TypedApp, s: Services): void {
     ...operation(routes.qrcodeGenerate),
     handler: async (request, reply) => {
       const application = await s.directory.requireApp(headerValue(request, 'x-authing-app-id'));
-      assertOriginAllowed(request, application);
+      // Our own hosted OpenID sign-in page asks for codes of whichever client it signs in to.
+      if (headerValue(request, 'origin') !== s.oidc.issuerOrigin) assertOriginAllowed(request, application);
       await s.limiter.hit(`gene:ip:${request.ip}`, s.config.rateGenePerIp, 60_000);
       await s.limiter.hit(`gene:app:${application.id}`, s.config.rateGenePerApp, 60_000);
       // authing-js-sdk sends custom data as `params`; `customData` is accepted too.

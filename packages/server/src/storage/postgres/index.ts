@@ -5,6 +5,7 @@ import { Db, toStorageError } from './db.js';
 import { PgDirectory } from './directory.js';
 import { PgKeys } from './keys.js';
 import { migratePostgres } from './migrations.js';
+import { PgOidcArtifacts } from './oidc.js';
 import { PgWebSessions } from './web-sessions.js';
 
 export { isConnectionError } from './db.js';
@@ -34,6 +35,7 @@ export interface PostgresStorage {
   readonly keys: KeyStore;
   readonly audit: AuditStore;
   readonly webSessions: WebSessionStore;
+  readonly oidc: PgOidcArtifacts;
   readonly migration: { from: number; to: number };
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +90,7 @@ export async function openPostgres(url: string, opts: PostgresOptions = {}): Pro
     keys: new PgKeys(db),
     audit: new PgAudit(db),
     webSessions: new PgWebSessions(db),
+    oidc: new PgOidcArtifacts(db),
     migration,
     async ping() {
       await db.query('SELECT 1');

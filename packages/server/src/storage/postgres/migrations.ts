@@ -130,6 +130,25 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX users_username_key ON users(pool_id, username_key) WHERE username_key IS NOT NULL;
     `);
   },
+  // 3: what the OpenID provider keeps durably (src/domain/oidc/ports.ts). The payload is TEXT, not
+  // JSONB: it holds request parameters verbatim, and JSONB refuses some text that JSON allows (\u0000).
+  `
+  CREATE TABLE oidc_artifacts (
+    kind TEXT COLLATE "C" NOT NULL,
+    id TEXT COLLATE "C" NOT NULL,
+    payload TEXT NOT NULL,
+    grant_id TEXT COLLATE "C",
+    user_code TEXT COLLATE "C",
+    uid TEXT COLLATE "C",
+    expires_at BIGINT,
+    consumed_at BIGINT,
+    PRIMARY KEY (kind, id)
+  );
+  CREATE INDEX oidc_artifacts_grant ON oidc_artifacts(grant_id) WHERE grant_id IS NOT NULL;
+  CREATE INDEX oidc_artifacts_user_code ON oidc_artifacts(kind, user_code) WHERE user_code IS NOT NULL;
+  CREATE INDEX oidc_artifacts_uid ON oidc_artifacts(kind, uid) WHERE uid IS NOT NULL;
+  CREATE INDEX oidc_artifacts_expiry ON oidc_artifacts(expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];
 
 /**

@@ -12,6 +12,7 @@ import { connect, disconnect, guard, whenReady } from './connection.js';
 import { RedisCounters } from './counters.js';
 import { RedisSessionEvents } from './events.js';
 import { KeySpace } from './keys.js';
+import { RedisOidcArtifacts } from './oidc.js';
 import { defineScripts } from './scripts.js';
 import { RedisSessions } from './sessions.js';
 
@@ -38,6 +39,7 @@ export interface RedisHotStorage {
   sessions: RedisSessions;
   counters: RedisCounters;
   events: RedisSessionEvents;
+  oidc: RedisOidcArtifacts;
   /** Both connections answer (for /health); rejects with StorageUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -53,10 +55,16 @@ export interface RedisHotStorage {
 export async function openRedis(url: string, opts: OpenRedisOptions = {}): Promise<RedisHotStorage> {
   const keys = new KeySpace(opts.keyPrefix ?? 'scanlogin:');
   const graceMs = opts.graceMs ?? 60_000;
+  const report = opts.report ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Until the first connection, a failure is the start's own error (one line, by the caller):
+  // the outage lines begin once there is something to lose.
+  let opened = false;
   const settings = {
     connectTimeoutMs: opts.connectTimeoutMs ?? 2000,
     commandTimeoutMs: opts.commandTimeoutMs ?? 2000,
-    report: opts.report ?? ((line: string) => process.stderr.write(`${line}\n`)),
+    report: (line: string) => {
+      if (opened) report(line);
+    },
   };
   const commands = connect(url, 'commands', settings);
   const subscriber = connect(url, 'events', settings);
@@ -68,6 +76,7 @@ export async function openRedis(url: string, opts: OpenRedisOptions = {}): Promi
     const startup = opts.startupTimeoutMs ?? 5000;
     await Promise.all([whenReady(commands, startup), whenReady(subscriber, startup)]);
     await events.start();
+    opened = true;
   } catch (err) {
     await closeAll();
     throw err instanceof StorageUnavailableError ? err : new StorageUnavailableError('redis', err);
@@ -77,6 +86,7 @@ export async function openRedis(url: string, opts: OpenRedisOptions = {}): Promi
     sessions: new RedisSessions(redis, keys, graceMs),
     counters: new RedisCounters(redis, keys, graceMs),
     events,
+    oidc: new RedisOidcArtifacts(commands, keys, graceMs),
     async ping() {
       // The subscriber answers PING even in subscriber mode; a dead one means lost events.
       await guard(() => Promise.all([commands.ping(), subscriber.ping()]));

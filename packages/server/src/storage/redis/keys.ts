@@ -6,6 +6,7 @@
  *   {p}qr:p:{publicId}    string  → random (the id printed in the QR code)
  *   {p}qr:t:{ticket}      string  → random (the ticket the page redeems)
  *   {p}qr:expiry          zset    random scored by when nobody can use it any more
+ *   {p}qr:open            zset    random of each code waiting for a scan or a decision, scored by its expiry
  *   {p}ctr:{key}          hash    one fixed-window counter: count, resetAt
  *   {p}ev:{random}        channel status changes of one session (pub/sub)
  *
@@ -32,6 +33,10 @@ export class KeySpace {
   }
   get expiry(): string {
     return `${this.prefix}qr:expiry`;
+  }
+  /** Codes still waiting (status 0, 1 or 4) by expiry: counted for metrics, pruned by the sweep. */
+  get open(): string {
+    return `${this.prefix}qr:open`;
   }
   counter(key: string): string {
     return `${this.prefix}ctr:${key}`;

@@ -41,6 +41,17 @@ local function uselessAfter(key)
   return at
 end
 
+-- Keeps the open-codes index ({p}qr:open) in step with the session's status: a code waiting
+-- for a scan or a decision (0, 1, 4) is in it, scored by its expiry; a decided one is not.
+local function fileOpen(key, random)
+  local v = redis.call('HMGET', key, 'status', 'expiresAt')
+  if v[1] == '0' or v[1] == '1' or v[1] == '4' then
+    redis.call('ZADD', P .. 'qr:open', tonumber(v[2]), random)
+  else
+    redis.call('ZREM', P .. 'qr:open', random)
+  end
+end
+
 -- Files the session in the sweep index (KEYS[2]) and keeps its hash and index
 -- entries until it is useless, counted from \`reference\` (a time of the same
 -- clock as the record's), plus the grace. Never shortens a TTL.
@@ -72,6 +83,7 @@ redis.call('HSET', key, unpack(ARGV, 3))
 redis.call('SET', publicIdKey(f.publicId), f.random)
 if f.ticket then redis.call('SET', ticketKey(f.ticket), f.random) end
 track(key, f.random, tonumber(f.createdAt))
+fileOpen(key, f.random)
 return 1
 `;
 
@@ -116,6 +128,7 @@ redis.call('HINCRBY', key, 'seq', 1)
 for field, value in pairs(req.write) do redis.call('HSET', key, field, value) end
 for _, field in ipairs(req.clear) do redis.call('HDEL', key, field) end
 track(key, random, req.now)
+fileOpen(key, random)
 return redis.call('HGETALL', key)
 `;
 

@@ -4,6 +4,7 @@ import type {
   PublicIdRotation,
   QrSessionRecord,
   QrSessionStore,
+  SweepResult,
   TransitionRequest,
 } from '../../domain/ports.js';
 import { decodeSession, decodeSessionReply, encodeField, encodeSession } from './codec.js';
@@ -129,7 +130,9 @@ export class RedisSessions implements QrSessionStore {
     return { random: random!, appId: app!, poolId: poolId!, userId: userId as string };
   }
 
-  async deleteExpired(now: number): Promise<number> {
+  async deleteExpired(now: number): Promise<SweepResult> {
+    // One command, so concurrent sweeps of several instances each count a code at most once.
+    const expiredUndecided = await guard(() => this.redis.zremrangebyscore(this.keys.open, '-inf', now));
     let removed = 0;
     for (;;) {
       const reply = await guard(() =>
@@ -137,7 +140,11 @@ export class RedisSessions implements QrSessionStore {
       );
       const [deleted, visited] = reply as [number, number];
       removed += deleted;
-      if (visited < SWEEP_BATCH) return removed;
+      if (visited < SWEEP_BATCH) return { removed, expiredUndecided };
     }
+  }
+
+  countWaiting(now: number): Promise<number> {
+    return guard(() => this.redis.zcount(this.keys.open, `(${now}`, '+inf'));
   }
 }

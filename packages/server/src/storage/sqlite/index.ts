@@ -14,6 +14,7 @@ import { openSqlite } from './db.js';
 import { SqliteDirectory } from './directory.js';
 import { GroupCommit } from './group-commit.js';
 import { SqliteKeys } from './keys.js';
+import { SqliteOidcArtifacts } from './oidc.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteWebSessions } from './web-sessions.js';
 
@@ -38,6 +39,7 @@ export class SqliteStorage implements DurableStores {
   readonly events = new LocalSessionEvents();
   readonly audit: AuditStore;
   readonly webSessions: WebSessionStore;
+  readonly oidc: SqliteOidcArtifacts;
 
   readonly #checkpointer: WalCheckpointer | null;
   readonly #writes: GroupCommit;
@@ -57,6 +59,7 @@ export class SqliteStorage implements DurableStores {
     this.sessions = new SqliteSessions(this.db, this.#writes);
     this.audit = new SqliteAudit(this.db, this.#writes);
     this.webSessions = new SqliteWebSessions(this.db, this.#writes);
+    this.oidc = new SqliteOidcArtifacts(this.db, this.#writes);
   }
 
   async ping(): Promise<void> {

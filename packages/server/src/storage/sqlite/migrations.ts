@@ -155,4 +155,22 @@ export const migrations: readonly Migration[] = [
   // 7: throttling counters live in memory in the embedded mode (one process owns the file) and in
   // Redis with several instances; the table that held them before is no longer read.
   'DROP TABLE IF EXISTS counters;',
+  // 8: what the OpenID provider keeps (src/domain/oidc/ports.ts).
+  `
+  CREATE TABLE oidc_artifacts (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    grant_id TEXT,
+    user_code TEXT,
+    uid TEXT,
+    expires_at INTEGER,
+    consumed_at INTEGER,
+    PRIMARY KEY (kind, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX oidc_artifacts_grant ON oidc_artifacts(grant_id) WHERE grant_id IS NOT NULL;
+  CREATE INDEX oidc_artifacts_user_code ON oidc_artifacts(kind, user_code) WHERE user_code IS NOT NULL;
+  CREATE INDEX oidc_artifacts_uid ON oidc_artifacts(kind, uid) WHERE uid IS NOT NULL;
+  CREATE INDEX oidc_artifacts_expiry ON oidc_artifacts(expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];

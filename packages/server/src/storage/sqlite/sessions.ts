@@ -6,6 +6,7 @@ import type {
   QrSessionRecord,
   QrSessionStore,
   StoredStatus,
+  SweepResult,
   TransitionRequest,
 } from '../../domain/ports.js';
 import type { Row } from '../rows.js';
@@ -74,6 +75,13 @@ export class SqliteSessions implements QrSessionStore {
         `UPDATE qr_sessions SET ticket_used = 1
          WHERE ticket = ? AND app_id = ? AND ticket_used = 0 AND ticket_expires_at > ?
          RETURNING random, app_id, pool_id, user_id`,
+      ),
+      // Codes still waiting for a scan or a decision: pending (0), scanned (1), step-up (4).
+      countWaiting: db.prepare(
+        'SELECT COUNT(*) AS n FROM qr_sessions WHERE expires_at > ? AND status IN (0, 1, 4)',
+      ),
+      countExpiredUndecided: db.prepare(
+        'SELECT COUNT(*) AS n FROM qr_sessions WHERE expires_at <= ? AND status IN (0, 1, 4)',
       ),
       // A session is useless once its code expired and its ticket (if any) expired or was used.
       deleteExpired: db.prepare(
@@ -165,9 +173,15 @@ export class SqliteSessions implements QrSessionStore {
         : null;
     });
   }
-  deleteExpired(now: number): Promise<number> {
+  deleteExpired(now: number): Promise<SweepResult> {
     return this.writes.run(() => {
-      return this.#s.deleteExpired.run({ now }).changes;
+      // Undecided codes have no ticket, so the DELETE below takes every one of them counted here.
+      const expiredUndecided = (this.#s.countExpiredUndecided.get(now) as { n: number }).n;
+      return { removed: this.#s.deleteExpired.run({ now }).changes, expiredUndecided };
     });
+  }
+
+  async countWaiting(now: number): Promise<number> {
+    return (this.#s.countWaiting.get(now) as { n: number }).n;
   }
 }

@@ -3,21 +3,7 @@ import type { PoolSecurity } from '../../../domain/ports.js';
 import type { Services } from '../../../services.js';
 import { ok } from '../../envelope.js';
 import { operation, type TypedApp } from '../../route.js';
-import { poolView } from './views.js';
-
-const SECURITY = [
-  'proximityPolicy',
-  'checkCode',
-  'requireBinding',
-  'rotateQrEvery',
-] as const satisfies readonly (keyof PoolSecurity)[];
-
-/** The security settings a body gives (flat on the wire). */
-function securityOf(b: Partial<PoolSecurity>): Partial<PoolSecurity> {
-  const out: Partial<PoolSecurity> = {};
-  for (const k of SECURITY) if (b[k] !== undefined) Object.assign(out, { [k]: b[k] });
-  return out;
-}
+import { poolView, securityOf } from './views.js';
 
 /** /api/admin/pools: list, create and change user pools. */
 export default function adminPoolRoutes(app: TypedApp, s: Services): void {

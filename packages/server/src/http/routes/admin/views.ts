@@ -1,4 +1,4 @@
-import type { AppRecord, PoolRecord, QrSettings } from '../../../domain/ports.js';
+import type { AppRecord, PoolRecord, PoolSecurity, QrSettings } from '../../../domain/ports.js';
 
 export const poolView = (p: PoolRecord) => ({
   id: p.id,
@@ -36,4 +36,17 @@ export function pickQr(b: Partial<QrSettings>): Partial<QrSettings> {
   const qr: Partial<QrSettings> = {};
   for (const k of QR_SETTINGS) if (b[k] !== undefined) Object.assign(qr, { [k]: b[k] });
   return qr;
+}
+const SECURITY = [
+  'proximityPolicy',
+  'checkCode',
+  'requireBinding',
+  'rotateQrEvery',
+] as const satisfies readonly (keyof PoolSecurity)[];
+
+/** The security settings a body gives (flat on the wire). */
+export function securityOf(b: Partial<PoolSecurity>): Partial<PoolSecurity> {
+  const out: Partial<PoolSecurity> = {};
+  for (const k of SECURITY) if (b[k] !== undefined) Object.assign(out, { [k]: b[k] });
+  return out;
 }

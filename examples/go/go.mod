@@ -1,0 +1,3 @@
+module example.com/scanlogin-verify
+
+go 1.19
