@@ -58,12 +58,17 @@ export function launchChromium(extraArgs: string[] = [], opts: LaunchOptions = {
   });
 }
 
-/** A browser context whose waits have no deadline (see the file's comment). */
+/**
+ * A browser context whose waits have no deadline (see the file's comment).
+ * Its language is en-US unless `options.locale` says otherwise: pages follow
+ * the browser's language, and a test that reads their words names the one it
+ * expects, so the machine's own never leaks in.
+ */
 export async function newContext(
   browser: Browser,
   options: BrowserContextOptions = {},
 ): Promise<BrowserContext> {
-  const context = await browser.newContext(options);
+  const context = await browser.newContext({ locale: 'en-US', ...options });
   context.setDefaultTimeout(0);
   context.setDefaultNavigationTimeout(0);
   return context;

@@ -4,16 +4,19 @@
  * through that client.
  */
 import { ScanloginApp } from '@scanlogin/app-sdk';
+import type { Lang } from './i18n.js';
 import { clearSession, loadSession, type SavedSession, saveSession } from './session.js';
 
 /** The companion is served by the service itself: same origin, no CORS. */
 const host = location.origin;
 
-function clientFor(poolId: string | null, token: string | null): ScanloginApp {
+/** A client that asks the service for its words (messages, places) in the app's language. */
+function clientFor(poolId: string | null, token: string | null, lang: Lang): ScanloginApp {
   return new ScanloginApp({
     host,
     ...(poolId ? { userPoolId: poolId } : {}),
     token,
+    lang,
     onTokenChange: (t) => {
       if (t === null) clearSession(window.localStorage);
     },
@@ -21,8 +24,14 @@ function clientFor(poolId: string | null, token: string | null): ScanloginApp {
 }
 
 export class Account {
+  readonly #lang: Lang;
   #session: SavedSession | null = loadSession(window.localStorage);
-  #client: ScanloginApp | null = this.#session ? clientFor(this.#session.poolId, this.#session.token) : null;
+  #client: ScanloginApp | null;
+
+  constructor(lang: Lang) {
+    this.#lang = lang;
+    this.#client = this.#session ? clientFor(this.#session.poolId, this.#session.token, lang) : null;
+  }
 
   get session(): SavedSession | null {
     return this.#session;
@@ -39,8 +48,8 @@ export class Account {
    */
   async signIn(account: string, password: string): Promise<SavedSession> {
     let poolId = new URLSearchParams(location.search).get('pool');
-    if (!poolId) poolId = (await clientFor(null, null).getPoolConfig()).userPoolId;
-    const user = await clientFor(poolId, null).login(account, password);
+    if (!poolId) poolId = (await clientFor(null, null, this.#lang).getPoolConfig()).userPoolId;
+    const user = await clientFor(poolId, null, this.#lang).login(account, password);
     const session: SavedSession = {
       token: user.token,
       poolId: user.userPoolId || poolId,
@@ -49,7 +58,7 @@ export class Account {
     };
     saveSession(window.localStorage, session);
     this.#session = session;
-    this.#client = clientFor(session.poolId, session.token);
+    this.#client = clientFor(session.poolId, session.token, this.#lang);
     return session;
   }
 

@@ -1,7 +1,8 @@
 /**
  * Turns what the service reports (request context, history entries, signed-in
- * websites) into the lines the confirm, history and websites screens show.
- * Pure: no DOM.
+ * websites) into the lines the confirm, history and websites screens show, in
+ * the language asked for (the service names places in it too: the app tells
+ * it the language). Times and durations are Intl's words. Pure: no DOM.
  */
 import {
   type AppSession,
@@ -12,6 +13,7 @@ import {
   visibleText,
   type WebSession,
 } from '@scanlogin/app-sdk';
+import { formatRelative, type Lang, textsFor } from './i18n.js';
 
 /** What the confirm screen shows, each value ready for `textContent`. */
 export interface ConfirmView {
@@ -41,36 +43,46 @@ export interface PageContextLines {
   more: string | null;
 }
 
-export const UNKNOWN_ORIGIN = 'Unknown website (the browser did not say)';
-
-/** "203.0.113.9, Berlin (Germany)" or "203.0.113.9 (location unknown)". */
-export function placeLine(ip: string | null | undefined, place: string | null | undefined): string {
-  const address = ip?.trim() || 'an unknown address';
+/** "Berlin, Germany (203.0.113.9)" or "203.0.113.9 (location unknown)". */
+export function placeLine(
+  ip: string | null | undefined,
+  place: string | null | undefined,
+  lang: Lang,
+): string {
+  const t = textsFor(lang).lines;
+  const address = ip?.trim() || t.unknownAddress;
   const at = place?.trim();
-  return at ? `${at} (${address})` : `${address} (location unknown)`;
+  return at ? t.placeAt(at, address) : t.placeUnknown(address);
 }
 
 /** "Chrome 131 on Linux"; either half may be missing. */
-export function deviceLine(browser: string | null | undefined, os: string | null | undefined): string {
+export function deviceLine(
+  browser: string | null | undefined,
+  os: string | null | undefined,
+  lang: Lang,
+): string {
+  const t = textsFor(lang).lines;
   const b = browser?.trim();
   const o = os?.trim();
-  if (b && o) return `${b} on ${o}`;
+  if (b && o) return t.browserOn(b, o);
   if (b) return b;
-  if (o) return `A browser on ${o}`;
-  return 'Unknown browser';
+  if (o) return t.aBrowserOn(o);
+  return t.unknownBrowser;
 }
 
-/** "just now", "12 seconds ago", "3 minutes ago", "in the future" (clock skew). */
-export function ago(thenMs: number, nowMs: number): string {
+/**
+ * "just now", "12 seconds ago", "3 minutes ago" (Intl's words); a time a
+ * little ahead of the phone's clock (skew) is "just now" too.
+ */
+export function ago(thenMs: number, nowMs: number, lang: Lang): string {
   const s = Math.round((nowMs - thenMs) / 1000);
-  if (s < -5) return 'moments ago';
-  if (s < 5) return 'just now';
-  if (s < 90) return `${s} seconds ago`;
+  if (s < 5) return textsFor(lang).lines.justNow;
+  if (s < 90) return formatRelative(-s, 'second', lang);
   const m = Math.round(s / 60);
-  if (m < 90) return `${m} minutes ago`;
+  if (m < 90) return formatRelative(-m, 'minute', lang);
   const h = Math.round(m / 60);
-  if (h < 36) return `${h} hours ago`;
-  return `${Math.round(h / 24)} days ago`;
+  if (h < 36) return formatRelative(-h, 'hour', lang);
+  return formatRelative(-Math.round(h / 24), 'day', lang);
 }
 
 function parseTime(iso: string | null | undefined): number | null {
@@ -79,18 +91,19 @@ function parseTime(iso: string | null | undefined): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-/** "14:03:12 (12 seconds ago)" in the user's locale; older times carry the date. */
-export function timeLine(iso: string | null | undefined, nowMs: number, locale?: string): string {
+/** "14:03:12 (12 seconds ago)" in `lang`; older times carry the date. */
+export function timeLine(iso: string | null | undefined, nowMs: number, lang: Lang): string {
   const t = parseTime(iso);
-  if (t === null) return 'Unknown time';
+  const words = textsFor(lang).lines;
+  if (t === null) return words.unknownTime;
   const sameDay = new Date(t).toDateString() === new Date(nowMs).toDateString();
   const fmt = new Intl.DateTimeFormat(
-    locale,
+    lang,
     sameDay
       ? { hour: '2-digit', minute: '2-digit', second: '2-digit' }
       : { dateStyle: 'medium', timeStyle: 'short' },
   );
-  return `${fmt.format(t)} (${ago(t, nowMs)})`;
+  return words.timeAgo(fmt.format(t), ago(t, nowMs, lang));
 }
 
 /** A logo the page can show under its Content-Security-Policy (no other host is ever contacted). */
@@ -112,17 +125,21 @@ export function checkChoicesOf(ctx: RequestContext | null): number[] | null {
   return v.every((n) => Number.isInteger(n) && n >= 0 && n <= 99) ? (v as number[]) : null;
 }
 
-/** A warning when the service sees the phone far from the browser that asked, else null. */
-export function proximityWarning(ctx: RequestContext | null): string | null {
+/**
+ * A warning when the service sees the phone far from the browser that asked,
+ * else null. The places are the service's words, in the language the app
+ * asked it for.
+ */
+export function proximityWarning(ctx: RequestContext | null, lang: Lang): string | null {
   const p = ctx?.['proximity'] as { mismatch?: unknown; phonePlace?: unknown } | null | undefined;
   if (!ctx || typeof p !== 'object' || p === null || p.mismatch !== true) return null;
+  const t = textsFor(lang).lines;
   const phone = typeof p.phonePlace === 'string' && p.phonePlace.trim() ? p.phonePlace.trim() : null;
   const browser = ctx.place?.trim() || ctx.ip?.trim() || null;
-  const where = [
-    browser ? `the request came from ${browser}` : null,
-    phone ? `your phone is in ${phone}` : null,
-  ].filter(Boolean);
-  return `Your phone seems to be far from the browser that asked${where.length ? ` (${where.join('; ')})` : ''}. Deny unless you are sure it is you.`;
+  const facts = [browser ? t.requestFrom(browser) : null, phone ? t.phoneIn(phone) : null].filter(
+    (f): f is string => f !== null,
+  );
+  return t.farWarning(facts);
 }
 
 /**
@@ -131,7 +148,7 @@ export function proximityWarning(ctx: RequestContext | null): string | null {
  * as lines of text in a box of its own. Bounded and escaped again here, so
  * that no service, older or other than ours, can put more on the screen.
  */
-export function pageContextLines(ctx: RequestContext | null): PageContextLines | null {
+export function pageContextLines(ctx: RequestContext | null, lang: Lang): PageContextLines | null {
   const pc = ctx?.['pageContext'] as { entries?: unknown; omitted?: unknown } | null | undefined;
   if (!pc || typeof pc !== 'object' || !Array.isArray(pc.entries)) return null;
   const valid = pc.entries.filter(
@@ -146,65 +163,69 @@ export function pageContextLines(ctx: RequestContext | null): PageContextLines |
   const said =
     typeof pc.omitted === 'number' && Number.isInteger(pc.omitted) && pc.omitted > 0 ? pc.omitted : 0;
   const hidden = said + valid.length - lines.length;
-  return { lines, more: hidden > 0 ? `and ${hidden} more not shown` : null };
+  return { lines, more: hidden > 0 ? textsFor(lang).lines.moreNotShown(hidden) : null };
 }
 
-/** Everything the confirm screen shows about a request. */
+/** Everything the confirm screen shows about a request, in `lang`. */
 export function confirmView(
   ctx: RequestContext | null,
   nowMs: number,
   pageOrigin: string,
-  locale?: string,
+  lang: Lang,
 ): ConfirmView {
-  const appName = ctx?.app?.name?.trim() || 'an unknown application';
+  const t = textsFor(lang).lines;
+  const appName = ctx?.app?.name?.trim() || t.unknownApplication;
   const origin = ctx?.origin?.trim() || '';
   return {
     appName,
     logo: safeLogo(ctx?.app?.logo, pageOrigin),
     initial: (ctx?.app?.name?.trim()?.[0] ?? '?').toUpperCase(),
-    origin: origin || UNKNOWN_ORIGIN,
+    origin: origin || t.unknownOrigin,
     originKnown: origin !== '',
-    where: ctx ? placeLine(ctx.ip, ctx.place) : 'Not reported by this service',
-    device: ctx ? deviceLine(ctx.browser, ctx.os) : 'Not reported by this service',
-    time: ctx ? timeLine(ctx.createdAt, nowMs, locale) : 'Not reported by this service',
+    where: ctx ? placeLine(ctx.ip, ctx.place, lang) : t.notReported,
+    device: ctx ? deviceLine(ctx.browser, ctx.os, lang) : t.notReported,
+    time: ctx ? timeLine(ctx.createdAt, nowMs, lang) : t.notReported,
     expiresAt: parseTime(ctx?.expiresAt),
     checkChoices: checkChoicesOf(ctx),
-    proximityWarning: proximityWarning(ctx),
-    pageContext: pageContextLines(ctx),
+    proximityWarning: proximityWarning(ctx, lang),
+    pageContext: pageContextLines(ctx, lang),
   };
 }
 
-/** "Expires in 42 s" / "Expired"; null when unknown. */
-export function expiryLine(expiresAt: number | null, nowMs: number): string | null {
+/** "This request expires in 42 seconds." / "...has expired."; null when unknown. */
+export function expiryLine(expiresAt: number | null, nowMs: number, lang: Lang): string | null {
   if (expiresAt === null) return null;
+  const t = textsFor(lang).lines;
   const s = Math.ceil((expiresAt - nowMs) / 1000);
-  if (s <= 0) return 'This request has expired.';
-  if (s < 120) return `This request expires in ${s} s.`;
-  return `This request expires in ${Math.ceil(s / 60)} min.`;
+  if (s <= 0) return t.expired;
+  if (s < 120) return t.expiresIn(formatRelative(s, 'second', lang));
+  return t.expiresIn(formatRelative(Math.ceil(s / 60), 'minute', lang));
 }
 
-export function outcomeLabel(outcome: string): string {
+export function outcomeLabel(outcome: string, lang: Lang): string {
+  const t = textsFor(lang).lines;
   switch (outcome) {
     case 'approved':
-      return 'Approved';
+      return t.approved;
     case 'denied':
-      return 'Denied';
+      return t.denied;
     case 'redeemed':
-      return 'Signed in';
+      return t.redeemed;
     default:
       return outcome;
   }
 }
 
 /** The lines of one history entry. */
-export function historyView(e: QrLoginRecord, nowMs: number, locale?: string) {
+export function historyView(e: QrLoginRecord, nowMs: number, lang: Lang) {
+  const t = textsFor(lang).lines;
   return {
-    site: e.app?.name?.trim() || 'Unknown application',
-    origin: e.origin?.trim() || UNKNOWN_ORIGIN,
-    where: placeLine(e.ip, e.place),
-    device: deviceLine(e.browser, e.os),
-    time: timeLine(e.at, nowMs, locale),
-    outcome: outcomeLabel(e.outcome),
+    site: e.app?.name?.trim() || t.unknownApp,
+    origin: e.origin?.trim() || t.unknownOrigin,
+    where: t.from(placeLine(e.ip, e.place, lang)),
+    device: deviceLine(e.browser, e.os, lang),
+    time: timeLine(e.at, nowMs, lang),
+    outcome: outcomeLabel(e.outcome, lang),
     outcomeKey: e.outcome,
   };
 }
@@ -223,18 +244,19 @@ export interface WebSessionView {
   signOutLabel: string;
 }
 
-export function webSessionView(w: WebSession, nowMs: number, locale?: string): WebSessionView {
-  const site = w.app?.name?.trim() || 'Unknown application';
+export function webSessionView(w: WebSession, nowMs: number, lang: Lang): WebSessionView {
+  const t = textsFor(lang).lines;
+  const site = w.app?.name?.trim() || t.unknownApp;
   const origin = w.origin?.trim() || '';
   return {
     id: w.id,
     site,
-    origin: origin || UNKNOWN_ORIGIN,
+    origin: origin || t.unknownOrigin,
     originKnown: origin !== '',
-    where: `From ${placeLine(w.ip, w.place)}`,
-    device: deviceLine(w.browser, w.os),
-    since: `Signed in ${timeLine(w.createdAt, nowMs, locale)}`,
-    signOutLabel: `Sign out of ${site} (${origin || 'unknown website'})`,
+    where: t.from(placeLine(w.ip, w.place, lang)),
+    device: deviceLine(w.browser, w.os, lang),
+    since: t.signedInSince(timeLine(w.createdAt, nowMs, lang)),
+    signOutLabel: t.signOutOf(site, origin || t.unknownWebsite),
   };
 }
 
@@ -253,38 +275,36 @@ export interface AppSessionView {
   signOutLabel: string;
 }
 
-export function appSessionView(a: AppSession, nowMs: number, locale?: string): AppSessionView {
-  const device = deviceLine(a.browser, a.os);
+export function appSessionView(a: AppSession, nowMs: number, lang: Lang): AppSessionView {
+  const t = textsFor(lang).lines;
+  const device = deviceLine(a.browser, a.os, lang);
+  const since = timeLine(a.createdAt, nowMs, lang);
   return {
     id: a.id,
     current: a.current,
-    device: a.current ? `${device} (this phone)` : device,
-    app: a.app?.name?.trim() || 'Any application of this account',
-    where: `From ${placeLine(a.ip, a.place)}`,
-    since: `Signed in ${timeLine(a.createdAt, nowMs, locale)}`,
-    signOutLabel: a.current
-      ? 'Sign out this phone'
-      : `Sign out ${device}, signed in ${timeLine(a.createdAt, nowMs, locale)}`,
+    device: a.current ? t.thisPhone(device) : device,
+    app: a.app?.name?.trim() || t.anyApp,
+    where: t.from(placeLine(a.ip, a.place, lang)),
+    since: t.signedInSince(since),
+    signOutLabel: a.current ? t.signOutThisPhone : t.signOutDevice(device, since),
   };
 }
 
 /** What the app says after signing another device out. */
-export function deviceSignedOutLine(device: string): string {
-  return `Signed out ${device}. It can no longer approve logins.`;
+export function deviceSignedOutLine(device: string, lang: Lang): string {
+  return textsFor(lang).lines.deviceSignedOut(device);
 }
 
 /** What "Sign out everywhere" asks before it acts; null when there is nothing to sign out. */
-export function signOutEverywhereQuestion(count: number): string | null {
+export function signOutEverywhereQuestion(count: number, lang: Lang): string | null {
   if (count <= 0) return null;
-  const what = count === 1 ? 'the 1 website' : `all ${count} websites`;
-  return `Sign out of ${what} listed here? Each will ask you to log in again; this phone stays signed in.`;
+  return textsFor(lang).lines.signOutEverywhereQuestion(count);
 }
 
 /** What the app says after signing websites out. */
-export function signedOutLine(count: number, site?: string): string {
-  if (site) return `Signed out of ${site}.`;
-  if (count <= 0) return 'No website was signed in.';
-  return count === 1 ? 'Signed out of 1 website.' : `Signed out of ${count} websites.`;
+export function signedOutLine(count: number, lang: Lang, site?: string): string {
+  const t = textsFor(lang).lines;
+  return site ? t.signedOutOf(site) : t.signedOutCount(count);
 }
 
 /** What the device confirm screen shows about a device's sign-in request (RFC 8628), ready for `textContent`. */
@@ -304,41 +324,35 @@ export interface DeviceView {
   stepUpRequired: boolean;
 }
 
-const SCOPE_WORDS: Record<string, string> = {
-  openid: 'your account id',
-  profile: 'your name and picture',
-  email: 'your email address',
-  phone: 'your phone number',
-  offline_access: 'staying signed in',
-};
-
 export function deviceView(
   d: DeviceRequestContext,
   nowMs: number,
   pageOrigin: string,
-  locale?: string,
+  lang: Lang,
 ): DeviceView {
-  const appName = d.app?.name?.trim() || 'an unknown application';
-  const scopes = (d.scopes ?? []).map((s) => SCOPE_WORDS[s] ?? s);
+  const t = textsFor(lang).lines;
+  const words: Readonly<Record<string, string>> = t.scopes;
+  const appName = d.app?.name?.trim() || t.unknownApplication;
+  const scopes = (d.scopes ?? []).map((s) => words[s] ?? s);
   const p = d.proximity;
   let warning: string | null = null;
   if (p?.mismatch) {
     const parts = [
-      d.place || d.ip ? `the device asked from ${d.place || d.ip}` : null,
-      p.phonePlace ? `your phone is in ${p.phonePlace}` : null,
-    ].filter(Boolean);
-    warning = `The device seems to be far from your phone${parts.length ? ` (${parts.join('; ')})` : ''}. Deny unless you are sure it is yours.`;
+      d.place || d.ip ? t.deviceAskedFrom(d.place || d.ip || '') : null,
+      p.phonePlace ? t.phoneIn(p.phonePlace) : null,
+    ].filter((f): f is string => f !== null);
+    warning = t.deviceFarWarning(parts);
   }
   return {
     appName,
     logo: safeLogo(d.app?.logo, pageOrigin),
     initial: appName.slice(0, 1).toUpperCase(),
     userCode: d.userCode,
-    device: d.browser || d.os ? deviceLine(d.browser, d.os) : 'The device did not say what it is',
-    where: placeLine(d.ip, d.place),
-    time: timeLine(d.createdAt, nowMs, locale),
+    device: d.browser || d.os ? deviceLine(d.browser, d.os, lang) : t.deviceUnknown,
+    where: placeLine(d.ip, d.place, lang),
+    time: timeLine(d.createdAt, nowMs, lang),
     expiresAt: parseTime(d.expiresAt),
-    scopes: scopes.length ? scopes.join(', ') : 'only that it is you',
+    scopes: scopes.length ? t.scopeList(scopes) : t.onlyIdentity,
     proximityWarning: warning,
     stepUpRequired: d.stepUpRequired === true,
   };

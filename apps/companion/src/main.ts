@@ -8,6 +8,7 @@
  * starts the app; the frame they share is ./shell.ts.
  */
 import { Account } from './account.js';
+import { pickLang, textsFor } from './i18n.js';
 import type { App, Go } from './screens/app.js';
 import { codeScreen } from './screens/code.js';
 import { confirmScreen } from './screens/confirm.js';
@@ -19,15 +20,20 @@ import { sessionsScreen } from './screens/sessions.js';
 import { signInScreen } from './screens/signin.js';
 import { sitesScreen } from './screens/sites.js';
 import { stepUpScreen } from './screens/stepup.js';
-import { $, type Screen, Shell } from './shell.js';
+import { $, localizePage, type Screen, Shell } from './shell.js';
 
+// The phone's language, once: the page's static texts, the screens' words and the service's.
+const lang = pickLang(navigator.languages?.length ? navigator.languages : [navigator.language]);
+localizePage(document, lang);
 const shell = new Shell();
-const account = new Account();
+const account = new Account(lang);
 // Filled in below, once every screen exists.
 const go = {} as Go;
 const app: App = {
   shell,
   account,
+  lang,
+  t: textsFor(lang),
   go,
   show: (screen: Screen, focus = true) => shell.show(screen, account.session !== null, focus),
 };

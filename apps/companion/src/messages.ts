@@ -1,9 +1,11 @@
 /**
  * What the companion tells the user when something goes wrong, and what it
- * offers next. Pure: no DOM, so it is unit-tested on its own. Every failure
- * the app can meet maps to one `Problem` with a stable `id`.
+ * offers next, in the app's language. Pure: no DOM, so it is unit-tested on
+ * its own. Every failure the app can meet maps to one `Problem` with a stable
+ * `id`; its words are the catalogue's (./texts/).
  */
 import { isScanloginError, QrPayloadError, type QrPayloadErrorReason } from '@scanlogin/app-sdk';
+import { formatDuration, type Lang, type Texts, textsFor } from './i18n.js';
 
 /** A way on from a problem; the first one offered is the main one. */
 export type NextStep = 'scan-again' | 'retry' | 'sign-in' | 'home';
@@ -50,10 +52,12 @@ export interface Problem {
   actions: NextStep[];
 }
 
-const problem = (id: ProblemId, title: string, detail: string, actions: NextStep[]): Problem => ({
+type Words = { title: string; detail: string };
+
+const problem = (id: ProblemId, words: Words, actions: NextStep[]): Problem => ({
   id,
-  title,
-  detail,
+  title: words.title,
+  detail: words.detail,
   actions,
 });
 
@@ -63,47 +67,20 @@ function isPayloadError(err: unknown): err is QrPayloadError {
   return typeof e === 'object' && e !== null && e.name === 'QrPayloadError' && typeof e.reason === 'string';
 }
 
-const EXPIRED = problem(
-  'expired',
-  'This code has expired',
-  'Login codes last only a short time. Refresh the login page on the website to get a new code, then scan again.',
-  ['scan-again', 'home'],
-);
-
-function payloadProblem(reason: QrPayloadErrorReason): Problem {
+function payloadProblem(reason: QrPayloadErrorReason, t: Texts['problems']): Problem {
   switch (reason) {
     case 'expired':
-      return EXPIRED;
+      return problem('expired', t.expired, ['scan-again', 'home']);
     case 'not-json':
     case 'not-login-code':
     case 'too-long':
-      return problem(
-        'not-login-code',
-        'This is not a login code',
-        'The QR code you scanned is something else (a link, a Wi-Fi code, plain text...). Scan the code shown on the login page of the website.',
-        ['scan-again', 'home'],
-      );
+      return problem('not-login-code', t.notLoginCode, ['scan-again', 'home']);
     case 'bad-signature':
-      return problem(
-        'bad-signature',
-        'This code could not be verified',
-        'The code does not carry a valid signature of this login service. Do not use it: refresh the login page on the website and scan the new code.',
-        ['scan-again', 'home'],
-      );
+      return problem('bad-signature', t.badSignature, ['scan-again', 'home']);
     case 'unsigned':
-      return problem(
-        'unsigned-code',
-        'This code is not signed',
-        'Login codes of this service carry its signature; this one does not, so it may not come from the real website. Do not use it: open the login page yourself and scan its code.',
-        ['scan-again', 'home'],
-      );
+      return problem('unsigned-code', t.unsignedCode, ['scan-again', 'home']);
     default:
-      return problem(
-        'damaged-code',
-        'This login code is damaged',
-        'It looks like a login code, but parts of it are missing or wrong. Refresh the login page on the website and scan the new code.',
-        ['scan-again', 'home'],
-      );
+      return problem('damaged-code', t.damagedCode, ['scan-again', 'home']);
   }
 }
 
@@ -111,30 +88,29 @@ function payloadProblem(reason: QrPayloadErrorReason): Problem {
  * The page cannot check signatures: WebCrypto exists only in a secure context
  * (https://, or localhost), and the app SDK refuses codes it cannot verify.
  */
-export const INSECURE_PAGE = problem(
-  'insecure-page',
-  'Codes cannot be checked on this page',
-  'Login codes are verified before you approve them, which browsers only allow on a secure page. Open the companion through its https:// address, then scan again.',
-  ['home'],
-);
+export function insecurePage(lang: Lang): Problem {
+  return problem('insecure-page', textsFor(lang).problems.insecurePage, ['home']);
+}
 
-function waitText(seconds: number | null): string {
-  if (!seconds || seconds <= 0) return 'Wait a little, then try again.';
-  if (seconds < 90) return `Wait ${seconds} seconds, then try again.`;
-  return `Wait about ${Math.ceil(seconds / 60)} minutes, then try again.`;
+/** "Wait 30 seconds, then try again." (Intl's words for the length of time). */
+function waitText(seconds: number | null, lang: Lang): string {
+  const t = textsFor(lang).wait;
+  if (!seconds || seconds <= 0) return t.aLittle;
+  if (seconds < 90) return t.exactly(formatDuration(seconds, 'second', lang));
+  return t.about(formatDuration(Math.ceil(seconds / 60), 'minute', lang));
 }
 
 /**
- * The message and the ways on for a failure at `stage`. Unknown failures get
- * a generic message that still names the service's request id, if any.
+ * The message and the ways on for a failure at `stage`, in `lang`. Unknown
+ * failures get a generic message that still names the service's request id,
+ * if any (the service's own message is in `lang` too: the app asks for it).
  */
-export function describeProblem(err: unknown, stage: Stage): Problem {
-  if (isPayloadError(err)) return payloadProblem(err.reason);
+export function describeProblem(err: unknown, stage: Stage, lang: Lang): Problem {
+  const words = textsFor(lang);
+  const t = words.problems;
+  if (isPayloadError(err)) return payloadProblem(err.reason, t);
   if (!isScanloginError(err)) {
-    return problem('unexpected', 'Something went wrong', 'The app ran into an unexpected problem.', [
-      stage === 'sign-in' ? 'retry' : 'scan-again',
-      'home',
-    ]);
+    return problem('unexpected', t.unexpected, [stage === 'sign-in' ? 'retry' : 'scan-again', 'home']);
   }
 
   // The sign-in, history and websites screens have no code to scan again.
@@ -144,30 +120,16 @@ export function describeProblem(err: unknown, stage: Stage): Problem {
       : stage === 'code' || stage === 'device'
         ? ['retry', 'home']
         : ['retry'];
+  const requestId = err.requestId ? words.requestId(err.requestId) : '';
   switch (err.kind) {
     case 'network':
-      return problem(
-        'network',
-        'No connection to the login service',
-        'Your phone could not reach the service. Check that you are online (Wi-Fi or mobile data), then try again.',
-        again,
-      );
+      return problem('network', t.network, again);
     case 'timeout':
-      return problem(
-        'timeout',
-        'The login service did not answer',
-        'The service took too long to answer. Check your connection, then try again.',
-        again,
-      );
+      return problem('timeout', t.timeout, again);
     case 'bad-response':
-      return problem(
-        'bad-response',
-        'Unexpected answer',
-        'Something between your phone and the login service answered instead of the service (a captive portal or a proxy?). Try again in a moment.',
-        again,
-      );
+      return problem('bad-response', t.badResponse, again);
     case 'aborted':
-      return problem('unexpected', 'Cancelled', 'The request was cancelled.', again);
+      return problem('unexpected', t.cancelled, again);
     default:
       break;
   }
@@ -175,194 +137,97 @@ export function describeProblem(err: unknown, stage: Stage): Problem {
   switch (err.errorName) {
     case 'QR_EXPIRED':
     case 'QR_CODE_REPLACED':
-      return EXPIRED;
+      return problem('expired', t.expired, ['scan-again', 'home']);
     case 'QR_NOT_FOUND':
-      return problem(
-        'unknown-code',
-        'Unknown login code',
-        'This login service does not know this code. A newer code may have replaced it on the page (codes change while the page waits), it may come from another service, or it was removed. Scan the code the website shows now.',
-        ['scan-again', 'home'],
-      );
+      return problem('unknown-code', t.unknownCode, ['scan-again', 'home']);
     case 'QR_OTHER_POOL':
-      return problem(
-        'other-pool',
-        'This code is for other accounts',
-        'The website that shows this code signs in users of another directory than the account you are signed in with. Sign in with an account of that website, or scan another code.',
-        ['scan-again', 'sign-in'],
-      );
+      return problem('other-pool', t.otherPool, ['scan-again', 'sign-in']);
     case 'QR_SCANNED_BY_OTHER':
-      return problem(
-        'scanned-by-other',
-        'Someone else scanned this code first',
-        'Only the person who scanned it first can approve it. If you did not expect this, someone may be trying to use this login: refresh the page on the website and scan its new code.',
-        ['scan-again', 'home'],
-      );
+      return problem('scanned-by-other', t.scannedByOther, ['scan-again', 'home']);
     case 'CHECK_CODE_WRONG':
-      return problem(
-        'wrong-check-code',
-        'Wrong number: the login was refused',
-        'The number you picked is not the one on the website, so nobody was logged in. If you did not open that page yourself, someone may be trying to get into your account. Otherwise refresh the page and scan again.',
-        ['scan-again', 'home'],
-      );
+      return problem('wrong-check-code', t.wrongCheckCode, ['scan-again', 'home']);
     case 'CHECK_CODE_REQUIRED':
-      return problem(
-        'check-code-required',
-        'Pick the number first',
-        'This website shows a number next to its code. Scan again and pick that number before approving.',
-        ['scan-again', 'home'],
-      );
+      return problem('check-code-required', t.checkCodeRequired, ['scan-again', 'home']);
     case 'PROXIMITY_DENIED':
-      return problem(
-        'too-far',
-        'Refused: the request comes from far away',
-        'The browser that showed this code seems far from your phone, and your account does not allow logins like that. If it was you, connect your phone to the same network as the computer and scan a new code.',
-        ['scan-again', 'home'],
-      );
+      return problem('too-far', t.tooFar, ['scan-again', 'home']);
     case 'STEP_UP_REQUIRED':
-      return problem(
-        'step-up-required',
-        'Confirm it is you first',
-        'This request comes from far away, so your password is needed before it can be approved. Scan the code again.',
-        ['scan-again', 'home'],
-      );
+      return problem('step-up-required', t.stepUpRequired, ['scan-again', 'home']);
     case 'STEP_UP_FAILED':
-      return problem(
-        'wrong-password',
-        'Wrong password',
-        'The password is wrong; the login was not continued. Try again.',
-        ['retry'],
-      );
+      return problem('wrong-password', t.wrongPassword, ['retry']);
     case 'QR_WRONG_STATE':
       return stage === 'decide'
-        ? problem(
-            'used-or-cancelled',
-            'This login request is closed',
-            'It was answered or cancelled in the meantime, so nothing was changed. Scan the code the website shows now.',
-            ['scan-again', 'home'],
-          )
-        : problem(
-            'used-or-cancelled',
-            'This code was already used or cancelled',
-            'A code works only once. Refresh the login page on the website and scan its new code.',
-            ['scan-again', 'home'],
-          );
+        ? problem('used-or-cancelled', t.closedWhileDeciding, ['scan-again', 'home'])
+        : problem('used-or-cancelled', t.usedOrCancelled, ['scan-again', 'home']);
     case 'USER_CODE_NOT_FOUND':
-      return problem(
-        'wrong-code',
-        'No request has this code',
-        'Check the code on the device or the sign-in page (8 letters, like BCDF-GHJK) and type it again. Codes last only a few minutes.',
-        ['retry', 'home'],
-      );
+      return problem('wrong-code', t.wrongCode, ['retry', 'home']);
     case 'USER_CODE_EXPIRED':
-      return problem(
-        'code-expired',
-        'This code has expired',
-        'Start the sign-in again on the device: it will show a new code.',
-        ['home'],
-      );
+      return problem('code-expired', t.codeExpired, ['home']);
     case 'DEVICE_REQUEST_CLOSED':
-      return problem(
-        'device-closed',
-        'This request was already answered',
-        'It was approved or denied before, so nothing was changed. If that was not you, sign out of the device from Signed-in websites.',
-        ['home'],
-      );
+      return problem('device-closed', t.deviceClosed, ['home']);
     case 'WEB_SESSION_NOT_FOUND':
-      return problem(
-        'already-signed-out',
-        'Already signed out',
-        'This website was signed out already (from another device, or its sign-in expired).',
-        ['retry'],
-      );
+      return problem('already-signed-out', t.alreadySignedOut, ['retry']);
     case 'LOGIN_REQUIRED':
     case 'INVALID_TOKEN':
-      return problem(
-        'signed-out',
-        'Please sign in again',
-        'Your sign-in on this phone has expired or was revoked.',
-        ['sign-in'],
-      );
+      return problem('signed-out', t.signedOut, ['sign-in']);
     case 'USER_BLOCKED':
-      return problem(
-        'blocked',
-        'This account is blocked',
-        'Contact the administrator of the login service.',
-        ['sign-in'],
-      );
+      return problem('blocked', t.blocked, ['sign-in']);
     case 'WRONG_CREDENTIALS':
-      return problem('wrong-credentials', 'Wrong account or password', 'Check both and try again.', [
-        'retry',
-      ]);
+      return problem('wrong-credentials', t.wrongCredentials, ['retry']);
     case 'TOO_MANY_LOGIN_ATTEMPTS':
       return problem(
         'too-many-attempts',
-        'Too many attempts',
-        stage === 'code'
-          ? `Typing codes is paused after several wrong ones. ${waitText(err.retryAfterSeconds)}`
-          : `Signing in is paused for this account after several failures. ${waitText(err.retryAfterSeconds)}`,
+        {
+          title: t.tooManyAttempts.title,
+          detail: (stage === 'code' ? t.tooManyAttempts.codes : t.tooManyAttempts.detail)(
+            waitText(err.retryAfterSeconds, lang),
+          ),
+        },
         ['retry'],
       );
     case 'RATE_LIMITED':
-      return problem('rate-limited', 'Too many requests', waitText(err.retryAfterSeconds), again);
-    case 'QR_SCANNER_UNAVAILABLE':
       return problem(
-        'login-stopped',
-        'This login was stopped',
-        'The account that scanned this code can no longer sign in, so the login cannot go on. The website will show a new code.',
-        ['home'],
+        'rate-limited',
+        { title: t.rateLimited.title, detail: waitText(err.retryAfterSeconds, lang) },
+        again,
       );
+    case 'QR_SCANNER_UNAVAILABLE':
+      return problem('login-stopped', t.scannerGone, ['home']);
     case 'APP_NOT_FOUND':
     case 'POOL_NOT_FOUND':
       // Acting on a code, these mean the website behind it was removed since: the service stopped it.
       if (stage === 'scan' || stage === 'decide') {
-        return problem(
-          'login-stopped',
-          'This login was stopped',
-          'The website that showed this code was removed from the login service since, so nobody can log in with it. Nothing was changed.',
-          ['home', 'scan-again'],
-        );
+        return problem('login-stopped', t.websiteGone, ['home', 'scan-again']);
       }
-      return problem(
-        'unavailable',
-        'The login service is not set up for this app',
-        'The service does not know the account directory this app signs in to. Ask its administrator.',
-        again,
-      );
+      return problem('unavailable', t.notSetUp, again);
     case 'APP_ID_REQUIRED':
-      return problem(
-        'unavailable',
-        'The login service is not set up for this app',
-        'The service does not know the account directory this app signs in to. Ask its administrator.',
-        again,
-      );
+      return problem('unavailable', t.notSetUp, again);
     case 'STORAGE_UNAVAILABLE':
     case 'INTERNAL':
       return problem(
         'unavailable',
-        'The login service has a problem',
-        `It could not answer just now; try again shortly.${err.requestId ? ` (Request ${err.requestId})` : ''}`,
+        { title: t.serviceTrouble.title, detail: `${t.serviceTrouble.detail}${requestId}` },
         again,
       );
     default:
       return problem(
         'unexpected',
-        'Something went wrong',
-        `${err.message}${err.requestId ? ` (Request ${err.requestId})` : ''}`,
+        { title: t.unexpected.title, detail: `${err.message}${requestId}` },
         again,
       );
   }
 }
 
 /** The label of a way on, for its button. */
-export function actionLabel(step: NextStep): string {
+export function actionLabel(step: NextStep, lang: Lang): string {
+  const t = textsFor(lang).actions;
   switch (step) {
     case 'scan-again':
-      return 'Scan a code';
+      return t.scanAgain;
     case 'retry':
-      return 'Try again';
+      return t.retry;
     case 'sign-in':
-      return 'Sign in again';
+      return t.signIn;
     case 'home':
-      return 'Back to start';
+      return t.home;
   }
 }

@@ -3,6 +3,7 @@
  * canvas and decoded with jsQR, or a single photo the user picks.
  */
 import jsQRmod from 'jsqr';
+import { type Lang, textsFor } from './i18n.js';
 
 type Decode = (
   data: Uint8ClampedArray,
@@ -17,30 +18,29 @@ const jsQR: Decode = (jsQRmod as unknown as { default?: Decode }).default ?? (js
 /** Why the camera could not be used; the UI words each one and offers the photo and paste fallbacks. */
 export type CameraProblem = 'unsupported' | 'insecure' | 'denied' | 'not-found' | 'in-use' | 'failed';
 
+/** The camera cannot be used, and why; the screen words it in the app's language (`cameraProblemText`). */
 export class CameraError extends Error {
   override readonly name = 'CameraError';
-  constructor(
-    readonly problem: CameraProblem,
-    message: string,
-  ) {
-    super(message);
+  constructor(readonly problem: CameraProblem) {
+    super(`camera: ${problem}`);
   }
 }
 
-export function cameraProblemText(p: CameraProblem): string {
+export function cameraProblemText(p: CameraProblem, lang: Lang): string {
+  const t = textsFor(lang).camera;
   switch (p) {
     case 'unsupported':
-      return 'This browser cannot use the camera.';
+      return t.unsupported;
     case 'insecure':
-      return 'The camera works only on a secure (https://) page. Open the companion through its https:// address.';
+      return t.insecure;
     case 'denied':
-      return 'Camera access was refused. Allow the camera for this site in the browser settings, or use a photo instead.';
+      return t.denied;
     case 'not-found':
-      return 'No camera was found on this device.';
+      return t.notFound;
     case 'in-use':
-      return 'The camera is busy in another app. Close it and try again.';
+      return t.inUse;
     case 'failed':
-      return 'The camera could not be started.';
+      return t.failed;
   }
 }
 
@@ -82,10 +82,8 @@ export class CameraScanner {
 
   async start(onCode: (text: string) => void): Promise<void> {
     this.stop();
-    if (!window.isSecureContext) throw new CameraError('insecure', cameraProblemText('insecure'));
-    if (!navigator.mediaDevices?.getUserMedia) {
-      throw new CameraError('unsupported', cameraProblemText('unsupported'));
-    }
+    if (!window.isSecureContext) throw new CameraError('insecure');
+    if (!navigator.mediaDevices?.getUserMedia) throw new CameraError('unsupported');
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({
@@ -102,7 +100,7 @@ export class CameraScanner {
             : name === 'NotReadableError' || name === 'AbortError'
               ? 'in-use'
               : 'failed';
-      throw new CameraError(problem, cameraProblemText(problem));
+      throw new CameraError(problem);
     }
     this.#stream = stream;
     this.#running = true;
@@ -118,7 +116,7 @@ export class CameraScanner {
     const ctx = this.#canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) {
       this.stop();
-      throw new CameraError('failed', cameraProblemText('failed'));
+      throw new CameraError('failed');
     }
     const tick = () => {
       if (!this.#running) return;

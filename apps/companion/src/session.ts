@@ -7,7 +7,7 @@ export interface SavedSession {
   token: string;
   /** The user pool the token belongs to; the SDK names it on every call. */
   poolId: string;
-  /** What the home screen greets the user with. */
+  /** What the home screen greets the user with (empty when unknown: the screen has a word for that). */
   name: string;
   username: string | null;
 }
@@ -30,7 +30,7 @@ export function loadSession(store: KeyValue): SavedSession | null {
     return {
       token: v.token,
       poolId: v.poolId,
-      name: typeof v.name === 'string' && v.name ? v.name : 'you',
+      name: typeof v.name === 'string' ? v.name : '',
       username: typeof v.username === 'string' ? v.username : null,
     };
   } catch {

@@ -1,9 +1,10 @@
 /**
- * The frame every screen lives in: the static DOM of index.html, which screen
- * shows, where focus goes, and the live region that reads results out. The
- * DOM is never built from HTML strings; screens only fill text and toggle
- * what index.html already holds.
+ * The frame every screen lives in: the static DOM of index.html, its texts in
+ * the app's language, which screen shows, where focus goes, and the live
+ * region that reads results out. The DOM is never built from HTML strings;
+ * screens only fill text and toggle what index.html already holds.
  */
+import { type Lang, textsFor } from './i18n.js';
 
 export const SCREENS = [
   'loading',
@@ -36,6 +37,45 @@ export function setText(el: HTMLElement, text: string): void {
 export function showError(el: HTMLElement, text: string | null): void {
   el.textContent = text ?? '';
   el.hidden = !text;
+}
+
+/**
+ * Puts index.html's static texts in `lang`. An element marked
+ * `data-i18n="key"` gets the catalogue's `page[key]`; a `{name}` in that text
+ * is the element's child marked `data-slot="name"`, kept (with its id and
+ * whatever a screen wrote in it) wherever the language places it. An element
+ * marked `data-i18n-attr="attribute:key ..."` gets those attributes.
+ */
+export function localizePage(doc: Document, lang: Lang): void {
+  const page: Readonly<Record<string, string>> = textsFor(lang).page;
+  doc.documentElement.lang = lang;
+  for (const el of doc.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    const text = page[el.dataset['i18n'] ?? ''];
+    if (text === undefined) continue;
+    const slots = new Map<string, Element>();
+    for (const child of el.children) {
+      const name = (child as HTMLElement).dataset?.['slot'];
+      if (name) slots.set(name, child);
+    }
+    if (slots.size === 0) {
+      el.textContent = text;
+      continue;
+    }
+    // split() with a capture group: text, slot name, text, slot name, ..., text.
+    const parts = text.split(/\{(\w+)\}/);
+    el.replaceChildren(
+      ...parts
+        .map((part, i) => (i % 2 === 1 ? (slots.get(part) ?? part) : part))
+        .filter((node) => node !== ''),
+    );
+  }
+  for (const el of doc.querySelectorAll<HTMLElement>('[data-i18n-attr]')) {
+    for (const pair of (el.dataset['i18nAttr'] ?? '').split(/\s+/)) {
+      const [attribute, key] = pair.split(':');
+      const text = key === undefined ? undefined : page[key];
+      if (attribute && text !== undefined) el.setAttribute(attribute, text);
+    }
+  }
 }
 
 export class Shell {

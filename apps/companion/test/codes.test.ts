@@ -44,14 +44,15 @@ describe('typed codes', () => {
       proximity: { verdict: 'mismatch', phonePlace: 'United States', mismatch: true, policy: 'warn' },
       stepUpRequired: false,
     };
-    const v = deviceView(d, 1_010_000, ORIGIN, 'en');
+    const v = deviceView(d, 1_010_000, ORIGIN, 'en-US');
     assert.equal(v.appName, 'Living room TV app');
     assert.equal(v.device, 'A browser on Linux');
     assert.equal(v.where, 'United Kingdom (81.2.69.160)');
     assert.equal(v.scopes, 'your account id, your name and picture');
     assert.match(v.proximityWarning ?? '', /far from your phone.*United Kingdom.*United States/);
     assert.equal(
-      deviceView({ ...d, proximity: { ...d.proximity, mismatch: false } }, 0, ORIGIN).proximityWarning,
+      deviceView({ ...d, proximity: { ...d.proximity, mismatch: false } }, 0, ORIGIN, 'en-US')
+        .proximityWarning,
       null,
     );
   });
@@ -64,9 +65,9 @@ describe('typed codes', () => {
         message: ErrorCodes[name].message,
         status: ErrorCodes[name].status,
       });
-    assert.equal(describeProblem(err('USER_CODE_NOT_FOUND'), 'code').id, 'wrong-code');
-    assert.equal(describeProblem(err('USER_CODE_EXPIRED'), 'code').id, 'code-expired');
-    assert.equal(describeProblem(err('DEVICE_REQUEST_CLOSED'), 'device').id, 'device-closed');
-    assert.match(describeProblem(err('TOO_MANY_LOGIN_ATTEMPTS'), 'code').detail, /wrong/);
+    assert.equal(describeProblem(err('USER_CODE_NOT_FOUND'), 'code', 'en-US').id, 'wrong-code');
+    assert.equal(describeProblem(err('USER_CODE_EXPIRED'), 'code', 'en-US').id, 'code-expired');
+    assert.equal(describeProblem(err('DEVICE_REQUEST_CLOSED'), 'device', 'en-US').id, 'device-closed');
+    assert.match(describeProblem(err('TOO_MANY_LOGIN_ATTEMPTS'), 'code', 'en-US').detail, /wrong/);
   });
 });

@@ -25,18 +25,20 @@ import {
   safeLogo,
   signedOutLine,
   signOutEverywhereQuestion,
-  UNKNOWN_ORIGIN,
   webSessionView,
 } from '../src/format.js';
+import { textsFor } from '../src/i18n.js';
 import {
   actionLabel,
   describeProblem,
-  INSECURE_PAGE,
+  insecurePage,
   type NextStep,
   type ProblemId,
   type Stage,
 } from '../src/messages.js';
 import { clearSession, loadSession, SESSION_KEY, saveSession } from '../src/session.js';
+
+const UNKNOWN_ORIGIN = textsFor('en-US').lines.unknownOrigin;
 
 const server = (name: ErrorName, extra: { retryAfterSeconds?: number; requestId?: string } = {}) =>
   new ScanloginError({
@@ -79,7 +81,7 @@ describe('describeProblem', () => {
   ];
   for (const [what, err, stage, id, first] of cases) {
     it(`${what} → ${id}`, () => {
-      const p = describeProblem(err, stage);
+      const p = describeProblem(err, stage, 'en-US');
       assert.equal(p.id, id);
       assert.equal(p.actions[0], first);
       assert.ok(p.title.length > 5 && p.detail.length > 10, `${p.title} / ${p.detail}`);
@@ -89,7 +91,7 @@ describe('describeProblem', () => {
   it('gives each failure its own message', () => {
     const titles = new Map<string, string>();
     for (const [, err, stage, id] of cases) {
-      const { title } = describeProblem(err, stage);
+      const { title } = describeProblem(err, stage, 'en-US');
       const seen = titles.get(title);
       assert.ok(seen === undefined || seen === id, `"${title}" used for ${seen} and ${id}`);
       titles.set(title, id);
@@ -109,7 +111,10 @@ describe('describeProblem', () => {
       unsigned: 'unsigned-code',
     };
     for (const [reason, id] of Object.entries(expected)) {
-      assert.equal(describeProblem(new QrPayloadError(reason as QrPayloadErrorReason, 'x'), 'scan').id, id);
+      assert.equal(
+        describeProblem(new QrPayloadError(reason as QrPayloadErrorReason, 'x'), 'scan', 'en-US').id,
+        id,
+      );
     }
     // What the parser really throws for everyday non-login codes.
     for (const text of ['https://example.com', 'WIFI:S:home;T:WPA;P:secret;;', '{"scene":"PAY"}']) {
@@ -119,35 +124,42 @@ describe('describeProblem', () => {
       } catch (e) {
         err = e;
       }
-      assert.equal(describeProblem(err, 'scan').id, 'not-login-code', text);
+      assert.equal(describeProblem(err, 'scan', 'en-US').id, 'not-login-code', text);
     }
   });
 
   it('says how long to wait when the service says so', () => {
     assert.match(
-      describeProblem(server('TOO_MANY_LOGIN_ATTEMPTS', { retryAfterSeconds: 30 }), 'sign-in').detail,
+      describeProblem(server('TOO_MANY_LOGIN_ATTEMPTS', { retryAfterSeconds: 30 }), 'sign-in', 'en-US')
+        .detail,
       /30 seconds/,
     );
     assert.match(
-      describeProblem(server('RATE_LIMITED', { retryAfterSeconds: 600 }), 'scan').detail,
+      describeProblem(server('RATE_LIMITED', { retryAfterSeconds: 600 }), 'scan', 'en-US').detail,
       /10 minutes/,
     );
   });
 
   it('only offers ways on the history screen can take', () => {
-    assert.deepEqual(describeProblem(ScanloginError.client('network', 'x'), 'history').actions, ['retry']);
-    assert.deepEqual(describeProblem(ScanloginError.client('network', 'x'), 'sign-in').actions, ['retry']);
-    assert.deepEqual(describeProblem(server('STORAGE_UNAVAILABLE'), 'sites').actions, ['retry']);
+    assert.deepEqual(describeProblem(ScanloginError.client('network', 'x'), 'history', 'en-US').actions, [
+      'retry',
+    ]);
+    assert.deepEqual(describeProblem(ScanloginError.client('network', 'x'), 'sign-in', 'en-US').actions, [
+      'retry',
+    ]);
+    assert.deepEqual(describeProblem(server('STORAGE_UNAVAILABLE'), 'sites', 'en-US').actions, ['retry']);
   });
 
   it('says why a page that is not secure cannot check codes, and how to fix it', () => {
-    assert.equal(INSECURE_PAGE.id, 'insecure-page');
-    assert.match(INSECURE_PAGE.detail, /https:\/\//);
-    assert.deepEqual(INSECURE_PAGE.actions, ['home']);
+    const p = insecurePage('en-US');
+    assert.equal(p.id, 'insecure-page');
+    assert.match(p.detail, /https:\/\//);
+    assert.deepEqual(p.actions, ['home']);
   });
 
   it('names every way on', () => {
-    for (const step of ['scan-again', 'retry', 'sign-in', 'home'] as const) assert.ok(actionLabel(step));
+    for (const step of ['scan-again', 'retry', 'sign-in', 'home'] as const)
+      assert.ok(actionLabel(step, 'en-US'));
   });
 });
 
@@ -172,19 +184,19 @@ describe('confirm screen lines', () => {
   const malformed = (extra: object) => ({ ...ctx, ...extra }) as unknown as RequestContext;
 
   it('shows the place when known and says so when not', () => {
-    assert.equal(placeLine('203.0.113.9', 'Berlin, Germany'), 'Berlin, Germany (203.0.113.9)');
-    assert.equal(placeLine('203.0.113.9', null), '203.0.113.9 (location unknown)');
-    assert.equal(placeLine('', null), 'an unknown address (location unknown)');
+    assert.equal(placeLine('203.0.113.9', 'Berlin, Germany', 'en-US'), 'Berlin, Germany (203.0.113.9)');
+    assert.equal(placeLine('203.0.113.9', null, 'en-US'), '203.0.113.9 (location unknown)');
+    assert.equal(placeLine('', null, 'en-US'), 'an unknown address (location unknown)');
   });
 
   it('reads browser and OS', () => {
-    assert.equal(deviceLine('Chrome 131', 'Linux'), 'Chrome 131 on Linux');
-    assert.equal(deviceLine(null, 'iOS'), 'A browser on iOS');
-    assert.equal(deviceLine(null, null), 'Unknown browser');
+    assert.equal(deviceLine('Chrome 131', 'Linux', 'en-US'), 'Chrome 131 on Linux');
+    assert.equal(deviceLine(null, 'iOS', 'en-US'), 'A browser on iOS');
+    assert.equal(deviceLine(null, null, 'en-US'), 'Unknown browser');
   });
 
   it('builds the whole view', () => {
-    const v = confirmView(ctx, now, 'https://login.example', 'en-GB');
+    const v = confirmView(ctx, now, 'https://login.example', 'en-US');
     assert.equal(v.appName, 'Demo website');
     assert.equal(v.origin, 'http://127.0.0.1:3001');
     assert.equal(v.originKnown, true);
@@ -193,15 +205,15 @@ describe('confirm screen lines', () => {
     assert.match(v.time, /30 seconds ago/);
     assert.equal(v.initial, 'D');
     assert.equal(v.logo, null);
-    assert.equal(expiryLine(v.expiresAt, now), 'This request expires in 90 s.');
-    assert.equal(expiryLine(v.expiresAt, now + 200_000), 'This request has expired.');
+    assert.equal(expiryLine(v.expiresAt, now, 'en-US'), 'This request expires in 90 seconds.');
+    assert.equal(expiryLine(v.expiresAt, now + 200_000, 'en-US'), 'This request has expired.');
 
-    const bare = confirmView({ ...ctx, origin: null, place: null }, now, 'https://login.example');
+    const bare = confirmView({ ...ctx, origin: null, place: null }, now, 'https://login.example', 'en-US');
     assert.equal(bare.origin, UNKNOWN_ORIGIN);
     assert.equal(bare.originKnown, false);
     assert.equal(bare.where, '203.0.113.9 (location unknown)');
 
-    const none = confirmView(null, now, 'https://login.example');
+    const none = confirmView(null, now, 'https://login.example', 'en-US');
     assert.equal(none.originKnown, false);
     assert.match(none.where, /not reported/i);
   });
@@ -212,7 +224,7 @@ describe('confirm screen lines', () => {
     assert.equal(checkChoicesOf(malformed({ checkCodeChoices: ['12'] })), null);
     assert.equal(checkChoicesOf(ctx), null);
     assert.equal(
-      confirmView({ ...ctx, checkCodeChoices: [1, 2, 3] }, now, 'https://x').checkChoices?.length,
+      confirmView({ ...ctx, checkCodeChoices: [1, 2, 3] }, now, 'https://x', 'en-US').checkChoices?.length,
       3,
     );
 
@@ -221,10 +233,13 @@ describe('confirm screen lines', () => {
       place: 'United Kingdom',
       proximity: { verdict: 'mismatch', phonePlace: 'United States', mismatch: true, policy: 'warn' },
     };
-    assert.match(proximityWarning(far) ?? '', /United Kingdom.*United States/);
-    assert.equal(proximityWarning({ ...far, proximity: { ...far.proximity, mismatch: false } }), null);
-    assert.equal(proximityWarning(ctx), null);
-    assert.equal(proximityWarning(null), null);
+    assert.match(proximityWarning(far, 'en-US') ?? '', /United Kingdom.*United States/);
+    assert.equal(
+      proximityWarning({ ...far, proximity: { ...far.proximity, mismatch: false } }, 'en-US'),
+      null,
+    );
+    assert.equal(proximityWarning(ctx, 'en-US'), null);
+    assert.equal(proximityWarning(null, 'en-US'), null);
   });
 
   it("keeps the page's own words apart from the facts, bounded and visible (issue 17: context)", () => {
@@ -239,7 +254,7 @@ describe('confirm screen lines', () => {
         omitted: 0,
       },
     };
-    const v = confirmView(claims, now, 'https://login.example');
+    const v = confirmView(claims, now, 'https://login.example', 'en-US');
     assert.equal(v.appName, 'Demo website');
     assert.equal(v.origin, 'http://127.0.0.1:3001');
     assert.deepEqual(v.pageContext, {
@@ -249,8 +264,8 @@ describe('confirm screen lines', () => {
       ],
       more: null,
     });
-    assert.equal(confirmView(ctx, now, 'https://x').pageContext, null);
-    assert.equal(pageContextLines(null), null);
+    assert.equal(confirmView(ctx, now, 'https://x', 'en-US').pageContext, null);
+    assert.equal(pageContextLines(null, 'en-US'), null);
 
     // Whatever a service sends, the screen shows at most the bounds, as visible text.
     const flood = malformed({
@@ -262,16 +277,18 @@ describe('confirm screen lines', () => {
         omitted: 3,
       },
     });
-    const lines = pageContextLines(flood)!;
+    const lines = pageContextLines(flood, 'en-US')!;
     assert.equal(lines.lines.length, 16);
     assert.ok(lines.lines.every((l) => l.value.length <= 200 && l.value.endsWith('…')));
     assert.equal(lines.more, 'and 27 more not shown');
+    assert.equal(pageContextLines(flood, 'zh-CN')?.more, '另有 27 项未显示');
     const hidden = pageContextLines(
       malformed({ pageContext: { entries: [{ key: 'a\u202eb', value: 'x\u0000y\u2066z' }], omitted: 0 } }),
+      'en-US',
     )!;
     assert.deepEqual(hidden.lines, [{ key: 'a\\u{202E}b', value: 'x\\u{0000}y\\u{2066}z' }]);
-    assert.equal(pageContextLines(malformed({ pageContext: { entries: 'nope' } })), null);
-    assert.equal(pageContextLines(malformed({ pageContext: { entries: [] } })), null);
+    assert.equal(pageContextLines(malformed({ pageContext: { entries: 'nope' } }), 'en-US'), null);
+    assert.equal(pageContextLines(malformed({ pageContext: { entries: [] } }), 'en-US'), null);
   });
 
   it('never shows a logo from another host', () => {
@@ -285,10 +302,10 @@ describe('confirm screen lines', () => {
   });
 
   it('words relative times', () => {
-    assert.equal(ago(now, now), 'just now');
-    assert.equal(ago(now - 12_000, now), '12 seconds ago');
-    assert.equal(ago(now - 5 * 60_000, now), '5 minutes ago');
-    assert.equal(ago(now - 3 * 3600_000, now), '3 hours ago');
+    assert.equal(ago(now, now, 'en-US'), 'just now');
+    assert.equal(ago(now - 12_000, now, 'en-US'), '12 seconds ago');
+    assert.equal(ago(now - 5 * 60_000, now, 'en-US'), '5 minutes ago');
+    assert.equal(ago(now - 3 * 3600_000, now, 'en-US'), '3 hours ago');
   });
 
   it('reads history entries', () => {
@@ -308,10 +325,11 @@ describe('confirm screen lines', () => {
         deviceIp: '127.0.0.1',
       },
       now,
+      'en-US',
     );
     assert.equal(v.site, 'Demo website');
     assert.equal(v.outcome, 'Denied');
-    assert.equal(v.where, '127.0.0.1 (location unknown)');
+    assert.equal(v.where, 'From 127.0.0.1 (location unknown)');
     assert.match(v.time, /2 minutes ago/);
   });
 });
@@ -331,7 +349,7 @@ describe('signed-in websites', () => {
   };
 
   it('reads a session: site, address, place, device, since when', () => {
-    const v = webSessionView(session, now, 'en-GB');
+    const v = webSessionView(session, now, 'en-US');
     assert.equal(v.id, 'ws_1');
     assert.equal(v.site, 'Demo website');
     assert.equal(v.origin, 'https://shop.example');
@@ -354,6 +372,7 @@ describe('signed-in websites', () => {
         os: null,
       },
       now,
+      'en-US',
     );
     assert.equal(v.site, 'Unknown application');
     assert.equal(v.origin, UNKNOWN_ORIGIN);
@@ -364,19 +383,19 @@ describe('signed-in websites', () => {
   });
 
   it('asks before signing out everywhere, naming how many', () => {
-    assert.equal(signOutEverywhereQuestion(0), null, 'nothing to ask about');
-    assert.match(signOutEverywhereQuestion(1) ?? '', /^Sign out of the 1 website listed here\?/);
+    assert.equal(signOutEverywhereQuestion(0, 'en-US'), null, 'nothing to ask about');
+    assert.match(signOutEverywhereQuestion(1, 'en-US') ?? '', /^Sign out of the 1 website listed here\?/);
     assert.match(
-      signOutEverywhereQuestion(3) ?? '',
+      signOutEverywhereQuestion(3, 'en-US') ?? '',
       /^Sign out of all 3 websites listed here\?.*this phone stays signed in/,
     );
   });
 
   it('words what was signed out', () => {
-    assert.equal(signedOutLine(1, 'Demo website'), 'Signed out of Demo website.');
-    assert.equal(signedOutLine(0), 'No website was signed in.');
-    assert.equal(signedOutLine(1), 'Signed out of 1 website.');
-    assert.equal(signedOutLine(4), 'Signed out of 4 websites.');
+    assert.equal(signedOutLine(1, 'en-US', 'Demo website'), 'Signed out of Demo website.');
+    assert.equal(signedOutLine(0, 'en-US'), 'No website was signed in.');
+    assert.equal(signedOutLine(1, 'en-US'), 'Signed out of 1 website.');
+    assert.equal(signedOutLine(4, 'en-US'), 'Signed out of 4 websites.');
   });
 });
 

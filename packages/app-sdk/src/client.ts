@@ -35,6 +35,7 @@ export class ScanloginApp {
   readonly #transport: TransportConfig;
   readonly #appId: string | undefined;
   readonly #userPoolId: string | undefined;
+  readonly #lang: string | undefined;
   readonly #verifier: QrPayloadVerifier | null;
   readonly #onTokenChange: ((token: string | null) => void) | undefined;
   readonly #now: () => number;
@@ -57,6 +58,7 @@ export class ScanloginApp {
     };
     this.#appId = options.appId || undefined;
     this.#userPoolId = options.userPoolId || undefined;
+    this.#lang = options.lang || undefined;
     this.#verifier = options.verifier === undefined ? jwksVerifier() : options.verifier;
     this.#onTokenChange = options.onTokenChange;
     this.#now = options.now ?? Date.now;
@@ -349,6 +351,7 @@ export class ScanloginApp {
     if (this.#appId) headers['x-authing-app-id'] = this.#appId;
     else if (this.#userPoolId) headers['x-authing-userpool-id'] = this.#userPoolId;
     if (withToken && this.#token) headers['authorization'] = `Bearer ${this.#token}`;
+    if (this.#lang) headers['x-authing-lang'] = this.#lang;
     return send<T>(this.#transport, { ...req, headers, signal: opts.signal });
   }
 }

@@ -19,6 +19,12 @@ export interface ScanloginAppOptions {
   appId?: string;
   /** Used (as `x-authing-userpool-id`) only when no `appId` is given. */
   userPoolId?: string;
+  /**
+   * The language of the service's words (error messages, place names, status
+   * words), sent as `x-authing-lang`: `en-US` or `zh-CN`. Without it the
+   * service goes by `Accept-Language` (a browser sends the user's), else English.
+   */
+  lang?: 'en-US' | 'zh-CN' | (string & {});
   /** A token saved from an earlier `login`, to resume a session. */
   token?: string | null;
   /** A `fetch` to use instead of `globalThis.fetch` (tests, custom TLS pinning, instrumentation). */

@@ -102,7 +102,27 @@ describe('ScanloginApp: requests', () => {
       assert.equal(r.headers['authorization'], 'Bearer tok-2');
       assert.equal(r.headers['x-authing-userpool-id'], 'pool-9');
       assert.equal(r.headers['x-authing-app-id'], undefined);
+      assert.equal(
+        r.headers['x-authing-lang'],
+        undefined,
+        'no lang given: the service goes by Accept-Language',
+      );
     }
+  });
+
+  test('lang is sent as x-authing-lang on every call', async () => {
+    const { fetch, seen } = fakeFetch((req) =>
+      req.url.endsWith('/history')
+        ? ok([])
+        : ok({ random: 'r1', status: 1, description: '已扫描，等待用户确认' }),
+    );
+    const app = new ScanloginApp({ host: 'https://h', userPoolId: 'p', token: 't', fetch, lang: 'zh-CN' });
+    await app.markScanned('r1');
+    await app.history();
+    assert.deepEqual(
+      seen.map((r) => r.headers['x-authing-lang']),
+      ['zh-CN', 'zh-CN'],
+    );
   });
 
   test('getRequestContext encodes the id into the query string', async () => {

@@ -3,7 +3,10 @@
  * them, so a code is never reused for a different meaning. 2241 comes from
  * authing-js-sdk's documentation ("the QR code does not exist"); the rest are ours.
  *
- * The docs table (docs/errors.md) is generated from this object.
+ * `message` is the English text; every other language's text is in
+ * error-messages.ts (a name missing there is a type error). The envelope's
+ * message is the one in the request's language; `code` never changes. The docs
+ * table (docs/errors.md) is generated from both.
  */
 export const ErrorCodes = {
   // Requests that cannot be understood.

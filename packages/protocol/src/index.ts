@@ -11,9 +11,12 @@
  */
 export type { Envelope } from './envelope.js';
 export { OK_CODE } from './envelope.js';
+export { errorMessage, errorMessagesZhCN } from './error-messages.js';
 export type { ErrorCode, ErrorName } from './errors.js';
 export { ErrorCodes, errorNameOf } from './errors.js';
 export { registerFormats } from './formats.js';
+export type { Lang, Translated } from './i18n.js';
+export { LANGS, langOfTag } from './i18n.js';
 export { openApiDocument, transformOpenApiDocument } from './openapi.js';
 export { appendQrSignature, formatQrPayload, QR_SIGNATURE_TYPE, unsignedQrPayload } from './payload.js';
 export type {

@@ -4,25 +4,39 @@
  * `openApiDocument(...)` as @fastify/swagger's `openapi` option; the paths
  * come from the route table's schemas.
  */
-import { ErrorCodes } from './errors.js';
+import { errorMessage } from './error-messages.js';
+import { ErrorCodes, type ErrorName } from './errors.js';
+import { LANGS } from './i18n.js';
 import { routes, tags } from './routes.js';
 import { securitySchemes } from './security.js';
 
-/** The error registry as a Markdown table, for the document's description. */
-function errorTable(): string {
-  const rows = Object.entries(ErrorCodes)
+/** A Markdown table cell: `<` and `>` as entities (a message may say `<admin token>`), pipes escaped. */
+const cell = (text: string) => text.replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '\\|');
+
+/**
+ * The error registry as a Markdown table, a message column per language: for
+ * this document's description and the generated docs (scripts/gen-docs.ts).
+ */
+export function errorTableMarkdown(): string {
+  const rows = (Object.entries(ErrorCodes) as [ErrorName, (typeof ErrorCodes)[ErrorName]][])
     .sort(([, a], [, b]) => a.code - b.code)
-    .map(([name, e]) => `| ${e.code} | ${e.status} | \`${name}\` | ${e.message} |`);
-  return ['| code | HTTP | name | message |', '| --- | --- | --- | --- |', ...rows].join('\n');
+    .map(
+      ([name, e]) =>
+        `| ${e.code} | ${e.status} | \`${name}\` | ${LANGS.map((lang) => cell(errorMessage(name, lang))).join(' | ')} |`,
+    );
+  const head = `| code | HTTP | name | ${LANGS.map((lang) => `message (${lang})`).join(' | ')} |`;
+  return [head, `|${' --- |'.repeat(3 + LANGS.length)}`, ...rows].join('\n');
 }
 
 const description = `Scan a QR code with your phone to log in: a self-hosted service that speaks the wire of a hosted vendor's QR login, so that pages using its SDK and apps following its samples work by changing only the host.
 
 Every JSON answer under \`/api\` is the envelope \`{"code", "message", "data"}\`: \`code\` is 200 on success, otherwise a stable code of the registry below, sent with the HTTP status shown and \`data: null\`. \`/.well-known/jwks.json\` and \`/.well-known/openid-configuration\` are plain JSON documents without envelope, and \`/graphql/v2\` (authing-js-sdk's login) answers in GraphQL's form, its errors carrying the same codes. Unknown fields in the public calls' bodies are ignored (the vendor's SDK sends some we do not use); the management API refuses them.
 
+\`message\` is for people, in the request's language: the one \`x-authing-lang\` names, else the first of ours in \`Accept-Language\`, else English (\`en-US\` and \`zh-CN\` are spoken; any Chinese tag gets \`zh-CN\`). Such answers carry \`Vary: Accept-Language, x-authing-lang\`. Switch on \`code\`, never on \`message\`.
+
 ## Error codes
 
-${errorTable()}`;
+${errorTableMarkdown()}`;
 
 type Operation = { operationId?: string; requestBody?: { required?: boolean } };
 

@@ -345,9 +345,21 @@ describe('authing-js-sdk@4.23.55 against a live server', () => {
     await w.poll();
     const err = w.error;
     assert.equal(err.response?.status, 404);
-    assert.deepEqual(err.response?.data, { code: 2241, message: 'The QR code does not exist.', data: null });
+    // The stock SDK says `x-authing-lang: zh-CN` unless told otherwise, so the message is Chinese, as at Authing.
+    assert.deepEqual(err.response?.data, { code: 2241, message: '二维码不存在。', data: null });
     assert.deepEqual(w.calls, ['error']);
     w.assertStopped();
+    // With `lang: 'en-US'` the same code, in English.
+    const english = new AuthenticationClient({ appId: s.seed.app.id, appHost: s.url, lang: 'en-US' });
+    const enErr = await english.qrcode.checkStatus('AAAAAAAAAAAAAAAAAAAAAB').then(
+      () => assert.fail('an unknown code is an error'),
+      (e: { response?: { data?: unknown } }) => e,
+    );
+    assert.deepEqual(enErr.response?.data, {
+      code: 2241,
+      message: 'The QR code does not exist.',
+      data: null,
+    });
   });
 
   test('customData with withCustomData (issue 17): onSuccess and exchangeUserInfo hand it back, signed into the token', async () => {

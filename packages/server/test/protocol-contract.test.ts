@@ -32,6 +32,7 @@ import {
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import Fastify, { type FastifyReply } from 'fastify';
+import { detail } from '../src/domain/messages.js';
 import { errorEnvelope } from '../src/http/envelope.js';
 import { registerErrorHandling } from '../src/http/errors.js';
 import { graphqlRequestErrorHandler } from '../src/http/graphql.js';
@@ -1089,7 +1090,7 @@ describe('the protocol route table against the running service', () => {
       ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
       // As the service: a URL the router refuses (a path parameter over 100 characters) is a 400.
       frameworkErrors: (_error, _request, reply: FastifyReply) => {
-        reply.code(400).send(errorEnvelope('INVALID_REQUEST', 'The URL is malformed.'));
+        reply.code(400).send(errorEnvelope('INVALID_REQUEST', 'en-US', detail('malformedUrl')));
       },
     }).withTypeProvider<TypeBoxTypeProvider>();
     replica.removeContentTypeParser('text/plain');

@@ -26,11 +26,12 @@ export class AuthenticationClient {
     this.#http = new HttpClient({
       appId: options.appId,
       appHost: (options.appHost ?? '').replace(/\/+$/, ''),
-      lang: options.lang ?? 'zh-CN',
+      // No lang: the page's (see pageLang); given one, exactly as authing-js-sdk uses it.
+      lang: options.lang ?? null,
       ...(options.userPoolId ? { userPoolId: options.userPoolId } : {}),
       ...(options.tenantId ? { tenantId: options.tenantId } : {}),
     });
-    this.qrcode = new QrCodeAuthenticationClient(this.#http, () => this.#http.settings.lang);
+    this.qrcode = new QrCodeAuthenticationClient(this.#http, () => this.#http.lang());
   }
 
   /** Changes the language of later requests and widgets (`x-authing-lang`, default tips). */

@@ -1,3 +1,5 @@
+import { type Lang, langOfTag, type Translated } from '@scanlogin/protocol';
+
 /**
  * Texts of the scanning widget. The first nine keys are Authing's `tips`
  * option, unchanged; the rest are ours (states Authing's widget never drew).
@@ -76,14 +78,100 @@ const enUS: Tips = {
 };
 
 /**
- * The tips for `lang`, with the caller's overrides on top. Chinese for any
- * `zh*` language (Authing's default is `zh-CN`), English otherwise.
+ * The SDK's own words beyond the tips: why it lost the service (shown under
+ * the widget's `failed` tip and passed to `onError`, as the service's own
+ * messages are), and how a label meets its value.
  */
+export interface SdkMessages {
+  /** The browser could not reach the service at all (offline, DNS, CORS). */
+  unreachable: string;
+  /** Something answered, but not the service (a proxy's error page, a captive portal). */
+  notJson: (status: number) => string;
+  /** No way of waiting for the phone works in this browser. */
+  noTransport: string;
+  /** The Server-Sent Events stream broke twice in a row. */
+  streamInterrupted: string;
+  /** A long-poll got no answer within its time. */
+  longPollTimedOut: string;
+  /** "Label: value", with the language's colon. */
+  labelled: (label: string, value: string) => string;
+}
+
+const zhCNMessages: SdkMessages = {
+  unreachable: '无法连接登录服务，请检查网络',
+  notJson: (status) => `登录服务返回了无法识别的响应（HTTP ${status}）`,
+  noTransport: '当前浏览器无法获取扫码状态',
+  streamInterrupted: '与登录服务的连接已中断',
+  longPollTimedOut: '等待扫码状态超时',
+  labelled: (label, value) => `${label}：${value}`,
+};
+
+const enUSMessages: SdkMessages = {
+  unreachable: 'Cannot reach the login service; check the connection',
+  notJson: (status) => `The login service gave an answer that is not its own (HTTP ${status})`,
+  noTransport: 'This browser has no way to get status updates from the service',
+  streamInterrupted: 'The connection to the login service was interrupted',
+  longPollTimedOut: 'Waiting for the status timed out',
+  labelled: (label, value) => `${label}: ${value}`,
+};
+
+/** The SDK's own words in each language. */
+export const SDK_MESSAGES: Translated<SdkMessages> = { 'zh-CN': zhCNMessages, 'en-US': enUSMessages };
+
+/** The SDK's own words for a client's `lang` (see {@link tipsLang}). */
+export function sdkMessages(lang: string | undefined): SdkMessages {
+  return SDK_MESSAGES[tipsLang(lang)];
+}
+
+/** The widget's texts in each language (a language missing here is a type error). */
+export const TIPS: Translated<Tips> = { 'zh-CN': zhCN, 'en-US': enUS };
+
+/**
+ * The language of the widget's texts for a client's `lang`: Chinese for any
+ * `zh*` value (Authing's default is `zh-CN`), English otherwise.
+ */
+export function tipsLang(lang: string | undefined): Lang {
+  return lang?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en-US';
+}
+
+/** The tips for `lang` (see {@link tipsLang}), with the caller's overrides on top. */
 export function resolveTips(lang: string | undefined, overrides: Partial<Tips> = {}): Tips {
-  const base = lang?.toLowerCase().startsWith('zh') ? zhCN : enUS;
+  const base = TIPS[tipsLang(lang)];
   const out = { ...base };
   for (const [k, v] of Object.entries(overrides) as [keyof Tips, unknown][]) {
     if (typeof v === 'string' && k in base) out[k] = v;
   }
   return out;
+}
+
+/** What {@link pageLang} reads of the page; the globals by default. */
+export interface PageLanguages {
+  document?: { documentElement?: { lang?: string } | null } | undefined;
+  navigator?: { languages?: readonly string[]; language?: string } | undefined;
+}
+
+/**
+ * The language of a client given no `lang` option: the page's. Its
+ * `<html lang>` first (what the site says it is written in), then the
+ * browser's preferred languages, best first; any Chinese is zh-CN, any
+ * English en-US. A page and browser that name neither get English, which
+ * more of their readers read than Chinese; with no page at all (no
+ * `document`: rendering on a server) it is authing-js-sdk's default, zh-CN. A page that passes
+ * `lang` gets exactly what authing-js-sdk does with it.
+ */
+export function pageLang(
+  from: PageLanguages = {
+    document: globalThis.document,
+    navigator: globalThis.navigator,
+  },
+): Lang {
+  const { document: doc, navigator: nav } = from;
+  // No page (rendering on a server; Node has a navigator of its own since 21): nothing to follow.
+  if (!doc) return 'zh-CN';
+  const preferred = [doc?.documentElement?.lang, ...(nav?.languages ?? []), nav?.language];
+  for (const tag of preferred) {
+    const lang = typeof tag === 'string' ? langOfTag(tag) : null;
+    if (lang) return lang;
+  }
+  return 'en-US';
 }

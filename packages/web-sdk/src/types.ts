@@ -17,7 +17,13 @@ export interface AuthenticationClientOptions {
    * Defaults to the page's own origin.
    */
   appHost?: string;
-  /** `zh-CN` (the default, as in authing-js-sdk) or `en-US`: the widget's texts and `x-authing-lang`. */
+  /**
+   * `zh-CN` or `en-US`: the widget's texts and `x-authing-lang` (so the
+   * service's messages), as in authing-js-sdk. Without it the client follows
+   * the page: its `<html lang>`, then the browser's languages (English when
+   * neither is Chinese or English; zh-CN, authing-js-sdk's default, when there
+   * is no page at all).
+   */
   lang?: 'zh-CN' | 'en-US' | (string & {});
   /** Sent as `x-authing-userpool-id` when set. */
   userPoolId?: string;

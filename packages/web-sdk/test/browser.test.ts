@@ -139,6 +139,8 @@ describe('the IIFE bundle in Chromium', { skip: !CHROMIUM && 'no Chromium' }, ()
       page,
       server.seed.app.id,
       `
+        // A Chinese page (what it says of itself), as Authing's customers' mostly are.
+        document.documentElement.lang = 'zh-CN';
         // Authing's code, with only the import changed (here: the global).
         const authenticationClient = new ScanLogin.AuthenticationClient({ appId, appHost });
         authenticationClient.qrcode.startScanning('qrcode', {
@@ -153,7 +155,7 @@ describe('the IIFE bundle in Chromium', { skip: !CHROMIUM && 'no Chromium' }, ()
     );
     await state(page, 'code');
     const { random } = await readCode(page);
-    assert.equal(await liveText(page), '请使用 App 扫码登录', 'zh-CN by default, as in authing-js-sdk');
+    assert.equal(await liveText(page), '请使用 App 扫码登录', 'no lang option: the page’s language');
     assert.equal(
       await page.locator('.scanlogin').getAttribute('data-transport'),
       'sse',

@@ -6,6 +6,7 @@
  */
 import type { DeviceRequestContext, ScanResult } from '@scanlogin/app-sdk';
 import type { Account } from '../account.js';
+import type { Lang, Texts } from '../i18n.js';
 import type { NextStep, Stage } from '../messages.js';
 import type { Screen, Shell } from '../shell.js';
 
@@ -47,6 +48,10 @@ export interface Go {
 export interface App {
   shell: Shell;
   account: Account;
+  /** The language the app speaks (chosen once, at start, from the phone's). */
+  lang: Lang;
+  /** Its words. */
+  t: Texts;
   go: Go;
   /** Shows a screen, with "Log out" in the header while someone is signed in. */
   show(screen: Screen, focus?: boolean): void;

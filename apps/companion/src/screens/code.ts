@@ -57,7 +57,7 @@ export function codeScreen(app: App) {
     if (!client) return;
     const code = tidyCode(ui.input.value);
     if (code.replace('-', '').length !== 8) {
-      showError(ui.error, 'A code has 8 letters, like BCDF-GHJK.');
+      showError(ui.error, app.t.screens.codeShape);
       ui.input.focus();
       return;
     }
@@ -69,7 +69,7 @@ export function codeScreen(app: App) {
   async function resolve(code: string): Promise<void> {
     const client = app.account.client;
     if (!client) return;
-    setText(ui.busyTitle, 'Checking the code…');
+    setText(ui.busyTitle, app.t.page.checking);
     app.show('busy');
     try {
       const found = await client.resolveCode(code);

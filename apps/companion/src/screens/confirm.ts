@@ -40,7 +40,7 @@ export function confirmScreen(app: App) {
 
   function show(r: ScanResult): void {
     pending = r;
-    const v = confirmView(r.context, Date.now(), location.origin);
+    const v = confirmView(r.context, Date.now(), location.origin, app.lang);
     setText(ui.app, v.appName);
     if (v.logo) {
       ui.logo.src = v.logo;
@@ -87,7 +87,7 @@ export function confirmScreen(app: App) {
         return b;
       }),
     );
-    const tick = () => setText(ui.expiry, expiryLine(v.expiresAt, Date.now()) ?? '');
+    const tick = () => setText(ui.expiry, expiryLine(v.expiresAt, Date.now(), app.lang) ?? '');
     tick();
     ui.deny.disabled = false;
     // With a check code, Approve waits for the user's pick.
@@ -95,9 +95,7 @@ export function confirmScreen(app: App) {
     app.show('confirm');
     stopTicking();
     expiryTimer = setInterval(tick, 1000);
-    app.shell.announce(
-      `Log in to ${v.appName} on ${v.origin}? If you did not just open this page yourself, tap Deny.`,
-    );
+    app.shell.announce(app.t.screens.askToConfirm(v.appName, v.origin));
   }
 
   /** Approves or refuses `r` (also the step-up screen's Deny), then shows the outcome. */
@@ -106,8 +104,9 @@ export function confirmScreen(app: App) {
     if (!client) return;
     ui.deny.disabled = true;
     ui.approve.disabled = true;
-    const v = confirmView(r.context, Date.now(), location.origin);
+    const v = confirmView(r.context, Date.now(), location.origin, app.lang);
     const number = picked;
+    const t = app.t.screens;
     try {
       if (!approve) await client.cancel(r.qr.random);
       else await client.confirm(r.qr.random, number === null ? {} : { checkCode: number });
@@ -116,17 +115,11 @@ export function confirmScreen(app: App) {
         approve
           ? {
               tone: 'ok',
-              title: 'Approved',
-              detail: `You are being logged in to ${v.appName} (${v.origin}). Continue on that screen.`,
+              title: t.approvedTitle,
+              detail: t.approvedDetail(v.appName, v.origin),
               actions: ['home', 'scan-again'],
             }
-          : {
-              tone: 'denied',
-              title: 'Login denied',
-              detail:
-                'Nobody was logged in. If someone asked you to scan this code, they may have been trying to get into your account.',
-              actions: ['home', 'scan-again'],
-            },
+          : { tone: 'denied', title: t.deniedTitle, detail: t.deniedDetail, actions: ['home', 'scan-again'] },
       );
     } catch (err) {
       // "Try again" goes back to the confirm screen, so the choice is made again, knowingly.

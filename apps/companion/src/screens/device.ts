@@ -37,7 +37,7 @@ export function deviceScreen(app: App) {
   app.shell.onLeave('device', stopTicking);
 
   function show(request: DeviceRequestContext): void {
-    const v = deviceView(request, Date.now(), location.origin);
+    const v = deviceView(request, Date.now(), location.origin, app.lang);
     pending = { request, view: v };
     setText(ui.app, v.appName);
     if (v.logo) {
@@ -61,14 +61,12 @@ export function deviceScreen(app: App) {
     ui.password.value = '';
     ui.deny.disabled = false;
     ui.approve.disabled = false;
-    const tick = () => setText(ui.expiry, expiryLine(v.expiresAt, Date.now()) ?? '');
+    const tick = () => setText(ui.expiry, expiryLine(v.expiresAt, Date.now(), app.lang) ?? '');
     tick();
     stopTicking();
     ticking = setInterval(tick, 1000);
     app.show('device');
-    app.shell.announce(
-      `Sign in to ${v.appName} on a device showing ${v.userCode}? If you did not just start this yourself, tap Deny.`,
-    );
+    app.shell.announce(app.t.screens.askDevice(v.appName, v.userCode));
   }
 
   async function decide(approve: boolean): Promise<void> {
@@ -76,7 +74,7 @@ export function deviceScreen(app: App) {
     if (!client || !pending) return;
     const { request, view } = pending;
     if (approve && view.stepUpRequired && !ui.password.value) {
-      showError(ui.error, 'Enter your password to approve a device this far away.');
+      showError(ui.error, app.t.screens.devicePasswordNeeded);
       ui.password.focus();
       return;
     }
@@ -96,15 +94,14 @@ export function deviceScreen(app: App) {
         approve
           ? {
               tone: 'ok',
-              title: 'Device signed in',
-              detail: `${view.appName} is signed in on the device showing ${view.userCode}. You can sign it out from Signed-in websites.`,
+              title: app.t.screens.deviceApprovedTitle,
+              detail: app.t.screens.deviceApprovedDetail(view.appName, view.userCode),
               actions: ['home'],
             }
           : {
               tone: 'denied',
-              title: 'Request denied',
-              detail:
-                'The device was not signed in. If someone asked you to enter this code, they may have been trying to get into your account.',
+              title: app.t.screens.deviceDeniedTitle,
+              detail: app.t.screens.deviceDeniedDetail,
               actions: ['home'],
             },
       );

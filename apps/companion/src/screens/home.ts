@@ -19,7 +19,7 @@ export function homeScreen(app: App) {
       app.show('signin');
       return;
     }
-    setText(ui.name, session.name);
+    setText(ui.name, session.name || app.t.screens.someone);
     app.show('home');
     void loadHistory();
   }
@@ -27,14 +27,14 @@ export function homeScreen(app: App) {
   async function loadHistory(): Promise<void> {
     const client = app.account.client;
     if (!client) return;
-    setText(ui.status, 'Loading…');
+    setText(ui.status, app.t.screens.loading);
     ui.refresh.disabled = true;
     try {
       const entries = await client.history();
       const now = Date.now();
       ui.list.replaceChildren(
         ...entries.map((e) => {
-          const v = historyView(e, now);
+          const v = historyView(e, now, app.lang);
           const li = document.createElement('li');
           const outcome = document.createElement('span');
           outcome.className = `outcome outcome-${v.outcomeKey}`;
@@ -42,7 +42,7 @@ export function homeScreen(app: App) {
           const site = document.createElement('span');
           site.className = 'site';
           site.textContent = v.site;
-          const lines = [v.origin, `From ${v.where}`, v.time].map((text) => {
+          const lines = [v.origin, v.where, v.time].map((text) => {
             const line = document.createElement('span');
             line.className = 'line';
             line.textContent = text;
@@ -52,14 +52,14 @@ export function homeScreen(app: App) {
           return li;
         }),
       );
-      setText(ui.status, entries.length ? '' : 'No QR logins yet.');
+      setText(ui.status, entries.length ? '' : app.t.screens.noHistory);
     } catch (err) {
       if (isAuthError(err)) {
         app.go.problem(err, 'history');
         return;
       }
-      const p = describeProblem(err, 'history');
-      setText(ui.status, `${p.title}. Tap Refresh to try again.`);
+      const p = describeProblem(err, 'history', app.lang);
+      setText(ui.status, app.t.screens.refreshToRetry(p.title));
     } finally {
       ui.refresh.disabled = false;
     }

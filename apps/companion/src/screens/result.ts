@@ -20,7 +20,7 @@ export function resultScreen(app: App) {
         retry?.();
         break;
       case 'sign-in':
-        app.go.signIn('Sign in again to continue.');
+        app.go.signIn(app.t.screens.signInToContinue);
         break;
       case 'home':
         app.go.home();
@@ -39,16 +39,16 @@ export function resultScreen(app: App) {
       const b = document.createElement('button');
       b.type = 'button';
       b.dataset.action = step;
-      b.textContent = actionLabel(step);
+      b.textContent = actionLabel(step, app.lang);
       b.addEventListener('click', () => runStep(step, opts.retry));
       ui.actions.append(b);
     }
     app.show('result');
-    app.shell.announce(`${opts.title}. ${opts.detail}`);
+    app.shell.announce(app.t.problemLine(opts.title, opts.detail));
   }
 
   function problem(err: unknown, stage: Stage, retry?: () => void): void {
-    const p = describeProblem(err, stage);
+    const p = describeProblem(err, stage, app.lang);
     // The service no longer accepts this phone's sign-in: forget it.
     if (p.id === 'signed-out' || p.id === 'blocked') app.account.forget();
     show({

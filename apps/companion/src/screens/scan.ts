@@ -3,8 +3,8 @@
  * pasted; then the app SDK checks it (signature, expiry), marks it scanned and
  * fetches the request's context for the next screen.
  */
-import { INSECURE_PAGE } from '../messages.js';
-import { CameraError, CameraScanner, decodeImageFile } from '../scanner.js';
+import { insecurePage } from '../messages.js';
+import { CameraError, CameraScanner, cameraProblemText, decodeImageFile } from '../scanner.js';
 import { $, setText, showError } from '../shell.js';
 import type { App } from './app.js';
 import { userCodeFromLink } from './code.js';
@@ -38,16 +38,16 @@ export function scanScreen(app: App) {
     showError(ui.photoProblem, null);
     ui.pasteText.value = '';
     ui.photoInput.value = '';
-    setText(ui.hint, "Point the camera at the QR code on the website's login page.");
+    setText(ui.hint, app.t.page.scanHint);
     ui.viewfinder.hidden = false;
     app.show('scan');
     try {
       await scanner.start((text) => void handleCode(text));
       if (app.shell.current !== 'scan') scanner.stop(); // the user left while the camera was starting
     } catch (err) {
-      const text = err instanceof CameraError ? err.message : 'The camera could not be started.';
-      showError(ui.cameraProblem, `${text} You can use a photo of the code or paste its text below.`);
-      setText(ui.hint, 'The camera is not available.');
+      const text = cameraProblemText(err instanceof CameraError ? err.problem : 'failed', app.lang);
+      showError(ui.cameraProblem, app.t.screens.cameraFallback(text));
+      setText(ui.hint, app.t.screens.cameraUnavailable);
       ui.viewfinder.hidden = true;
     }
   }
@@ -58,7 +58,7 @@ export function scanScreen(app: App) {
     scanner.stop();
     // The SDK verifies each code's signature with WebCrypto, which only secure pages have.
     if (!globalThis.crypto?.subtle) {
-      app.go.result({ tone: 'problem', ...INSECURE_PAGE });
+      app.go.result({ tone: 'problem', ...insecurePage(app.lang) });
       return;
     }
     // A TV's QR code (its sign-in link with the user code) opens the device's confirm screen.
@@ -67,9 +67,9 @@ export function scanScreen(app: App) {
       app.go.resolveCode(userCode);
       return;
     }
-    setText(ui.busyTitle, 'Checking the code…');
+    setText(ui.busyTitle, app.t.page.checking);
     app.show('busy');
-    app.shell.announce('Code read. Checking it.');
+    app.shell.announce(app.t.screens.codeRead);
     try {
       const scanned = await client.scan(text.trim());
       if (scanned.scanned.status === STATUS_STEP_UP) app.go.stepUp(scanned);
@@ -88,15 +88,12 @@ export function scanScreen(app: App) {
     try {
       const text = await decodeImageFile(file, ui.canvas);
       if (text === null) {
-        showError(
-          ui.photoProblem,
-          'No QR code found in this photo. Take it closer, in focus, with the whole code in the picture.',
-        );
+        showError(ui.photoProblem, app.t.screens.noCodeInPhoto);
         return;
       }
       await handleCode(text);
     } catch {
-      showError(ui.photoProblem, 'This file could not be read as an image.');
+      showError(ui.photoProblem, app.t.screens.notAnImage);
     }
   });
 

@@ -30,13 +30,13 @@ export function sessionsScreen(app: App) {
   async function load(): Promise<void> {
     const client = app.account.client;
     if (!client) return;
-    setText(ui.status, 'Loading…');
+    setText(ui.status, app.t.screens.loading);
     ui.refresh.disabled = true;
     try {
       const sessions = await client.listAppSessions();
       const now = Date.now();
       // This phone first: the one the user knows, then the others newest first (as the service sends them).
-      const views = sessions.map((a) => appSessionView(a, now));
+      const views = sessions.map((a) => appSessionView(a, now, app.lang));
       views.sort((a, b) => Number(b.current) - Number(a.current));
       ui.list.replaceChildren(
         ...views.map((v) => {
@@ -57,23 +57,25 @@ export function sessionsScreen(app: App) {
           const signOut = document.createElement('button');
           signOut.type = 'button';
           signOut.className = 'quiet danger';
-          signOut.textContent = 'Sign out';
+          signOut.textContent = app.t.screens.signOut;
           signOut.setAttribute('aria-label', v.signOutLabel);
           signOut.addEventListener('click', () =>
-            v.current ? app.go.signIn('Signed out.') : void signOutOther(li, signOut, v.device, v.id),
+            v.current
+              ? app.go.signIn(app.t.screens.signedOut)
+              : void signOutOther(li, signOut, v.device, v.id),
           );
           li.append(details, signOut);
           return li;
         }),
       );
-      setText(ui.status, '');
+      setText(ui.status, views.length ? '' : app.t.screens.noSessions);
     } catch (err) {
       if (isAuthError(err)) {
         app.go.problem(err, 'sites');
         return;
       }
-      const p = describeProblem(err, 'sites');
-      setText(ui.status, `${p.title}. Tap Refresh to try again.`);
+      const p = describeProblem(err, 'sites', app.lang);
+      setText(ui.status, app.t.screens.refreshToRetry(p.title));
     } finally {
       ui.refresh.disabled = false;
     }
@@ -92,8 +94,8 @@ export function sessionsScreen(app: App) {
       }
       // Gone already (signed out, or expired): what the user wanted is true.
       if (!hasErrorName(err, 'APP_SESSION_NOT_FOUND')) {
-        const p = describeProblem(err, 'sites');
-        setText(ui.status, `${device} was not signed out: ${p.title}. ${p.detail}`);
+        const p = describeProblem(err, 'sites', app.lang);
+        setText(ui.status, app.t.screens.notSignedOut(device, app.t.problemLine(p.title, p.detail)));
         button.disabled = false;
         return;
       }
@@ -101,7 +103,7 @@ export function sessionsScreen(app: App) {
     // Focus was on the row's button, which goes away: keep it in the list's screen.
     const next = row.nextElementSibling ?? row.previousElementSibling;
     row.remove();
-    const line = deviceSignedOutLine(device);
+    const line = deviceSignedOutLine(device, app.lang);
     setText(ui.status, line);
     app.shell.announce(line);
     ((next?.querySelector('button') as HTMLElement | null) ?? ui.title).focus();

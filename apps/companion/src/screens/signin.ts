@@ -16,28 +16,28 @@ export function signInScreen(app: App) {
     const account = ui.account.value.trim();
     const password = ui.password.value;
     if (!account || !password) {
-      showError(ui.error, 'Enter your account and your password.');
+      showError(ui.error, app.t.screens.enterAccountAndPassword);
       (account ? ui.password : ui.account).focus();
       return;
     }
     showError(ui.error, null);
     ui.submit.disabled = true;
-    setText(ui.submit, 'Signing in…');
+    setText(ui.submit, app.t.screens.signingIn);
     try {
       const session = await app.account.signIn(account, password);
       ui.password.value = '';
       app.go.home();
-      app.shell.announce(`Signed in as ${session.name}.`);
+      app.shell.announce(app.t.screens.signedInAs(session.name));
     } catch (err) {
-      const p = describeProblem(err, 'sign-in');
-      showError(ui.error, `${p.title}. ${p.detail}`);
+      const p = describeProblem(err, 'sign-in', app.lang);
+      showError(ui.error, app.t.problemLine(p.title, p.detail));
       if (p.id === 'wrong-credentials') {
         ui.password.select();
         ui.password.focus();
       }
     } finally {
       ui.submit.disabled = false;
-      setText(ui.submit, 'Sign in');
+      setText(ui.submit, app.t.page.signIn);
     }
   }
 
@@ -54,7 +54,7 @@ export function signInScreen(app: App) {
     e.preventDefault();
     void signIn();
   });
-  $('logout').addEventListener('click', () => signOut('Signed out.'));
+  $('logout').addEventListener('click', () => signOut(app.t.screens.signedOut));
 
   return { signOut };
 }

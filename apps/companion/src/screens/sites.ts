@@ -37,14 +37,14 @@ export function sitesScreen(app: App) {
   function statusAfterChange(done = ''): void {
     const empty = count() === 0;
     ui.all.hidden = empty;
-    const left = empty ? 'No website is signed in through your QR logins.' : '';
+    const left = empty ? app.t.screens.noSites : '';
     setText(ui.status, [done, left].filter(Boolean).join(' '));
   }
 
   async function load(): Promise<void> {
     const client = app.account.client;
     if (!client) return;
-    setText(ui.status, 'Loading…');
+    setText(ui.status, app.t.screens.loading);
     ui.refresh.disabled = true;
     closeEverywhere(false);
     try {
@@ -52,7 +52,7 @@ export function sitesScreen(app: App) {
       const now = Date.now();
       ui.list.replaceChildren(
         ...sessions.map((w) => {
-          const v = webSessionView(w, now);
+          const v = webSessionView(w, now, app.lang);
           const li = document.createElement('li');
           li.dataset.session = v.id;
           const details = document.createElement('div');
@@ -73,7 +73,7 @@ export function sitesScreen(app: App) {
           const signOut = document.createElement('button');
           signOut.type = 'button';
           signOut.className = 'quiet danger';
-          signOut.textContent = 'Sign out';
+          signOut.textContent = app.t.screens.signOut;
           signOut.setAttribute('aria-label', v.signOutLabel);
           signOut.addEventListener('click', () => void signOutOne(li, signOut, v.site, v.id));
           li.append(details, signOut);
@@ -86,8 +86,8 @@ export function sitesScreen(app: App) {
         app.go.problem(err, 'sites');
         return;
       }
-      const p = describeProblem(err, 'sites');
-      setText(ui.status, `${p.title}. Tap Refresh to try again.`);
+      const p = describeProblem(err, 'sites', app.lang);
+      setText(ui.status, app.t.screens.refreshToRetry(p.title));
     } finally {
       ui.refresh.disabled = false;
     }
@@ -106,8 +106,8 @@ export function sitesScreen(app: App) {
       }
       // Gone already (signed out elsewhere, or expired): what the user wanted is true.
       if (!hasErrorName(err, 'WEB_SESSION_NOT_FOUND')) {
-        const p = describeProblem(err, 'sites');
-        setText(ui.status, `${site} was not signed out: ${p.title}. ${p.detail}`);
+        const p = describeProblem(err, 'sites', app.lang);
+        setText(ui.status, app.t.screens.notSignedOut(site, app.t.problemLine(p.title, p.detail)));
         button.disabled = false;
         return;
       }
@@ -115,7 +115,7 @@ export function sitesScreen(app: App) {
     // Focus was on the row's button, which goes away: keep it in the list's screen.
     const next = row.nextElementSibling ?? row.previousElementSibling;
     row.remove();
-    const line = signedOutLine(1, site);
+    const line = signedOutLine(1, app.lang, site);
     statusAfterChange(line);
     app.shell.announce(line);
     ((next?.querySelector('button') as HTMLElement | null) ?? ui.title).focus();
@@ -123,7 +123,7 @@ export function sitesScreen(app: App) {
 
   /** The destructive "everywhere" asks first; the question names how many websites it ends. */
   function openEverywhere(): void {
-    const question = signOutEverywhereQuestion(count());
+    const question = signOutEverywhereQuestion(count(), app.lang);
     if (!question) return;
     setText(ui.confirmText, question);
     ui.confirm.hidden = false;
@@ -150,7 +150,7 @@ export function sitesScreen(app: App) {
       const revoked = await client.revokeAllWebSessions();
       ui.list.replaceChildren();
       closeEverywhere(false);
-      const line = signedOutLine(revoked);
+      const line = signedOutLine(revoked, app.lang);
       statusAfterChange(line);
       app.shell.announce(line);
       ui.title.focus();
@@ -159,9 +159,9 @@ export function sitesScreen(app: App) {
         app.go.problem(err, 'sites');
         return;
       }
-      const p = describeProblem(err, 'sites');
+      const p = describeProblem(err, 'sites', app.lang);
       closeEverywhere();
-      setText(ui.status, `Nothing was signed out: ${p.title}. ${p.detail}`);
+      setText(ui.status, app.t.screens.nothingSignedOut(app.t.problemLine(p.title, p.detail)));
     }
   }
 

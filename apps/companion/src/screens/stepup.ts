@@ -20,7 +20,7 @@ export function stepUpScreen(app: App, deny: (r: ScanResult) => void) {
 
   function show(r: ScanResult): void {
     pending = r;
-    const v = confirmView(r.context, Date.now(), location.origin);
+    const v = confirmView(r.context, Date.now(), location.origin, app.lang);
     setText(ui.app, v.appName);
     setText(ui.origin, v.origin);
     setText(ui.where, v.where);
@@ -29,7 +29,7 @@ export function stepUpScreen(app: App, deny: (r: ScanResult) => void) {
     ui.deny.disabled = false;
     ui.continue.disabled = false;
     app.show('stepup');
-    app.shell.announce('Confirm it is you: enter your password, or deny.');
+    app.shell.announce(app.t.screens.stepUpAsk);
   }
 
   async function proceed(): Promise<void> {
@@ -38,7 +38,7 @@ export function stepUpScreen(app: App, deny: (r: ScanResult) => void) {
     if (!r || !client) return;
     const password = ui.password.value;
     if (!password) {
-      showError(ui.error, 'Enter your password.');
+      showError(ui.error, app.t.screens.enterPassword);
       ui.password.focus();
       return;
     }
@@ -50,9 +50,9 @@ export function stepUpScreen(app: App, deny: (r: ScanResult) => void) {
       // The context again: the confirm screen shows what the service knows now.
       app.go.confirm({ ...r, context: await client.getRequestContext(r.qr.random) });
     } catch (err) {
-      const p = describeProblem(err, 'decide');
+      const p = describeProblem(err, 'decide', app.lang);
       if (p.id === 'wrong-password') {
-        showError(ui.error, `${p.title}. ${p.detail}`);
+        showError(ui.error, app.t.problemLine(p.title, p.detail));
         ui.deny.disabled = false;
         ui.continue.disabled = false;
         ui.password.select();

@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import type { Lang } from '@scanlogin/protocol';
+import { words } from './messages.js';
 
 /** Where an IP address is, as far as we can tell without asking anyone. */
 export interface IpPlace {
@@ -6,7 +8,7 @@ export interface IpPlace {
   kind: 'loopback' | 'private' | 'public' | 'invalid';
   /** ISO 3166-1 alpha-2, when a GeoIP database knows it. */
   country: string | null;
-  /** For people: "Germany", "Local network", "This machine"; null when unknown. */
+  /** For people, in the language asked for: "Germany", "Local network", "This machine"; null when unknown. */
   place: string | null;
   /** The surrounding network (/24 for IPv4, /48 for IPv6), to compare two addresses. */
   network: string | null;
@@ -17,7 +19,23 @@ export interface CountryLookup {
   country(ip: string): string | null;
 }
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+/**
+ * Country names in each language. The bundled database knows only country
+ * codes, so the names come from the ICU data every Node has (Intl).
+ */
+const regionNames = new Map<Lang, Intl.DisplayNames>();
+function countryName(code: string, lang: Lang): string {
+  let names = regionNames.get(lang);
+  if (!names) {
+    names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'code' });
+    regionNames.set(lang, names);
+  }
+  try {
+    return names.of(code) ?? code;
+  } catch {
+    return code; // not a region code Intl accepts
+  }
+}
 
 function ipv4Parts(ip: string): number[] | null {
   const parts = ip.split('.').map(Number);
@@ -64,22 +82,21 @@ function classify(ip: string): { ip: string; kind: IpPlace['kind']; network: str
   return { ip, kind: 'invalid', network: null };
 }
 
-/** Classifies an address and, for public ones, names its country (when `lookup` can). */
-export function locateIp(ip: string | null | undefined, lookup: CountryLookup | null): IpPlace {
+/**
+ * Classifies an address and, for public ones, names its country (when
+ * `lookup` can), in `lang`.
+ */
+export function locateIp(
+  ip: string | null | undefined,
+  lookup: CountryLookup | null,
+  lang: Lang = 'en-US',
+): IpPlace {
   const c = classify(ip ?? '');
-  if (c.kind === 'loopback') return { ...c, country: null, place: 'This machine' };
-  if (c.kind === 'private') return { ...c, country: null, place: 'Local network' };
+  if (c.kind === 'loopback') return { ...c, country: null, place: words.thisMachine[lang] };
+  if (c.kind === 'private') return { ...c, country: null, place: words.localNetwork[lang] };
   if (c.kind === 'invalid') return { ...c, country: null, place: null };
   const country = lookup?.country(c.ip) ?? null;
-  let place: string | null = null;
-  if (country) {
-    try {
-      place = regionNames.of(country) ?? country;
-    } catch {
-      place = country;
-    }
-  }
-  return { ...c, country, place };
+  return { ...c, country, place: country ? countryName(country, lang) : null };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import { fail } from './errors.js';
+import { type Detail, detail } from './messages.js';
 
 export interface CounterState {
   count: number;
@@ -27,12 +28,12 @@ export class RateLimiter {
   ) {}
 
   /** Counts one hit on `key`; throws RATE_LIMITED once more than `max` fall in the window. */
-  async hit(key: string, max: number, windowMs: number, message?: string): Promise<void> {
+  async hit(key: string, max: number, windowMs: number, why?: Detail): Promise<void> {
     const now = this.clock.now();
     const { count, resetAt } = await this.counters.increment(`rl:${key}`, windowMs, now);
     if (count > max) {
       const retryAfter = Math.max(1, Math.ceil((resetAt - now) / 1000));
-      fail('RATE_LIMITED', message ?? `Too many requests; retry in ${retryAfter} s.`, {
+      fail('RATE_LIMITED', why ?? detail('retryIn', { seconds: retryAfter }), {
         'retry-after': String(retryAfter),
       });
     }

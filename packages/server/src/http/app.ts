@@ -6,6 +6,7 @@ import { ErrorCodes, openApiDocument, routes, transformOpenApiDocument } from '@
 import Fastify, { type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
 import { parseTrustProxy } from '../config/schema.js';
 import { ServiceError } from '../domain/errors.js';
+import { type Detail, detail } from '../domain/messages.js';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { requireAdmin } from './admin-auth.js';
@@ -14,6 +15,7 @@ import { registerCors } from './cors.js';
 import { errorEnvelope } from './envelope.js';
 import { registerErrorHandling } from './errors.js';
 import { HeldRequests } from './held-requests.js';
+import { answerLang, DEFAULT_LANG } from './lang.js';
 import { registerMetrics } from './metrics.js';
 import { operation, type TypedApp } from './route.js';
 import adminAppRoutes from './routes/admin/apps.js';
@@ -164,16 +166,18 @@ export async function buildHttp(s: Services, opts: HttpOptions = {}) {
     // because authing-js-sdk sends fields we do not use.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // Errors raised before routing still leave in the envelope.
-    frameworkErrors: (_error, _request, reply: FastifyReply) => {
+    frameworkErrors: (_error, request, reply: FastifyReply) => {
+      const lang = answerLang(request, reply);
       reply
         .code(400)
         .header('cache-control', 'no-store')
-        .send(errorEnvelope('INVALID_REQUEST', 'The URL is malformed.'));
+        .send(errorEnvelope('INVALID_REQUEST', lang, detail('malformedUrl')));
     },
     clientErrorHandler: (error: Error & { code?: string }, socket) => {
       if (!socket.writable) return;
       const name = error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'INVALID_REQUEST';
-      const body = JSON.stringify(errorEnvelope(name));
+      // No request was parsed, so no language was asked for: the default one.
+      const body = JSON.stringify(errorEnvelope(name, DEFAULT_LANG));
       // Written by hand (Fastify never saw a request), with the headers every other answer carries.
       const headers = {
         'content-type': 'application/json; charset=utf-8',
@@ -291,21 +295,20 @@ const DEFAULT_HEADERS = {
   'cache-control': 'no-store',
 };
 
-const NUL = 'Text must not contain NUL (U+0000) characters.';
-const LONE_SURROGATE =
-  'Text must be well-formed Unicode: a lone surrogate (U+D800 to U+DFFF without its pair) is not a character.';
-const TOO_DEEP = 'JSON must not nest deeper than 64 levels.';
+const NUL = detail('textHasNul');
+const LONE_SURROGATE = detail('textHasLoneSurrogate');
+const TOO_DEEP = detail('jsonTooDeep');
 
 // ES2024, in Node since 20; the project's TypeScript lib stops at ES2023.
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
-function badString(s: string): string | null {
+function badString(s: string): Detail | null {
   if (s.includes('\u0000')) return NUL;
   return isWellFormed(s) ? null : LONE_SURROGATE;
 }
 
 /** Why a decoded JSON value (its strings and keys, at any depth) is not acceptable text; null if it is. */
-function badText(value: unknown, depth = 0): string | null {
+function badText(value: unknown, depth = 0): Detail | null {
   if (typeof value === 'string') return badString(value);
   if (typeof value !== 'object' || value === null) return null;
   if (depth > 64) return TOO_DEEP;

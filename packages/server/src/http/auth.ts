@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { fail } from '../domain/errors.js';
+import { detail } from '../domain/messages.js';
 import type { AppRecord, AppSessionRecord, RequestContext, UserRecord } from '../domain/ports.js';
 import type { TokenClaims } from '../domain/tokens/tokens.js';
 import type { Services } from '../services.js';
@@ -25,8 +26,7 @@ export async function requireAppUser(
   const token = bearerToken(request) ?? fail('LOGIN_REQUIRED');
   const claims = await s.tokens.verify(token);
   // A website's token must not approve further QR logins: only the phone's own does.
-  if (claims.token_use !== 'app')
-    fail('INVALID_TOKEN', 'This token cannot approve QR logins; use the app token.');
+  if (claims.token_use !== 'app') fail('INVALID_TOKEN', detail('appTokenOnly'));
   const [session, found] = await Promise.all([
     s.appSessions.requireLive(claims),
     s.directory.getUser(claims.sub),

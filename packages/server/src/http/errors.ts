@@ -1,7 +1,9 @@
-import type { ErrorName } from '@scanlogin/protocol';
+import { type ErrorName, errorMessage, type Lang } from '@scanlogin/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError, StorageUnavailableError } from '../domain/errors.js';
+import { type Detail, detail, sayDetail } from '../domain/messages.js';
 import { errorEnvelope } from './envelope.js';
+import { answerLang } from './lang.js';
 
 /** Fastify's own request errors, mapped onto the registry. */
 const fastifyCodes: Record<string, ErrorName> = {
@@ -13,16 +15,29 @@ const fastifyCodes: Record<string, ErrorName> = {
   FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
-function send(reply: FastifyReply, status: number, name: ErrorName, message?: string) {
-  reply.code(status).header('cache-control', 'no-store').send(errorEnvelope(name, message));
+/** Every error leaves here: in the envelope, in the request's language, never stored by a cache. */
+function send(request: FastifyRequest, reply: FastifyReply, status: number, name: ErrorName, said?: Detail) {
+  const lang = answerLang(request, reply);
+  reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .send(errorEnvelope(name, lang, said));
 }
 
-/** What an error becomes on the wire: a registry entry, its HTTP status, a message and headers. */
+/**
+ * What an error becomes on the wire: a registry entry, its HTTP status, what it says beyond the
+ * registry's message (put in words in the request's language by the renderer) and headers.
+ */
 export interface WireError {
   status: number;
   name: ErrorName;
-  message?: string;
+  said?: Detail;
   headers?: Record<string, string>;
+}
+
+/** A wire error's message in `lang`: its detail, else the registry's message. */
+export function wireMessage(e: WireError, lang: Lang): string {
+  return e.said ? sayDetail(e.said, lang) : errorMessage(e.name, lang);
 }
 
 /**
@@ -35,7 +50,7 @@ export function wireErrorOf(err: FastifyError | Error, request: FastifyRequest):
     return {
       status: err.status,
       name: err.errorName,
-      message: err.message,
+      ...(err.detail ? { said: err.detail } : {}),
       ...(err.headers ? { headers: err.headers } : {}),
     };
   }
@@ -44,10 +59,16 @@ export function wireErrorOf(err: FastifyError | Error, request: FastifyRequest):
     const where = fe.validationContext ?? 'request';
     const first = fe.validation[0];
     const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const params = (first?.params ?? {}) as Record<string, unknown>;
+    const missing = typeof params['missingProperty'] === 'string' ? params['missingProperty'] : '';
     const field = [where, path, missing].filter(Boolean).join('.');
-    const message = missing ? `${field} is required.` : `${field} ${first?.message ?? 'is invalid'}.`;
-    return { status: 400, name: 'INVALID_REQUEST', message };
+    const problem = {
+      field,
+      keyword: missing ? 'required' : (first?.keyword ?? ''),
+      params,
+      message: first?.message,
+    };
+    return { status: 400, name: 'INVALID_REQUEST', said: detail('invalidField', problem) };
   }
   const mapped = fe.code ? fastifyCodes[fe.code] : undefined;
   if (mapped) {
@@ -62,9 +83,10 @@ export function wireErrorOf(err: FastifyError | Error, request: FastifyRequest):
     return { status: 503, name: 'STORAGE_UNAVAILABLE', headers: { 'retry-after': '2' } };
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const said = detail('badRequest', { text: fe.message });
     return fe.statusCode === 413
-      ? { status: 413, name: 'BODY_TOO_LARGE', message: fe.message }
-      : { status: 400, name: 'INVALID_REQUEST', message: fe.message };
+      ? { status: 413, name: 'BODY_TOO_LARGE', said }
+      : { status: 400, name: 'INVALID_REQUEST', said };
   }
   request.log.error({ err }, 'unhandled error');
   return { status: 500, name: 'INTERNAL' };
@@ -75,8 +97,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const e = wireErrorOf(err, request);
     if (e.headers) reply.headers(e.headers);
-    return send(reply, e.status, e.name, e.message);
+    return send(request, reply, e.status, e.name, e.said);
   });
 
-  app.setNotFoundHandler((_request, reply) => send(reply, 404, 'ROUTE_NOT_FOUND'));
+  app.setNotFoundHandler((request, reply) => send(request, reply, 404, 'ROUTE_NOT_FOUND'));
 }

@@ -17,7 +17,8 @@ import {
 } from '@scanlogin/protocol';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { UserWithTokenView } from '../domain/directory/views.js';
-import { wireErrorOf } from './errors.js';
+import { wireErrorOf, wireMessage } from './errors.js';
+import { answerLang } from './lang.js';
 
 /** A request that cannot be answered at all (GraphQL's "request error"): no `data` in the answer. */
 export class GraphqlRequestError extends Error {
@@ -379,5 +380,5 @@ export function graphqlRequestErrorHandler(
   return reply
     .code(e.status)
     .header('cache-control', 'no-store')
-    .send({ errors: [graphqlError(e.name, e.message)] });
+    .send({ errors: [graphqlError(e.name, wireMessage(e, answerLang(request, reply)))] });
 }

@@ -1,4 +1,5 @@
 import { fail } from '../domain/errors.js';
+import { detail } from '../domain/messages.js';
 
 /** Seconds a refused client is told to wait: a held request lasts up to 30 s, a stream longer. */
 const RETRY_AFTER_S = 10;
@@ -35,11 +36,9 @@ export class HeldRequests {
   acquire(ip: string, kind: HeldKind): () => void {
     const held = this.count(ip);
     if (held >= this.maxPerIp) {
-      fail(
-        'RATE_LIMITED',
-        `This address already holds ${held} open status streams or long-polls; close some, or retry in ${RETRY_AFTER_S} s.`,
-        { 'retry-after': String(RETRY_AFTER_S) },
-      );
+      fail('RATE_LIMITED', detail('tooManyHeld', { held, seconds: RETRY_AFTER_S }), {
+        'retry-after': String(RETRY_AFTER_S),
+      });
     }
     this.#byIp.set(ip, held + 1);
     this.#byKind[kind]++;

@@ -8,6 +8,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { DirectoryService } from '../domain/directory/service.js';
 import { fail } from '../domain/errors.js';
+import { detail, type UriKind } from '../domain/messages.js';
 import type { OidcArtifactStore } from '../domain/oidc/ports.js';
 import type { AppRecord } from '../domain/ports.js';
 
@@ -68,16 +69,13 @@ export function validRedirectUri(value: string): string | null {
   return u.protocol === 'http:' && local ? value : null;
 }
 
-function uris(list: unknown, what: string): string[] {
-  if (!Array.isArray(list)) return fail('INVALID_REQUEST', `${what} must be a list of URLs.`);
-  if (list.length > MAX_URIS) fail('INVALID_REQUEST', `At most ${MAX_URIS} ${what}.`);
+function uris(list: unknown, what: UriKind): string[] {
+  if (!Array.isArray(list)) return fail('INVALID_REQUEST', detail('urisNotList', { what }));
+  if (list.length > MAX_URIS) fail('INVALID_REQUEST', detail('tooManyUris', { what, max: MAX_URIS }));
   const out = list.map((v) =>
     typeof v === 'string' && validRedirectUri(v) !== null
       ? v
-      : fail(
-          'INVALID_REQUEST',
-          `Not an allowed ${what.replace(/s$/, '')}: ${JSON.stringify(v)} (an absolute https:// URL without #fragment, or http://localhost / 127.0.0.1 for development).`,
-        ),
+      : fail('INVALID_REQUEST', detail('uriNotAllowed', { what, value: JSON.stringify(v) })),
   );
   return [...new Set(out)];
 }
@@ -85,9 +83,9 @@ function uris(list: unknown, what: string): string[] {
 /** The fields of `patch`, checked (throws INVALID_REQUEST naming the first wrong URI). */
 export function validateRegistration(patch: Partial<ClientRegistration>): Partial<ClientRegistration> {
   const out: Partial<ClientRegistration> = {};
-  if (patch.redirectUris !== undefined) out.redirectUris = uris(patch.redirectUris, 'redirect URIs');
+  if (patch.redirectUris !== undefined) out.redirectUris = uris(patch.redirectUris, 'redirect');
   if (patch.postLogoutRedirectUris !== undefined) {
-    out.postLogoutRedirectUris = uris(patch.postLogoutRedirectUris, 'post-logout redirect URIs');
+    out.postLogoutRedirectUris = uris(patch.postLogoutRedirectUris, 'postLogout');
   }
   if (patch.publicClient !== undefined) out.publicClient = patch.publicClient === true;
   return out;

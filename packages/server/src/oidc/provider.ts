@@ -217,6 +217,8 @@ export function providerConfiguration(
           const seen = describeRequest(
             { ip: info?.ip ?? '', origin: null, userAgent: info?.ua ?? null },
             d.geo,
+            // The hosted sign-in pages are English for now: their place names too.
+            'en-US',
           );
           page(
             ctx,

@@ -14,6 +14,7 @@ import type { DirectoryService } from '../domain/directory/service.js';
 import { fail } from '../domain/errors.js';
 import type { CountryLookup } from '../domain/geo.js';
 import { randomToken } from '../domain/ids.js';
+import { detail } from '../domain/messages.js';
 import type { Storage } from '../domain/ports.js';
 import type { QrLoginService } from '../domain/qr-login/service.js';
 import type { KeyRing } from '../domain/tokens/keys.js';
@@ -113,7 +114,7 @@ export class OidcService {
     // start makes it, the others read it (claimMeta has one winner).
     const store = d.storage.directory;
     await store.claimMeta(COOKIE_KEY_META, randomToken(32));
-    const key = (await store.getMeta(COOKIE_KEY_META)) ?? fail('INTERNAL', 'no cookie key');
+    const key = (await store.getMeta(COOKIE_KEY_META)) ?? fail('INTERNAL', detail('noCookieKey'));
     return new OidcService(d, key);
   }
 

@@ -27,6 +27,7 @@ import type { DirectoryService } from '../domain/directory/service.js';
 import { fail, ServiceError } from '../domain/errors.js';
 import { type CountryLookup, locateIp, proximity } from '../domain/geo.js';
 import { newObjectId, randomToken } from '../domain/ids.js';
+import { detail } from '../domain/messages.js';
 import type { OidcArtifact, OidcArtifactStore } from '../domain/oidc/ports.js';
 import type {
   AuditStore,
@@ -176,8 +177,7 @@ export class OidcSignIn implements GrantGuard {
    * the phone's confirm screen already named the app.
    */
   async qrLogin(interaction: Interaction, ticket: string): Promise<SignInResult> {
-    if (interaction.prompt.name !== 'login')
-      fail('INVALID_REQUEST', 'This sign-in step expects no QR login.');
+    if (interaction.prompt.name !== 'login') fail('INVALID_REQUEST', detail('signInStepNoQr'));
     const clientId = this.#clientOf(interaction);
     const app = (await this.#d.directory.getApp(clientId)) ?? fail('APP_NOT_FOUND');
     const user = await this.#d.qr.exchange(ticket, app);
@@ -190,7 +190,7 @@ export class OidcSignIn implements GrantGuard {
 
   /** The user's answer on the consent page (shown when the client asked with `prompt=consent`). */
   async consent(interaction: Interaction, allow: boolean): Promise<SignInResult> {
-    if (interaction.prompt.name !== 'consent') fail('INVALID_REQUEST', 'This sign-in step asks no consent.');
+    if (interaction.prompt.name !== 'consent') fail('INVALID_REQUEST', detail('signInStepNoConsent'));
     const clientId = this.#clientOf(interaction);
     const signedIn = (interaction.lastSubmission as SignInResult | undefined)?.scanlogin?.webSessionId;
     const fresh = signedIn ? await this.#d.webSessionStore.get(signedIn) : null;
@@ -220,7 +220,7 @@ export class OidcSignIn implements GrantGuard {
    * long as the code lives; asking again for the same code gives the same letters.
    */
   async shortCode(interaction: Interaction, random: string): Promise<{ code: string; expiresIn: number }> {
-    if (interaction.prompt.name !== 'login') fail('INVALID_REQUEST', 'This sign-in step shows no code.');
+    if (interaction.prompt.name !== 'login') fail('INVALID_REQUEST', detail('signInStepNoCode'));
     const clientId = this.#clientOf(interaction);
     const session = await this.#d.qr.requireSession(random);
     const now = this.#d.clock.now();
@@ -230,7 +230,7 @@ export class OidcSignIn implements GrantGuard {
       session.status !== QrStatus.Pending ||
       session.expiresAt <= now
     ) {
-      return fail('QR_WRONG_STATE', 'Only a waiting code of this sign-in page gets a short code.');
+      return fail('QR_WRONG_STATE', detail('shortCodeWaitingOnly'));
     }
     const { store } = this.#d;
     const expiresIn = Math.ceil((session.expiresAt - now) / 1000);
@@ -290,7 +290,7 @@ export class OidcSignIn implements GrantGuard {
       const state = await this.#d.counters.get(key, now);
       if (state && state.count >= max) {
         const retryAfter = String(Math.max(1, Math.ceil((state.resetAt - now) / 1000)));
-        fail('TOO_MANY_LOGIN_ATTEMPTS', 'Too many wrong codes; wait before trying again.', {
+        fail('TOO_MANY_LOGIN_ATTEMPTS', detail('tooManyWrongCodes'), {
           'retry-after': retryAfter,
         });
       }
@@ -334,7 +334,8 @@ export class OidcSignIn implements GrantGuard {
     if (app.poolId !== actor.user.poolId) fail('QR_OTHER_POOL');
     const pool = await this.#d.directory.requirePool(app.poolId);
     const context = this.#deviceContext(device);
-    const seen = describeRequest(context, this.#d.geo);
+    // Device requests do not carry the reader's language yet: their places are named in English.
+    const seen = describeRequest(context, this.#d.geo, 'en-US');
     const phone = locateIp(actor.ip, this.#d.geo);
     const verdict = proximity(locateIp(context.ip, this.#d.geo), phone);
     const lifetimeMs = typeof p.exp === 'number' && typeof p.iat === 'number' ? (p.exp - p.iat) * 1000 : 0;

@@ -1,5 +1,6 @@
 import { type Envelope, STEP_UP_AWARE_PARAM } from '@scanlogin/protocol';
 import { NETWORK_ERROR, ScanloginError } from '../errors.js';
+import { pageLang, sdkMessages } from '../i18n.js';
 
 /**
  * Sent with every status read (check, long-poll, event stream): we keep
@@ -16,7 +17,8 @@ export interface HttpSettings {
   appId: string;
   /** Base URL of the service, no trailing slash; '' for the page's own origin. */
   appHost: string;
-  lang: string;
+  /** The client's `lang` (sent as given, as authing-js-sdk does); null: the page's, at each request. */
+  lang: string | null;
   userPoolId?: string;
   tenantId?: string;
 }
@@ -75,6 +77,14 @@ export class HttpClient {
     if (binding && data.ticket) this.keepBinding(data.ticket, binding);
   }
 
+  /**
+   * The language of requests and widgets: the client's `lang`, else the
+   * page's (read each time, so a page that switches its language is followed).
+   */
+  lang(): string {
+    return this.settings.lang ?? pageLang();
+  }
+
   /** The absolute URL of `path` on the service. */
   url(path: string): string {
     return this.settings.appHost + path;
@@ -86,7 +96,7 @@ export class HttpClient {
       accept: 'application/json',
       'x-authing-app-id': s.appId,
       'x-authing-request-from': 'sdk',
-      'x-authing-lang': s.lang,
+      'x-authing-lang': this.lang(),
     };
     if (s.userPoolId) h['x-authing-userpool-id'] = s.userPoolId;
     if (s.tenantId) h['x-authing-app-tenant-id'] = s.tenantId;
@@ -109,13 +119,14 @@ export class HttpClient {
       text = await res.text();
     } catch (e) {
       if (opts.signal?.aborted) throw e; // the caller's own abort is not a network fault
-      throw new ScanloginError(NETWORK_ERROR, e instanceof Error ? e.message : String(e));
+      // The browser's reason ("Failed to fetch") is in the browser's words, and says no more than ours.
+      throw new ScanloginError(NETWORK_ERROR, sdkMessages(this.lang()).unreachable);
     }
     let envelope: Partial<Envelope<T>> & { statusCode?: number };
     try {
       envelope = JSON.parse(text);
     } catch {
-      throw new ScanloginError(NETWORK_ERROR, `HTTP ${res.status}: the answer is not JSON`, null, res.status);
+      throw new ScanloginError(NETWORK_ERROR, sdkMessages(this.lang()).notJson(res.status), null, res.status);
     }
     // authing-js-sdk also accepts `statusCode` in place of `code`.
     if (envelope.code === 200 || (envelope.code === undefined && envelope.statusCode === 200)) {

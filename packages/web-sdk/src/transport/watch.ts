@@ -1,4 +1,5 @@
 import { asScanloginError, NETWORK_ERROR, ScanloginError } from '../errors.js';
+import { sdkMessages } from '../i18n.js';
 import { isFinalStatus } from '../status.js';
 import type { QrCodeStatus, WatchMode } from '../types.js';
 import { type HttpClient, STEP_UP_AWARE } from './http.js';
@@ -143,7 +144,7 @@ export function watchStatus(o: WatchOptions): Watch {
     const m = o.modes[modeIndex];
     if (!m) {
       stop();
-      o.onFatal(new ScanloginError(NETWORK_ERROR, 'No way to reach the service for status updates'));
+      o.onFatal(new ScanloginError(NETWORK_ERROR, sdkMessages(o.http.lang()).noTransport));
       return;
     }
     if (m === 'sse' && typeof EventSource !== 'function') return next();
@@ -188,7 +189,10 @@ export function watchStatus(o: WatchOptions): Watch {
       if (failures === 0 && got) {
         failures = 1;
         later(() => sse(true), 500);
-      } else fail(new ScanloginError(NETWORK_ERROR, 'The event stream was interrupted'), () => sse(true));
+      } else
+        fail(new ScanloginError(NETWORK_ERROR, sdkMessages(o.http.lang()).streamInterrupted), () =>
+          sse(true),
+        );
     };
     es.onerror = () => {
       if (source !== es || stopped) return;
@@ -219,7 +223,7 @@ export function watchStatus(o: WatchOptions): Watch {
       } catch (e) {
         if (stopped) return;
         const error = controller.signal.aborted
-          ? new ScanloginError(NETWORK_ERROR, 'The long-poll timed out')
+          ? new ScanloginError(NETWORK_ERROR, sdkMessages(o.http.lang()).longPollTimedOut)
           : e;
         fail(error, () => void longPoll());
         return;

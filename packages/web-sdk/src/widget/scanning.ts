@@ -1,6 +1,6 @@
 import { QrStatus } from '@scanlogin/protocol';
 import { asScanloginError } from '../errors.js';
-import { resolveTips, type Tips } from '../i18n.js';
+import { resolveTips, sdkMessages, type Tips, tipsLang } from '../i18n.js';
 import { encodeToFit, renderQrSvg } from '../qr/render.js';
 import { statusDispatcher } from '../status.js';
 import type { HttpClient } from '../transport/http.js';
@@ -99,14 +99,22 @@ export class Scanning implements ScanningHandle {
     this.#ownMount = !existing;
     this.#mount = existing ?? mountBox(document, domId, options.containerSize ?? { width: 300, height: 300 });
     running.set(this.#mount, this);
-    this.#view = new ScanView(this.#mount, options.size ?? { width: 240, height: 240 }, this.#tips, {
-      refresh: () => this.refresh(),
-      retry: () => {
-        this.#o.onRetry?.();
-        this.refresh();
+    this.#view = new ScanView(
+      this.#mount,
+      options.size ?? { width: 240, height: 240 },
+      this.#tips,
+      {
+        refresh: () => this.refresh(),
+        retry: () => {
+          this.#o.onRetry?.();
+          this.refresh();
+        },
+        retryNow: () => this.#watch?.retryNow(),
       },
-      retryNow: () => this.#watch?.retryNow(),
-    });
+      sdkMessages(deps.lang),
+    );
+    // Screen readers read the widget in its own language, whatever the page around it is in.
+    this.#view.root.lang = tipsLang(deps.lang);
     document.addEventListener('visibilitychange', this.#onVisibility);
     void this.#start();
   }

@@ -1,4 +1,4 @@
-import type { Tips } from '../i18n.js';
+import type { SdkMessages, Tips } from '../i18n.js';
 import type { Size } from '../types.js';
 
 /** What the buttons of the widget do; the controller decides. */
@@ -115,6 +115,8 @@ export class ScanView {
     size: Size,
     private readonly tips: Tips,
     private readonly actions: ViewActions,
+    /** The SDK's own words, in the tips' language. */
+    private readonly words: SdkMessages,
   ) {
     const doc = mount.ownerDocument;
     this.#doc = doc;
@@ -237,7 +239,7 @@ export class ScanView {
       );
       number.className = 'scanlogin-check-code';
       parts.push(el(doc, 'span', { fontSize: '12px', color: '#555' }, this.tips.checkCode), number);
-      tip += ` · ${this.tips.checkCode}: ${checkCode}`;
+      tip += ` · ${this.words.labelled(this.tips.checkCode, String(checkCode))}`;
     }
     parts.push(button(doc, this.tips.referText, () => this.actions.refresh(), false));
     this.#show('scanned', parts, tip);
@@ -295,7 +297,12 @@ export class ScanView {
       message,
     );
     const title = el(this.#doc, 'strong', { color: '#222' }, heading);
-    this.#show('failed', [title, detail, retry], message ? `${heading}: ${message}` : heading, retry);
+    this.#show(
+      'failed',
+      [title, detail, retry],
+      message ? this.words.labelled(heading, message) : heading,
+      retry,
+    );
   }
 
   /** A transient network failure while waiting: the code stays, the SDK retries by itself. */

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { Lang } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
 import type { DirectoryService } from '../directory/service.js';
 import { type UserWithTokenView, userView } from '../directory/views.js';
 import { fail } from '../errors.js';
 import type { CountryLookup } from '../geo.js';
+import { detail, words } from '../messages.js';
 import type {
   AccountKind,
   AppSessionRecord,
@@ -126,11 +128,11 @@ export class AppSessionService {
    */
   async requireLive(claims: TokenClaims): Promise<AppSessionRecord> {
     if (!claims.sid) {
-      return fail('INVALID_TOKEN', 'This app token is from before sign-out existed; sign in again.');
+      return fail('INVALID_TOKEN', detail('appTokenBeforeSessions'));
     }
     const session = await this.store.get(claims.sid);
     if (!session || !this.#live(session) || session.userId !== claims.sub) {
-      return fail('INVALID_TOKEN', 'The token is invalid, has expired, or was signed out.');
+      return fail('INVALID_TOKEN', detail('appSessionEnded'));
     }
     return session;
   }
@@ -150,8 +152,15 @@ export class AppSessionService {
     return claims.sid ? this.store.revoke(claims.sid, claims.sub, this.clock.now()) : Promise.resolve(false);
   }
 
-  /** The user's live sessions, newest first; `currentId` is marked as the caller's own. */
-  async list(userId: string, currentId: string | null = null): Promise<AppSessionView[]> {
+  /**
+   * The user's live sessions, newest first, places and missing applications named in `lang`;
+   * `currentId` is marked as the caller's own.
+   */
+  async list(
+    userId: string,
+    currentId: string | null = null,
+    lang: Lang = 'en-US',
+  ): Promise<AppSessionView[]> {
     const live = await this.store.listLive(userId, this.clock.now());
     const views: AppSessionView[] = [];
     for (const a of live) {
@@ -159,8 +168,8 @@ export class AppSessionService {
       views.push({
         id: a.id,
         current: a.id === currentId,
-        app: a.appId ? { id: a.appId, name: app?.name ?? 'Deleted application' } : null,
-        ...describeRequest(a.requestContext, this.geo),
+        app: a.appId ? { id: a.appId, name: app?.name ?? words.deletedApp[lang] } : null,
+        ...describeRequest(a.requestContext, this.geo, lang),
         createdAt: new Date(a.createdAt).toISOString(),
         expiresAt: new Date(a.expiresAt).toISOString(),
       });

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { fail } from '../errors.js';
 import { newAppSecret, newObjectId } from '../ids.js';
 import { KeySealer, sealLabels } from '../key-sealing.js';
+import { detail } from '../messages.js';
 import {
   type AccountKind,
   type AppPatch,
@@ -273,7 +274,9 @@ export class DirectoryService {
     return [
       ...new Set(
         list.map(
-          (o) => normalizeOrigin(o) ?? fail('INVALID_REQUEST', `Not a web origin: ${JSON.stringify(o)}`),
+          (o) =>
+            normalizeOrigin(o) ??
+            fail('INVALID_REQUEST', detail('notAnOrigin', { value: JSON.stringify(o) })),
         ),
       ),
     ];
@@ -286,8 +289,7 @@ export class DirectoryService {
     const username = input.username?.trim() || null;
     const email = input.email?.trim().toLowerCase() || null;
     const phone = input.phone?.trim() || null;
-    if (!username && !email && !phone)
-      fail('INVALID_REQUEST', 'A user needs a username, an email or a phone.');
+    if (!username && !email && !phone) fail('INVALID_REQUEST', detail('userNeedsIdentifier'));
     const now = this.clock.now();
     const user: UserRecord = {
       id: newObjectId(this.clock.now()),
@@ -306,7 +308,7 @@ export class DirectoryService {
     try {
       await this.store.insertUser(user);
     } catch (err) {
-      if (err instanceof ConflictError) fail('CONFLICT', `That ${err.field} is already taken in this pool.`);
+      if (err instanceof ConflictError) fail('CONFLICT', detail('fieldTaken', { field: err.field }));
       throw err;
     }
     return user;
@@ -322,14 +324,14 @@ export class DirectoryService {
     const current = (await this.store.getUser(id)) ?? fail('NOT_FOUND');
     const merged = { ...current, ...next };
     if (!merged.username && !merged.email && !merged.phone) {
-      fail('INVALID_REQUEST', 'A user needs a username, an email or a phone.');
+      fail('INVALID_REQUEST', detail('userNeedsIdentifier'));
     }
     if (password !== undefined) next.passwordHash = password ? await hashPassword(password) : null;
     let updated: UserRecord;
     try {
       updated = (await this.store.updateUser(id, next, this.clock.now())) ?? fail('NOT_FOUND');
     } catch (err) {
-      if (err instanceof ConflictError) fail('CONFLICT', `That ${err.field} is already taken in this pool.`);
+      if (err instanceof ConflictError) fail('CONFLICT', detail('fieldTaken', { field: err.field }));
       throw err;
     }
     if (updated.blocked) await this.#changed({ kind: 'user-unavailable', userId: id });

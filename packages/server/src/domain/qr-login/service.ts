@@ -3,8 +3,10 @@ import {
   appendQrSignature,
   ErrorCodes,
   type ErrorName,
+  errorMessage,
   errorNameOf,
   formatQrPayload,
+  type Lang,
   type PageContextView,
   QrStatus,
 } from '@scanlogin/protocol';
@@ -14,6 +16,7 @@ import { type UserWithTokenView, userView } from '../directory/views.js';
 import { fail } from '../errors.js';
 import { type CountryLookup, locateIp, type Proximity, proximity } from '../geo.js';
 import { newObjectId, newQrRandom, newTicket } from '../ids.js';
+import { detail, statusWords, words } from '../messages.js';
 import type {
   AppRecord,
   AuditRecord,
@@ -39,7 +42,6 @@ import {
   isOpen,
   type QrAction,
   type StoredStatus,
-  statusDescription,
   Transitions,
 } from './state-machine.js';
 import { SessionWatch } from './watch.js';
@@ -187,11 +189,11 @@ export class QrLoginService {
     const pool = await this.directory.requirePool(app.poolId);
     const customData = input.customData ?? null;
     if (customData && Buffer.byteLength(JSON.stringify(customData)) > MAX_CUSTOM_DATA_BYTES) {
-      fail('INVALID_REQUEST', `customData must be at most ${MAX_CUSTOM_DATA_BYTES} bytes of JSON.`);
+      fail('INVALID_REQUEST', detail('customDataTooLarge', { max: MAX_CUSTOM_DATA_BYTES }));
     }
     const pageContext = input.pageContext && Object.keys(input.pageContext).length ? input.pageContext : null;
     if (pageContext && Buffer.byteLength(JSON.stringify(pageContext)) > MAX_PAGE_CONTEXT_BYTES) {
-      fail('INVALID_REQUEST', `context must be at most ${MAX_PAGE_CONTEXT_BYTES} bytes of JSON.`);
+      fail('INVALID_REQUEST', detail('pageContextTooLarge', { max: MAX_PAGE_CONTEXT_BYTES }));
     }
     const now = this.clock.now();
     const expiresAt = now + app.qr.qrcodeExpiresAfter * 1000;
@@ -244,11 +246,9 @@ export class QrLoginService {
     admit: () => Promise<void> = async () => {},
   ): Promise<IssuedCode> {
     const current = await this.requireSession(random);
-    if (!isBound(current, proof))
-      fail('BINDING_MISMATCH', 'Only the browser that asked may rotate this code.');
+    if (!isBound(current, proof)) fail('BINDING_MISMATCH', detail('rotateByRequesterOnly'));
     await admit();
-    if (current.publicIdExpiresAt === null)
-      fail('QR_WRONG_STATE', 'This QR code was created without rotation.');
+    if (current.publicIdExpiresAt === null) fail('QR_WRONG_STATE', detail('notRotating'));
     const pool = await this.directory.requirePool(current.poolId);
     const now = this.clock.now();
     const periodMs = pool.security.rotateQrEvery * 1000 || current.expiresAt - now;
@@ -261,10 +261,7 @@ export class QrLoginService {
     const latest = await this.requireSession(random);
     const status = effectiveStatus(latest.status, latest.expiresAt, now);
     if (status === QrStatus.Expired) return fail('QR_EXPIRED');
-    return fail(
-      'QR_WRONG_STATE',
-      `The QR code is ${statusDescription[status].toLowerCase()}; only a waiting code rotates.`,
-    );
+    return fail('QR_WRONG_STATE', detail('onlyWaitingRotates', { status }));
   }
 
   #issued(session: QrSessionRecord): IssuedCode {
@@ -360,8 +357,8 @@ export class QrLoginService {
     user ??= await this.directory.getUser(s.userId);
     if (!user) return base;
     if (status === QrStatus.StepUp && reader.understandsStepUp) {
-      const e = ErrorCodes.STEP_UP_REQUIRED;
-      base.scannedResult = { code: e.code, message: e.message };
+      const message = errorMessage('STEP_UP_REQUIRED', reader.lang ?? 'en-US');
+      base.scannedResult = { code: ErrorCodes.STEP_UP_REQUIRED.code, message };
     } else if (status === QrStatus.StepUp) {
       // authing-js-sdk stops waiting at 4 (`onMfa`) and would never see the approval that follows
       // the phone's step-up: to such a page the code is still scanned, waiting for the user.
@@ -464,22 +461,26 @@ export class QrLoginService {
     return s?.status === QrStatus.Error ? (s.requestContext?.origin ?? null) : null;
   }
 
-  /** The request's context for the confirm screen; only the user who scanned may read it. */
+  /**
+   * The request's context for the confirm screen, its places named in `lang`;
+   * only the user who scanned may read it.
+   */
   async requestContext(
     publicId: string,
     user: UserRecord,
     phoneIp: string | null = null,
+    lang: Lang = 'en-US',
   ): Promise<RequestContextView> {
     const s = await this.#sessionFor(publicId, user);
-    if (s.userId === null) fail('QR_WRONG_STATE', 'Mark the QR code scanned before reading its context.');
+    if (s.userId === null) fail('QR_WRONG_STATE', detail('scanBeforeContext'));
     if (s.userId !== user.id) fail('QR_SCANNED_BY_OTHER');
     const app = await this.directory.getApp(s.appId);
     const pool = await this.directory.requirePool(s.poolId);
-    const near = this.#proximity(s, phoneIp);
-    const seen = describeRequest(s.requestContext, this.geo);
+    const near = this.#proximity(s, phoneIp, lang);
+    const seen = describeRequest(s.requestContext, this.geo, lang);
     return {
       random: s.publicId,
-      app: { id: s.appId, name: app?.name ?? 'Unknown application', logo: app?.logo ?? null },
+      app: { id: s.appId, name: app?.name ?? words.unknownApp[lang], logo: app?.logo ?? null },
       ...seen,
       ip: seen.ip ?? '',
       reportedByBrowser: true,
@@ -496,8 +497,8 @@ export class QrLoginService {
     };
   }
 
-  #proximity(s: QrSessionRecord, phoneIp: string | null) {
-    const phone = locateIp(phoneIp, this.geo);
+  #proximity(s: QrSessionRecord, phoneIp: string | null, lang: Lang = 'en-US') {
+    const phone = locateIp(phoneIp, this.geo, lang);
     return { verdict: proximity(locateIp(s.requestContext?.ip, this.geo), phone), phonePlace: phone.place };
   }
 
@@ -638,7 +639,7 @@ export class QrLoginService {
         this.#ended(outcome);
         await this.#record(next, outcome, ip);
       }
-      return { random: publicId, status: next.status, description: statusDescription[next.status] };
+      return { random: publicId, status: next.status, description: statusWords['en-US'][next.status] };
     }
     // The compare-and-set lost: explain why from what is stored now.
     const latest = await this.requireSession(random);
@@ -664,16 +665,13 @@ export class QrLoginService {
     const status = effectiveStatus(s.status, s.expiresAt, this.clock.now());
     const rescan = action === 'scan' || action === 'scanNeedsStepUp';
     if (rescan && (status === QrStatus.Scanned || status === QrStatus.StepUp) && s.userId === user.id) {
-      return { random: s.publicId, status, description: statusDescription[status] }; // a repeated scan is harmless
+      return { random: s.publicId, status, description: statusWords['en-US'][status] }; // a repeated scan is harmless
     }
     if (status === QrStatus.Expired) return fail('QR_EXPIRED');
     if (status === QrStatus.Error) return failWithCode(s.errorCode);
     if (s.userId !== null && s.userId !== user.id) return fail('QR_SCANNED_BY_OTHER');
     if (status === QrStatus.StepUp && action === 'confirm') return fail('STEP_UP_REQUIRED');
-    return fail(
-      'QR_WRONG_STATE',
-      `The QR code is ${statusDescription[status].toLowerCase()}; cannot ${action}.`,
-    );
+    return fail('QR_WRONG_STATE', detail('cannotAct', { status, action }));
   }
 
   /**
@@ -731,13 +729,18 @@ export class QrLoginService {
   }
 
   /** The user's recent QR logins, newest first. */
-  async history(user: UserRecord, limit = 20): Promise<AuditView[]> {
-    return this.auditViews(await this.audit.listByUser(user.id, limit));
+  async history(user: UserRecord, limit = 20, lang: Lang = 'en-US'): Promise<AuditView[]> {
+    return this.auditViews(await this.audit.listByUser(user.id, limit), lang);
   }
 
   /** A pool's audit log, newest first; `before` pages back in time. */
-  async poolAudit(poolId: string, limit: number, before?: number): Promise<AuditView[]> {
-    return this.auditViews(await this.audit.listByPool(poolId, limit, before));
+  async poolAudit(
+    poolId: string,
+    limit: number,
+    before?: number,
+    lang: Lang = 'en-US',
+  ): Promise<AuditView[]> {
+    return this.auditViews(await this.audit.listByPool(poolId, limit, before), lang);
   }
 
   /**
@@ -748,7 +751,8 @@ export class QrLoginService {
     return new SessionWatch(this.events, random, this.clock);
   }
 
-  async auditViews(records: AuditRecord[]): Promise<AuditView[]> {
+  /** Audit records as people read them: places and missing applications named in `lang`. */
+  async auditViews(records: AuditRecord[], lang: Lang = 'en-US'): Promise<AuditView[]> {
     const views: AuditView[] = [];
     for (const r of records) {
       const app = await this.directory.getApp(r.appId);
@@ -758,8 +762,8 @@ export class QrLoginService {
         outcome: r.outcome,
         random: r.random,
         userId: r.userId,
-        app: { id: r.appId, name: app?.name ?? 'Deleted application' },
-        ...describeRequest(r.requestContext, this.geo),
+        app: { id: r.appId, name: app?.name ?? words.deletedApp[lang] },
+        ...describeRequest(r.requestContext, this.geo, lang),
         deviceIp: r.deviceIp,
       });
     }
@@ -865,6 +869,8 @@ const AUDITED: Partial<Record<QrAction, QrLoginOutcome>> = {
 export interface Reader {
   /** It keeps waiting through status 4, so it may be shown: our SDK says so, Authing's does not. */
   understandsStepUp?: boolean;
+  /** The language of the words in the view (status 4's message); English by default. */
+  lang?: Lang;
 }
 
 /**

@@ -93,14 +93,3 @@ export function isOpen(status: StoredStatus): boolean {
 export function effectiveStatus(stored: StoredStatus, expiresAt: number, now: number): QrStatus {
   return isOpen(stored) && now >= expiresAt ? QrStatus.Expired : stored;
 }
-
-/** Human words for the app calls' `description` field. */
-export const statusDescription: Record<QrStatus, string> = {
-  [QrStatus.Pending]: 'Not scanned yet',
-  [QrStatus.Scanned]: 'Scanned; waiting for the user to decide',
-  [QrStatus.Authorized]: 'Authorized',
-  [QrStatus.Cancelled]: 'Cancelled by the user',
-  [QrStatus.StepUp]: 'More authentication is needed',
-  [QrStatus.Expired]: 'Expired',
-  [QrStatus.Error]: 'Stopped by an error',
-};

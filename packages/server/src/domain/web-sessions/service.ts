@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { Lang } from '@scanlogin/protocol';
 import type { Clock } from '../clock.js';
 import type { DirectoryService } from '../directory/service.js';
 import { fail } from '../errors.js';
 import type { CountryLookup } from '../geo.js';
+import { detail, words } from '../messages.js';
 import type { AppRecord, RequestContext, WebSessionRecord, WebSessionStore } from '../ports.js';
 import { ConflictError } from '../ports.js';
 import { describeRequest, type RequestDescription } from '../qr-login/request-description.js';
@@ -88,7 +90,7 @@ export class WebSessionService {
       session.expiresAt <= this.clock.now() ||
       session.userId !== claims.sub
     ) {
-      fail('INVALID_TOKEN', 'The token is invalid, has expired, or its session was revoked.');
+      fail('INVALID_TOKEN', detail('sessionRevoked'));
     }
   }
 
@@ -97,15 +99,16 @@ export class WebSessionService {
     return claims.sid ? this.store.revoke(claims.sid, claims.sub, this.clock.now()) : Promise.resolve(false);
   }
 
-  async list(userId: string): Promise<WebSessionView[]> {
+  /** The user's live web sessions, places and missing applications named in `lang`. */
+  async list(userId: string, lang: Lang = 'en-US'): Promise<WebSessionView[]> {
     const live = await this.store.listLive(userId, this.clock.now());
     const views: WebSessionView[] = [];
     for (const w of live) {
       const app = await this.directory.getApp(w.appId);
       views.push({
         id: w.id,
-        app: { id: w.appId, name: app?.name ?? 'Deleted application' },
-        ...describeRequest(w.requestContext, this.geo),
+        app: { id: w.appId, name: app?.name ?? words.deletedApp[lang] },
+        ...describeRequest(w.requestContext, this.geo, lang),
         createdAt: new Date(w.createdAt).toISOString(),
         expiresAt: new Date(w.expiresAt).toISOString(),
       });

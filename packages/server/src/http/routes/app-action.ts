@@ -1,8 +1,10 @@
 import type { AnyRoute } from '@scanlogin/protocol';
+import { statusWords } from '../../domain/messages.js';
 import type { ActionResult, Actor } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { requireAppUser } from '../auth.js';
 import { ok } from '../envelope.js';
+import { answerLang } from '../lang.js';
 import { operation, type TypedApp } from '../route.js';
 
 export interface ActionBody {
@@ -24,10 +26,12 @@ export function appActionRoute(
 ): void {
   app.route({
     ...operation(route),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const body = request.body as ActionBody;
       const { user, session } = await requireAppUser(request, s);
-      return ok(await act(body.random, { user, ip: request.ip, sessionId: session.id }, body));
+      const result = await act(body.random, { user, ip: request.ip, sessionId: session.id }, body);
+      // The status in words, in the phone's language.
+      return ok({ ...result, description: statusWords[answerLang(request, reply)][result.status] });
     },
   });
 }

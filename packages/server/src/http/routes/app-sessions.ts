@@ -2,6 +2,7 @@ import { routes } from '@scanlogin/protocol';
 import type { Services } from '../../services.js';
 import { requireAppUser } from '../auth.js';
 import { ok } from '../envelope.js';
+import { answerLang } from '../lang.js';
 import { operation, type TypedApp } from '../route.js';
 
 /**
@@ -13,9 +14,9 @@ import { operation, type TypedApp } from '../route.js';
 export default function appSessionRoutes(app: TypedApp, s: Services): void {
   app.route({
     ...operation(routes.appSessionsList),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { user, session } = await requireAppUser(request, s);
-      return ok(await s.appSessions.list(user.id, session.id));
+      return ok(await s.appSessions.list(user.id, session.id, answerLang(request, reply)));
     },
   });
 

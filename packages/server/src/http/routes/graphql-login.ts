@@ -12,6 +12,7 @@ import {
   parseLoginOperation,
   selectFields,
 } from '../graphql.js';
+import { answerLang } from '../lang.js';
 import { operation, type TypedApp } from '../route.js';
 import { poolOfRequest } from './pool-of-request.js';
 
@@ -83,7 +84,7 @@ export default function graphqlLoginRoute(app: TypedApp, s: Services): void {
         if (err.headers) reply.headers(err.headers);
         return {
           data: { [op.key]: null },
-          errors: [graphqlError(err.errorName, err.message, [op.key])],
+          errors: [graphqlError(err.errorName, err.messageIn(answerLang(request, reply)), [op.key])],
         };
       }
     },

@@ -1,5 +1,6 @@
 import { routes } from '@scanlogin/protocol';
 import { fail, StorageUnavailableError } from '../../domain/errors.js';
+import { detail } from '../../domain/messages.js';
 import type { Services } from '../../services.js';
 import { ok } from '../envelope.js';
 import { operation, type TypedApp } from '../route.js';
@@ -13,8 +14,8 @@ import { operation, type TypedApp } from '../route.js';
  */
 export default function healthRoutes(app: TypedApp, s: Services, started: () => boolean): void {
   const ready = async () => {
-    if (!started()) fail('NOT_READY', 'The service is starting.', { 'retry-after': '1' });
-    if (!s.keys.canSign) fail('NOT_READY', 'No signing key is loaded.', { 'retry-after': '5' });
+    if (!started()) fail('NOT_READY', detail('serviceStarting'), { 'retry-after': '1' });
+    if (!s.keys.canSign) fail('NOT_READY', detail('noSigningKey'), { 'retry-after': '5' });
     try {
       await s.ping();
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { fail } from '../../domain/errors.js';
+import { detail } from '../../domain/messages.js';
 import type { PoolRecord } from '../../domain/ports.js';
 import type { Services } from '../../services.js';
 import { headerValue } from '../auth.js';
@@ -22,8 +23,5 @@ export async function poolOfRequest(
   if (poolId) return { pool: await s.directory.requirePool(poolId), appId: null };
   const fallback = fallbackToDefault ? await s.installation.defaultPoolId() : null;
   if (fallback) return { pool: await s.directory.requirePool(fallback), appId: null };
-  return fail(
-    'APP_ID_REQUIRED',
-    'Name the application (x-authing-app-id) or the user pool (x-authing-userpool-id).',
-  );
+  return fail('APP_ID_REQUIRED', detail('appOrPoolRequired'));
 }

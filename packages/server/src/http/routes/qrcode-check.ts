@@ -1,20 +1,17 @@
 import { isTerminalStatus, routes } from '@scanlogin/protocol';
+import { detail } from '../../domain/messages.js';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { bindingProof } from '../binding.js';
 import { ok } from '../envelope.js';
+import { requestLang, varyByLanguage } from '../lang.js';
 import { operation, type TypedApp } from '../route.js';
 
 export const MAX_LONG_POLL_SECONDS = 30;
 
 /** Too-fast polling of one code from one address gets 429 + Retry-After (RFC 8628's slow_down). */
 export function limitStatusReads(s: Services, random: string, ip: string): Promise<void> {
-  return s.limiter.hit(
-    `status:${random}:${ip}`,
-    s.config.rateCheckPerCode,
-    10_000,
-    'Polling too fast: slow down and retry after the time in Retry-After.',
-  );
+  return s.limiter.hit(`status:${random}:${ip}`, s.config.rateCheckPerCode, 10_000, detail('pollingTooFast'));
 }
 
 /**
@@ -33,9 +30,11 @@ export default function checkRoute(app: TypedApp, s: Services): void {
       await limitStatusReads(s, random, request.ip);
       // Most polls find the code untouched and need neither a read nor the binding.
       const untouched = s.qr.waitingView(random);
+      // Status 4's message is in the reader's language; the answer says it may be.
+      varyByLanguage(reply);
       if (untouched && !wait) return ok(untouched);
       const proof = bindingProof(request);
-      const reader = { understandsStepUp: request.query.stepUp === '1' };
+      const reader = { understandsStepUp: request.query.stepUp === '1', lang: requestLang(request) };
       if (!wait) return ok(await s.qr.check(random, proof, reader));
 
       const release = app.heldRequests.acquire(request.ip, 'long_poll');

@@ -2,6 +2,7 @@ import { isTerminalStatus, QrStatus, routes } from '@scanlogin/protocol';
 import type { CheckView } from '../../domain/qr-login/service.js';
 import type { Services } from '../../services.js';
 import { bindingProof } from '../binding.js';
+import { answerLang } from '../lang.js';
 import { operation, type TypedApp } from '../route.js';
 import { limitStatusReads } from './qrcode-check.js';
 
@@ -23,7 +24,7 @@ export default function eventsRoute(app: TypedApp, s: Services): void {
     handler: async (request, reply) => {
       const { random } = request.query;
       const proof = bindingProof(request);
-      const reader = { understandsStepUp: request.query.stepUp === '1' };
+      const reader = { understandsStepUp: request.query.stepUp === '1', lang: answerLang(request, reply) };
       await limitStatusReads(s, random, request.ip);
       const release = app.heldRequests.acquire(request.ip, 'event_stream');
       const watch = s.qr.watch(random);

@@ -2,6 +2,7 @@ import { routes } from '@scanlogin/protocol';
 import type { Services } from '../../services.js';
 import { requireAppUser } from '../auth.js';
 import { ok } from '../envelope.js';
+import { answerLang } from '../lang.js';
 import { operation, type TypedApp } from '../route.js';
 
 /**
@@ -11,9 +12,9 @@ import { operation, type TypedApp } from '../route.js';
 export default function historyRoute(app: TypedApp, s: Services): void {
   app.route({
     ...operation(routes.qrcodeHistory),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { user } = await requireAppUser(request, s);
-      return ok(await s.qr.history(user, 20));
+      return ok(await s.qr.history(user, 20, answerLang(request, reply)));
     },
   });
 }

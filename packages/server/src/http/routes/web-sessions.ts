@@ -2,6 +2,7 @@ import { routes } from '@scanlogin/protocol';
 import type { Services } from '../../services.js';
 import { requireAppUser } from '../auth.js';
 import { ok } from '../envelope.js';
+import { answerLang } from '../lang.js';
 import { operation, type TypedApp } from '../route.js';
 
 /**
@@ -15,9 +16,9 @@ import { operation, type TypedApp } from '../route.js';
 export default function webSessionRoutes(app: TypedApp, s: Services): void {
   app.route({
     ...operation(routes.webSessionsList),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { user } = await requireAppUser(request, s);
-      return ok(await s.webSessions.list(user.id));
+      return ok(await s.webSessions.list(user.id, answerLang(request, reply)));
     },
   });
 

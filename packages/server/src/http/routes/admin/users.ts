@@ -3,6 +3,7 @@ import { userView } from '../../../domain/directory/views.js';
 import { fail } from '../../../domain/errors.js';
 import type { Services } from '../../../services.js';
 import { ok } from '../../envelope.js';
+import { answerLang } from '../../lang.js';
 import { operation, type TypedApp } from '../../route.js';
 
 /** /api/admin/users: the users of a pool, and where they are signed in (devices, and websites by QR). */
@@ -52,9 +53,9 @@ export default function adminUserRoutes(app: TypedApp, s: Services): void {
   // Remediation: an admin can see where a user is signed in through QR logins and end it all.
   app.route({
     ...operation(routes.adminListUserWebSessions),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const user = (await s.directory.getUser(request.params.id)) ?? fail('NOT_FOUND');
-      return ok(await s.webSessions.list(user.id));
+      return ok(await s.webSessions.list(user.id, answerLang(request, reply)));
     },
   });
 
@@ -69,9 +70,9 @@ export default function adminUserRoutes(app: TypedApp, s: Services): void {
   // ... and on which devices they signed in with a password.
   app.route({
     ...operation(routes.adminListUserAppSessions),
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const user = (await s.directory.getUser(request.params.id)) ?? fail('NOT_FOUND');
-      return ok(await s.appSessions.list(user.id));
+      return ok(await s.appSessions.list(user.id, null, answerLang(request, reply)));
     },
   });
 
