@@ -33,6 +33,27 @@ export function setText(el: HTMLElement, text: string): void {
   el.textContent = text;
 }
 
+/**
+ * The app a request is for, as the confirm screens head it: its logo when it
+ * has one (from the service's own host, see format.ts), else its initial.
+ */
+export function showAppIdentity(
+  ui: { app: HTMLElement; logo: HTMLImageElement; initial: HTMLElement },
+  v: { appName: string; logo: string | null; initial: string },
+): void {
+  setText(ui.app, v.appName);
+  if (v.logo) {
+    ui.logo.src = v.logo;
+    ui.logo.hidden = false;
+    ui.initial.hidden = true;
+  } else {
+    ui.logo.removeAttribute('src');
+    ui.logo.hidden = true;
+    ui.initial.hidden = false;
+    setText(ui.initial, v.initial);
+  }
+}
+
 /** Shows `text` in an error line, or hides the line when `text` is null. */
 export function showError(el: HTMLElement, text: string | null): void {
   el.textContent = text ?? '';

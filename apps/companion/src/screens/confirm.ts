@@ -6,7 +6,7 @@
  */
 import type { ScanResult } from '@scanlogin/app-sdk';
 import { confirmView, expiryLine } from '../format.js';
-import { $, setText, showError } from '../shell.js';
+import { $, setText, showAppIdentity, showError } from '../shell.js';
 import type { App } from './app.js';
 
 export function confirmScreen(app: App) {
@@ -41,17 +41,7 @@ export function confirmScreen(app: App) {
   function show(r: ScanResult): void {
     pending = r;
     const v = confirmView(r.context, Date.now(), location.origin, app.lang);
-    setText(ui.app, v.appName);
-    if (v.logo) {
-      ui.logo.src = v.logo;
-      ui.logo.hidden = false;
-      ui.initial.hidden = true;
-    } else {
-      ui.logo.removeAttribute('src');
-      ui.logo.hidden = true;
-      ui.initial.hidden = false;
-      setText(ui.initial, v.initial);
-    }
+    showAppIdentity(ui, v);
     setText(ui.origin, v.origin);
     setText(ui.where, v.where);
     setText(ui.device, v.device);

@@ -7,7 +7,7 @@
  */
 import type { DeviceRequestContext } from '@scanlogin/app-sdk';
 import { type DeviceView, deviceView, expiryLine } from '../format.js';
-import { $, setText, showError } from '../shell.js';
+import { $, setText, showAppIdentity, showError } from '../shell.js';
 import type { App } from './app.js';
 
 export function deviceScreen(app: App) {
@@ -39,17 +39,7 @@ export function deviceScreen(app: App) {
   function show(request: DeviceRequestContext): void {
     const v = deviceView(request, Date.now(), location.origin, app.lang);
     pending = { request, view: v };
-    setText(ui.app, v.appName);
-    if (v.logo) {
-      ui.logo.src = v.logo;
-      ui.logo.hidden = false;
-      ui.initial.hidden = true;
-    } else {
-      ui.logo.removeAttribute('src');
-      ui.logo.hidden = true;
-      ui.initial.hidden = false;
-      setText(ui.initial, v.initial);
-    }
+    showAppIdentity(ui, v);
     setText(ui.userCode, v.userCode);
     setText(ui.device, v.device);
     setText(ui.where, v.where);

@@ -3,11 +3,12 @@
  * other), to sign one out. Signing out another device ends its token at the
  * service at once; signing out this one is the same as "Log out".
  */
-import { hasErrorName, isAuthError } from '@scanlogin/app-sdk';
+import { isAuthError } from '@scanlogin/app-sdk';
 import { appSessionView, deviceSignedOutLine } from '../format.js';
 import { describeProblem } from '../messages.js';
 import { $, setText } from '../shell.js';
 import type { App } from './app.js';
+import { signOutOne, signOutRow } from './sign-out-list.js';
 
 export function sessionsScreen(app: App) {
   const ui = {
@@ -40,31 +41,31 @@ export function sessionsScreen(app: App) {
       views.sort((a, b) => Number(b.current) - Number(a.current));
       ui.list.replaceChildren(
         ...views.map((v) => {
-          const li = document.createElement('li');
-          li.dataset.session = v.id;
-          if (v.current) li.dataset.current = 'true';
-          const details = document.createElement('div');
-          const device = document.createElement('span');
-          device.className = 'site';
-          device.textContent = v.device;
-          const lines = [v.app, v.where, v.since].map((text) => {
-            const line = document.createElement('span');
-            line.className = 'line';
-            line.textContent = text;
-            return line;
-          });
-          details.append(device, ...lines);
-          const signOut = document.createElement('button');
-          signOut.type = 'button';
-          signOut.className = 'quiet danger';
-          signOut.textContent = app.t.screens.signOut;
-          signOut.setAttribute('aria-label', v.signOutLabel);
-          signOut.addEventListener('click', () =>
-            v.current
-              ? app.go.signIn(app.t.screens.signedOut)
-              : void signOutOther(li, signOut, v.device, v.id),
+          const lines = [v.app, v.where, v.since].map((text) => ({ text, className: 'line' }));
+          const li = signOutRow(
+            app,
+            { id: v.id, title: v.device, lines, label: v.signOutLabel },
+            (row, button) => {
+              if (v.current) {
+                app.go.signIn(app.t.screens.signedOut);
+                return;
+              }
+              const client = app.account.client;
+              if (!client) return;
+              void signOutOne(app, {
+                row,
+                button,
+                name: v.device,
+                revoke: () => client.revokeAppSession(v.id),
+                gone: 'APP_SESSION_NOT_FOUND',
+                status: ui.status,
+                fallbackFocus: ui.title,
+                signedOutLine: deviceSignedOutLine(v.device, app.lang),
+                done: (line) => setText(ui.status, line),
+              });
+            },
           );
-          li.append(details, signOut);
+          if (v.current) li.dataset.current = 'true';
           return li;
         }),
       );
@@ -79,34 +80,6 @@ export function sessionsScreen(app: App) {
     } finally {
       ui.refresh.disabled = false;
     }
-  }
-
-  async function signOutOther(row: HTMLElement, button: HTMLButtonElement, device: string, id: string) {
-    const client = app.account.client;
-    if (!client) return;
-    button.disabled = true;
-    try {
-      await client.revokeAppSession(id);
-    } catch (err) {
-      if (isAuthError(err)) {
-        app.go.problem(err, 'sites');
-        return;
-      }
-      // Gone already (signed out, or expired): what the user wanted is true.
-      if (!hasErrorName(err, 'APP_SESSION_NOT_FOUND')) {
-        const p = describeProblem(err, 'sites', app.lang);
-        setText(ui.status, app.t.screens.notSignedOut(device, app.t.problemLine(p.title, p.detail)));
-        button.disabled = false;
-        return;
-      }
-    }
-    // Focus was on the row's button, which goes away: keep it in the list's screen.
-    const next = row.nextElementSibling ?? row.previousElementSibling;
-    row.remove();
-    const line = deviceSignedOutLine(device, app.lang);
-    setText(ui.status, line);
-    app.shell.announce(line);
-    ((next?.querySelector('button') as HTMLElement | null) ?? ui.title).focus();
   }
 
   ui.refresh.addEventListener('click', () => void load());

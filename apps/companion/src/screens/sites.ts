@@ -1,9 +1,10 @@
 /** Signed-in websites: the web sessions the user's QR logins opened, to sign out one or all. */
-import { hasErrorName, isAuthError } from '@scanlogin/app-sdk';
+import { isAuthError } from '@scanlogin/app-sdk';
 import { signedOutLine, signOutEverywhereQuestion, webSessionView } from '../format.js';
 import { describeProblem } from '../messages.js';
 import { $, setText } from '../shell.js';
 import type { App } from './app.js';
+import { signOutOne, signOutRow } from './sign-out-list.js';
 
 export function sitesScreen(app: App) {
   const ui = {
@@ -53,31 +54,26 @@ export function sitesScreen(app: App) {
       ui.list.replaceChildren(
         ...sessions.map((w) => {
           const v = webSessionView(w, now, app.lang);
-          const li = document.createElement('li');
-          li.dataset.session = v.id;
-          const details = document.createElement('div');
-          const site = document.createElement('span');
-          site.className = 'site';
-          site.textContent = v.site;
-          const origin = document.createElement('span');
-          // An address in the address-bar face; "unknown" in the text's own.
-          origin.className = v.originKnown ? 'origin' : 'line';
-          origin.textContent = v.origin;
-          const lines = [v.where, v.device, v.since].map((text) => {
-            const line = document.createElement('span');
-            line.className = 'line';
-            line.textContent = text;
-            return line;
+          const lines = [
+            // An address in the address-bar face; "unknown" in the text's own.
+            { text: v.origin, className: v.originKnown ? 'origin' : 'line' },
+            ...[v.where, v.device, v.since].map((text) => ({ text, className: 'line' })),
+          ];
+          return signOutRow(app, { id: v.id, title: v.site, lines, label: v.signOutLabel }, (li, button) => {
+            const client = app.account.client;
+            if (!client) return;
+            void signOutOne(app, {
+              row: li,
+              button,
+              name: v.site,
+              revoke: () => client.revokeWebSession(v.id),
+              gone: 'WEB_SESSION_NOT_FOUND',
+              status: ui.status,
+              fallbackFocus: ui.title,
+              signedOutLine: signedOutLine(1, app.lang, v.site),
+              done: statusAfterChange,
+            });
           });
-          details.append(site, origin, ...lines);
-          const signOut = document.createElement('button');
-          signOut.type = 'button';
-          signOut.className = 'quiet danger';
-          signOut.textContent = app.t.screens.signOut;
-          signOut.setAttribute('aria-label', v.signOutLabel);
-          signOut.addEventListener('click', () => void signOutOne(li, signOut, v.site, v.id));
-          li.append(details, signOut);
-          return li;
         }),
       );
       statusAfterChange();
@@ -91,34 +87,6 @@ export function sitesScreen(app: App) {
     } finally {
       ui.refresh.disabled = false;
     }
-  }
-
-  async function signOutOne(row: HTMLElement, button: HTMLButtonElement, site: string, id: string) {
-    const client = app.account.client;
-    if (!client) return;
-    button.disabled = true;
-    try {
-      await client.revokeWebSession(id);
-    } catch (err) {
-      if (isAuthError(err)) {
-        app.go.problem(err, 'sites');
-        return;
-      }
-      // Gone already (signed out elsewhere, or expired): what the user wanted is true.
-      if (!hasErrorName(err, 'WEB_SESSION_NOT_FOUND')) {
-        const p = describeProblem(err, 'sites', app.lang);
-        setText(ui.status, app.t.screens.notSignedOut(site, app.t.problemLine(p.title, p.detail)));
-        button.disabled = false;
-        return;
-      }
-    }
-    // Focus was on the row's button, which goes away: keep it in the list's screen.
-    const next = row.nextElementSibling ?? row.previousElementSibling;
-    row.remove();
-    const line = signedOutLine(1, app.lang, site);
-    statusAfterChange(line);
-    app.shell.announce(line);
-    ((next?.querySelector('button') as HTMLElement | null) ?? ui.title).focus();
   }
 
   /** The destructive "everywhere" asks first; the question names how many websites it ends. */

@@ -1,5 +1,7 @@
 /** What app sessions need from storage. */
+
 import type { RequestContext } from '../qr-login/ports.js';
+import type { SessionStore } from '../session-store.js';
 
 /**
  * A password login on a device (the phone's app, or a page using
@@ -25,15 +27,4 @@ export interface AppSessionRecord {
  * Durable, beside the web sessions: a token's session must be checkable on
  * every app call by every instance.
  */
-export interface AppSessionStore {
-  insert(session: AppSessionRecord): Promise<void>;
-  get(id: string): Promise<AppSessionRecord | null>;
-  /** The user's sessions neither revoked nor expired at `now`, newest first. */
-  listLive(userId: string, now: number): Promise<AppSessionRecord[]>;
-  /** Revokes one live session of the user; false if there is none such. */
-  revoke(id: string, userId: string, at: number): Promise<boolean>;
-  /** Revokes every live session of the user; returns how many. */
-  revokeAll(userId: string, at: number): Promise<number>;
-  /** Forgets sessions expired before `now`; returns how many. */
-  deleteExpired(now: number): Promise<number>;
-}
+export type AppSessionStore = SessionStore<AppSessionRecord>;

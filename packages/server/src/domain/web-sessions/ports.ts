@@ -1,5 +1,7 @@
 /** What web sessions need from storage. */
+
 import type { RequestContext } from '../qr-login/ports.js';
+import type { SessionStore } from '../session-store.js';
 
 /**
  * A website's session born of a QR login: its own id (the token's `sid`) and
@@ -21,15 +23,4 @@ export interface WebSessionRecord {
 }
 
 /** Durable: a token's session must be checkable on every request by every instance. */
-export interface WebSessionStore {
-  insert(session: WebSessionRecord): Promise<void>;
-  get(id: string): Promise<WebSessionRecord | null>;
-  /** The user's sessions neither revoked nor expired at `now`, newest first. */
-  listLive(userId: string, now: number): Promise<WebSessionRecord[]>;
-  /** Revokes one live session of the user; false if there is none such. */
-  revoke(id: string, userId: string, at: number): Promise<boolean>;
-  /** Revokes every live session of the user; returns how many. */
-  revokeAll(userId: string, at: number): Promise<number>;
-  /** Forgets sessions expired before `now`; returns how many. */
-  deleteExpired(now: number): Promise<number>;
-}
+export type WebSessionStore = SessionStore<WebSessionRecord>;

@@ -1,41 +1,29 @@
 /** Web sessions born of QR logins, in SQLite. */
 import type Database from 'better-sqlite3';
-import type { WebSessionRecord, WebSessionStore } from '../../domain/ports.js';
-import { type Row, rowsOf, sqliteDialect } from '../rows.js';
-import { json, writeUnique } from './db.js';
+import type { WebSessionRecord } from '../../domain/ports.js';
+import { rowsOf, sqliteDialect } from '../rows.js';
+import { json } from './db.js';
 import type { GroupCommit } from './group-commit.js';
+import { SqliteSessionTable } from './session-table.js';
 
 const records = rowsOf(sqliteDialect);
 
-export class SqliteWebSessions implements WebSessionStore {
-  readonly #s;
-  constructor(
-    db: Database.Database,
-    private readonly writes: GroupCommit,
-  ) {
-    this.#s = {
-      insert: db.prepare(
-        `INSERT INTO web_sessions (id, pool_id, user_id, app_id, random, created_at, expires_at, revoked_at,
-          request_context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      get: db.prepare('SELECT * FROM web_sessions WHERE id = ?'),
-      listLive: db.prepare(
-        `SELECT * FROM web_sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ?
-         ORDER BY created_at DESC, id DESC`,
-      ),
-      revoke: db.prepare(
-        `UPDATE web_sessions SET revoked_at = @at
-         WHERE id = @id AND user_id = @userId AND revoked_at IS NULL AND expires_at > @at`,
-      ),
-      revokeAll: db.prepare(
-        'UPDATE web_sessions SET revoked_at = @at WHERE user_id = @userId AND revoked_at IS NULL AND expires_at > @at',
-      ),
-      deleteExpired: db.prepare('DELETE FROM web_sessions WHERE expires_at <= ?'),
-    };
-  }
-  insert(w: WebSessionRecord): Promise<void> {
-    return writeUnique(this.writes, () => {
-      this.#s.insert.run(
+export class SqliteWebSessions extends SqliteSessionTable<WebSessionRecord> {
+  constructor(db: Database.Database, writes: GroupCommit) {
+    super(db, writes, {
+      name: 'web_sessions',
+      columns: [
+        'id',
+        'pool_id',
+        'user_id',
+        'app_id',
+        'random',
+        'created_at',
+        'expires_at',
+        'revoked_at',
+        'request_context',
+      ],
+      values: (w) => [
         w.id,
         w.poolId,
         w.userId,
@@ -45,29 +33,8 @@ export class SqliteWebSessions implements WebSessionStore {
         w.expiresAt,
         w.revokedAt,
         w.requestContext ? json(w.requestContext) : null,
-      );
-    });
-  }
-  async get(id: string): Promise<WebSessionRecord | null> {
-    const r = this.#s.get.get(id) as Row | undefined;
-    return r ? records.webSession(r) : null;
-  }
-  async listLive(userId: string, now: number): Promise<WebSessionRecord[]> {
-    return (this.#s.listLive.all(userId, now) as Row[]).map(records.webSession);
-  }
-  revoke(id: string, userId: string, at: number): Promise<boolean> {
-    return this.writes.run(() => {
-      return this.#s.revoke.run({ id, userId, at }).changes === 1;
-    });
-  }
-  revokeAll(userId: string, at: number): Promise<number> {
-    return this.writes.run(() => {
-      return this.#s.revokeAll.run({ userId, at }).changes;
-    });
-  }
-  deleteExpired(now: number): Promise<number> {
-    return this.writes.run(() => {
-      return this.#s.deleteExpired.run(now).changes;
+      ],
+      record: records.webSession,
     });
   }
 }
